@@ -1,0 +1,54 @@
+"""The JSON API under /api/v1/ (OpenAPI at /api/v1/openapi.json). Each app adds its router."""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from lianfang.core.api_auth import STAFF_AUTH
+from lianfang.core.errors import DomainError
+
+api = NinjaAPI(
+    title="Lianfang API",
+    version="1",
+    description="Community epidemic prevention and control. Errors answer {\"code\", \"message\"}.",
+    auth=STAFF_AUTH,
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"code": "not_found", "message": _("Not found.")}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorized(request, exc):
+    return api.create_response(
+        request, {"code": "unauthorized", "message": _("Log in or send a valid API token.")}, status=401
+    )
+
+
+@api.exception_handler(ValidationError)
+def invalid(request, exc: ValidationError):
+    return api.create_response(
+        request,
+        {"code": "invalid", "message": _("The request is not valid."), "errors": exc.errors},
+        status=422,
+    )
+
+
+def _register() -> None:
+    from lianfang.people.api import router as people_router
+    from lianfang.places.api import router as places_router
+
+    api.add_router("", places_router)
+    api.add_router("", people_router)
+
+
+_register()

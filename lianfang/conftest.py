@@ -1,0 +1,146 @@
+"""Shared personas (CONVENTIONS.md): a city commander, community A staff, grid A1 worker,
+community B staff (the outsider), a gate guard of A's gate, a health worker of A, a resident of A.
+
+The world is small and hand-built so that every count in a test can be checked by eye:
+city 340400 淮南市 › district 340403 田家庵区 › street 340403001000 › communities A (…001) and B (…002).
+A has grids A1 and A2; compound 阳光小区 (A) has building 3 (grid A1) and 5 (grid A2);
+compound 春晖园 (B) has building 1.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from dataclasses import dataclass
+
+import pytest
+
+from lianfang.core import idnumbers
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "Lianfang-test-2026"
+
+
+@dataclass
+class World:
+    city: object
+    district: object
+    street: object
+    community_a: object
+    community_b: object
+    grid_a1: object
+    grid_a2: object
+    compound_a: object
+    compound_b: object
+    gate_a: object
+    household_a1: object  # 3栋1单元101, grid A1
+    household_a2: object  # 5栋1单元201, grid A2
+    household_b: object  # 春晖园 1栋1单元101
+    zhang_san: object  # in household_a1
+    li_si: object  # in household_a2
+    wang_wu: object  # in household_b
+    commander: object
+    staff_a: object
+    grid_a1_worker: object
+    staff_b: object
+    guard_a: object
+    health_a: object
+    resident_a: object
+
+
+def id_for(birth: datetime.date, seq: int, sex: str, region: str = "340403") -> str:
+    return idnumbers.synthesize(region, birth, seq, sex)
+
+
+def make_world() -> World:
+    from lianfang.accounts.models import User
+    from lianfang.core.roles import Role
+    from lianfang.people.models import Membership, Resident, Tag
+    from lianfang.people.services import CleanResident, apply_clean, place_in
+    from lianfang.places.models import Area, AreaLevel, Compound, Gate, Grid
+    from lianfang.places.services import assign_building_to_grid, ensure_household
+
+    def area(code: str, name: str, level: str, parent: Area | None) -> Area:
+        return Area.objects.create(code=code, name=name, level=level, parent=parent, path=Area.child_path(parent, code))
+
+    city = area("340400", "淮南市", AreaLevel.CITY, None)
+    district = area("340403", "田家庵区", AreaLevel.DISTRICT, city)
+    street = area("340403001000", "舜耕镇", AreaLevel.STREET, district)
+    ca = area("340403001001", "A社区", AreaLevel.COMMUNITY, street)
+    cb = area("340403001002", "B社区", AreaLevel.COMMUNITY, street)
+    g1 = Grid.objects.create(community=ca, code="340403001001-01", name="第一网格", path=ca.path)
+    g2 = Grid.objects.create(community=ca, code="340403001001-02", name="第二网格", path=ca.path)
+    comp_a = Compound.objects.create(community=ca, name="阳光小区", path=ca.path)
+    comp_b = Compound.objects.create(community=cb, name="春晖园", path=cb.path)
+    gate_a = Gate.objects.create(compound=comp_a, name="东门", is_open=True, path=ca.path)
+    Gate.objects.create(compound=comp_a, name="西门", is_open=False, path=ca.path)
+    h_a1 = ensure_household(compound=comp_a, building="3", unit="1", room="101")
+    h_a2 = ensure_household(compound=comp_a, building="5", unit="1", room="201")
+    h_b = ensure_household(compound=comp_b, building="1", unit="1", room="101")
+    assign_building_to_grid(building=h_a1.unit.building, grid=g1)
+    assign_building_to_grid(building=h_a2.unit.building, grid=g2)
+    h_a1.refresh_from_db()
+    h_a2.refresh_from_db()
+
+    def person(name: str, household, birth: datetime.date, seq: int, sex: str, phone: str, tags: str = "") -> Resident:
+        info = idnumbers.parse(id_for(birth, seq, sex))
+        r = Resident()
+        apply_clean(
+            r,
+            CleanResident(name=name, sex=sex, birth_date=birth, phone=phone, relation="head", tags=tags, notes="",
+                          id_info=info),
+        )
+        place_in(r, household)
+        r.save()
+        Membership.objects.create(resident=r, household=household, relation="head")
+        return r
+
+    zs = person("张三", h_a1, datetime.date(1980, 5, 17), 12, "M", "13955401234", Tag.CHRONIC.value)
+    ls = person("李四", h_a2, datetime.date(1950, 1, 2), 7, "F", "13855405678", Tag.ELDERLY_ALONE.value)
+    ww = person("王五", h_b, datetime.date(1992, 11, 30), 3, "M", "05546661111")
+
+    def user(username: str, role: str, **scope) -> User:
+        u = User.objects.create_user(username=username, password=PASSWORD, role=role, name=username, **scope)
+        return u
+
+    return World(
+        city=city, district=district, street=street, community_a=ca, community_b=cb, grid_a1=g1, grid_a2=g2,
+        compound_a=comp_a, compound_b=comp_b, gate_a=gate_a, household_a1=h_a1, household_a2=h_a2, household_b=h_b,
+        zhang_san=zs, li_si=ls, wang_wu=ww,
+        commander=user("commander", Role.COMMAND, area=city),
+        staff_a=user("staff_a", Role.COMMUNITY, area=ca),
+        grid_a1_worker=user("grid_a1", Role.GRID, grid=g1),
+        staff_b=user("staff_b", Role.COMMUNITY, area=cb),
+        guard_a=user("guard_a", Role.GATE, gate=gate_a),
+        health_a=user("health_a", Role.HEALTH, area=ca),
+        resident_a=user("resident_a", Role.RESIDENT, household=h_a1),
+    )
+
+
+@pytest.fixture
+def world(db) -> World:
+    return make_world()
+
+
+@pytest.fixture
+def login(client):
+    """login(user) -> a Django test client logged in as that user."""
+
+    def _login(u):
+        client.force_login(u)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def api_client(client):
+    """api_client(user) -> (client, headers) with a fresh bearer token for that user."""
+    from lianfang.accounts.models import ApiToken
+
+    def _make(u):
+        _row, raw = ApiToken.issue(u, "test")
+        return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+    return _make

@@ -1,0 +1,49 @@
+"""Resident search: name, pinyin initials (zs -> 张三), full pinyin, last four digits of phone or ID,
+or an address (3栋2单元401). Always inside the user's scope."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from lianfang.people.models import Resident
+
+ADDRESS = re.compile(r"^(?:(?P<b>[0-9A-Za-z]+)(?:号楼|栋|幢|号|-))?(?:(?P<u>\d+)(?:单元|-))?(?P<r>\d+)(?:室|号)?$")
+ADDRESS_STRICT = re.compile(r"(栋|幢|号楼|单元|室|-)")
+
+
+def normalize_query(q: str) -> str:
+    return unicodedata.normalize("NFKC", q or "").strip().replace(" ", "")
+
+
+def search_residents(user: Any, q: str, *, limit: int = 50) -> QuerySet[Resident]:
+    base = Resident.objects.visible_to(user)
+    q = normalize_query(q)
+    if not q:
+        return base.none()
+    cond: Q
+    if re.fullmatch(r"\d{4}", q):
+        cond = Q(phone_last4=q) | Q(id_last4=q)
+    elif re.fullmatch(r"\d{3}[\dXx]", q):
+        cond = Q(id_last4=q.upper())
+    elif ADDRESS_STRICT.search(q) and (m := ADDRESS.match(q)):
+        cond = Q(household__room=m["r"])
+        if m["u"]:
+            cond &= Q(household__unit__number=m["u"])
+        if m["b"]:
+            cond &= Q(household__unit__building__number=m["b"])
+    elif re.fullmatch(r"1\d{10}|0\d{9,11}", q):
+        cond = Q(phone=q)
+    elif re.fullmatch(r"[A-Za-z]+", q):
+        low = q.lower()
+        cond = Q(name_initials__startswith=low) | Q(name_pinyin__startswith=low)
+    else:
+        cond = Q(name__startswith=q)
+    return (
+        base.filter(cond)
+        .select_related("household", "household__compound")
+        .order_by("name", "id")[:limit]
+    )

@@ -1,0 +1,254 @@
+"""Use cases on residents. Each is one transaction; views and the API call these, never .save()."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lianfang.core import audit, idnumbers
+from lianfang.core.audit import AuditAction
+from lianfang.core.errors import DomainError
+from lianfang.core.phones import parse_phone
+from lianfang.core.roles import FULL_ID_ROLES, REGISTRY_EDIT_ROLES, Role
+from lianfang.people.models import Membership, Relation, Resident, Sex, Tag, TravelRecord, Visit
+from lianfang.people.pinyin import pinyin_keys
+from lianfang.places.models import Household
+
+
+@dataclass
+class ResidentData:
+    """What a form, the API or an import row says about a person, before validation."""
+
+    name: str
+    id_number: str = ""
+    phone: str = ""
+    sex: str = ""
+    birth_date: datetime.date | None = None
+    relation: str = Relation.OTHER
+    tags: list[str] | None = None
+    notes: str = ""
+
+
+@dataclass
+class CleanResident:
+    name: str
+    sex: str
+    birth_date: datetime.date | None
+    phone: str
+    relation: str
+    tags: str
+    notes: str
+    id_info: idnumbers.IdInfo | None
+
+
+def clean_resident(data: ResidentData) -> CleanResident:
+    """Validate one person; raise DomainError with the first problem (field set)."""
+    name = " ".join(str(data.name or "").split())
+    if not name:
+        raise DomainError("name_missing", _("The name is missing."), field="name")
+    if len(name) > 50:
+        raise DomainError("name_too_long", _("The name is longer than 50 characters."), field="name")
+    info = idnumbers.parse(data.id_number) if str(data.id_number or "").strip() else None
+    sex = data.sex or (info.sex if info else "")
+    if sex and sex not in Sex.values:
+        raise DomainError("sex_bad", _("Sex must be male or female."), field="sex")
+    birth = data.birth_date or (info.birth_date if info else None)
+    if info:
+        if data.sex and data.sex != info.sex:
+            raise DomainError(
+                "id_sex_mismatch", _("The sex does not match the ID number."), field="sex"
+            )
+        if data.birth_date and data.birth_date != info.birth_date:
+            raise DomainError(
+                "id_birth_mismatch", _("The birth date does not match the ID number."), field="birth_date"
+            )
+    if birth and birth > timezone.localdate():
+        raise DomainError("birth_future", _("The birth date is in the future."), field="birth_date")
+    phone = parse_phone(data.phone)
+    relation = data.relation or Relation.OTHER
+    if relation not in Relation.values:
+        raise DomainError("relation_bad", _("Unknown relation to the household head."), field="relation")
+    tags = data.tags or []
+    bad = [t for t in tags if t not in Tag.values]
+    if bad:
+        raise DomainError("tag_bad", _("Unknown tag: {tag}.").format(tag=", ".join(bad)), field="tags")
+    return CleanResident(
+        name=name,
+        sex=sex,
+        birth_date=birth,
+        phone=phone,
+        relation=relation,
+        tags=" ".join(dict.fromkeys(tags)),
+        notes=str(data.notes or "").strip(),
+        id_info=info,
+    )
+
+
+def apply_clean(resident: Resident, clean: CleanResident) -> None:
+    resident.name = clean.name
+    resident.sex = clean.sex
+    resident.birth_date = clean.birth_date
+    resident.phone = clean.phone
+    resident.phone_last4 = clean.phone[-4:] if clean.phone else ""
+    resident.relation = clean.relation
+    resident.tags = clean.tags
+    resident.notes = clean.notes
+    resident.name_pinyin, resident.name_initials = pinyin_keys(clean.name)
+    if clean.id_info:
+        stored = idnumbers.protect(clean.id_info.number)
+        resident.id_hash, resident.id_cipher = stored.hash, stored.cipher
+        resident.id_prefix, resident.id_last4 = stored.prefix, stored.last4
+
+
+def place_in(resident: Resident, household: Household | None) -> None:
+    resident.household = household
+    resident.path = household.path if household else ""
+    resident.grid_id = household.grid_id if household else None
+
+
+def require_editor(user: Any, household: Household | None) -> None:
+    """Only registry editors in scope may change a household's people (out of scope reads as absent)."""
+    if not (user.is_superuser or user.role in REGISTRY_EDIT_ROLES):
+        raise DomainError("forbidden", _("Your role may not change the registry."), status=403)
+    if household is not None and not Household.objects.visible_to(user).filter(pk=household.pk).exists():
+        raise DomainError("household_out_of_scope", _("That household is not in your area."), status=404)
+
+
+def _duplicate(id_hash: str | None, exclude: int | None = None) -> None:
+    if not id_hash:
+        return
+    qs = Resident.objects.filter(id_hash=id_hash)
+    if exclude:
+        qs = qs.exclude(pk=exclude)
+    if qs.exists():
+        raise DomainError(
+            "id_duplicate", _("A resident with this ID number is already registered."), field="id_number"
+        )
+
+
+@transaction.atomic
+def create_resident(*, user: Any, household: Household, data: ResidentData, request: Any = None) -> Resident:
+    require_editor(user, household)
+    clean = clean_resident(data)
+    resident = Resident()
+    apply_clean(resident, clean)
+    _duplicate(resident.id_hash)
+    place_in(resident, household)
+    try:
+        with transaction.atomic():
+            resident.save()
+    except IntegrityError:
+        raise DomainError(
+            "id_duplicate", _("A resident with this ID number is already registered."), field="id_number"
+        ) from None
+    Membership.objects.create(resident=resident, household=household, relation=resident.relation)
+    audit.log(user=user, action=AuditAction.CREATE, obj=resident, summary=resident.name, request=request)
+    return resident
+
+
+@transaction.atomic
+def update_resident(*, user: Any, resident: Resident, data: ResidentData, request: Any = None) -> Resident:
+    resident = Resident.objects.select_for_update().get(pk=resident.pk)
+    require_editor(user, resident.household)
+    clean = clean_resident(data)
+    old_hash = resident.id_hash
+    apply_clean(resident, clean)
+    if not clean.id_info:
+        # An empty ID field on an edit form keeps the stored number (it is never shown in full there).
+        resident.id_hash = old_hash
+    _duplicate(resident.id_hash, exclude=resident.pk)
+    resident.save()
+    audit.log(user=user, action=AuditAction.CHANGE, obj=resident, summary=resident.name, request=request)
+    return resident
+
+
+@transaction.atomic
+def move_resident(
+    *, user: Any, resident: Resident, household: Household | None, relation: str = "", reason: str = "", request: Any = None
+) -> Resident:
+    """Move a resident to another household (or out of the registry's households); history is kept."""
+    resident = Resident.objects.select_for_update().get(pk=resident.pk)
+    require_editor(user, resident.household)
+    if household is not None:
+        require_editor(user, household)
+        if household.pk == resident.household_id:
+            raise DomainError("move_same", _("The resident already lives in that household."), field="household")
+    if relation and relation not in Relation.values:
+        raise DomainError("relation_bad", _("Unknown relation to the household head."), field="relation")
+    today = timezone.localdate()
+    Membership.objects.filter(resident=resident, ended__isnull=True).update(ended=today, reason=reason[:200])
+    place_in(resident, household)
+    if relation:
+        resident.relation = relation
+    resident.save()
+    if household is not None:
+        Membership.objects.create(resident=resident, household=household, relation=resident.relation, started=today)
+    audit.log(
+        user=user,
+        action=AuditAction.MOVE,
+        obj=resident,
+        summary=f"{resident.name} -> {household.label if household else '-'} {reason}"[:500],
+        request=request,
+    )
+    return resident
+
+
+def can_see_full_id(user: Any) -> bool:
+    return bool(user.is_superuser or user.role in FULL_ID_ROLES)
+
+
+def reveal_id_number(*, user: Any, resident: Resident, request: Any = None) -> str:
+    """The full ID number for roles that need it; every reveal is audited."""
+    if not can_see_full_id(user):
+        raise DomainError("forbidden", _("Your role does not show full ID numbers."), status=403)
+    audit.log(user=user, action=AuditAction.VIEW_FULL_ID, obj=resident, summary=resident.name, request=request)
+    return resident.full_id()
+
+
+@transaction.atomic
+def record_travel(
+    *, user: Any, resident: Resident, origin: str, arrival_date: datetime.date, source: str, notes: str = ""
+) -> TravelRecord:
+    require_editor(user, resident.household)
+    origin = origin.strip()
+    if not origin:
+        raise DomainError("origin_missing", _("Where the person returned from is missing."), field="origin")
+    if arrival_date > timezone.localdate():
+        raise DomainError("arrival_future", _("The arrival date is in the future."), field="arrival_date")
+    record = TravelRecord.objects.create(
+        resident=resident, origin=origin, arrival_date=arrival_date, source=source, notes=notes, recorded_by=user
+    )
+    audit.log(user=user, action=AuditAction.CREATE, obj=resident, summary=f"travel {origin}")
+    return record
+
+
+@transaction.atomic
+def record_visit(*, user: Any, household: Household, findings: str, visited_at: datetime.datetime | None = None) -> Visit:
+    require_editor(user, household)
+    visited_at = visited_at or timezone.now()
+    if visited_at > timezone.now() + datetime.timedelta(minutes=5):
+        raise DomainError("visit_future", _("The visit time is in the future."), field="visited_at")
+    return Visit.objects.create(household=household, visitor=user, visited_at=visited_at, findings=findings.strip())
+
+
+def audit_view(*, user: Any, resident: Resident, request: Any = None) -> None:
+    audit.log(user=user, action=AuditAction.VIEW, obj=resident, summary=resident.name, request=request)
+
+
+__all__ = [
+    "Role",
+    "ResidentData",
+    "audit_view",
+    "clean_resident",
+    "create_resident",
+    "move_resident",
+    "record_travel",
+    "record_visit",
+    "reveal_id_number",
+    "update_resident",
+]

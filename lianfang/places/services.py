@@ -1,0 +1,59 @@
+"""Use cases on places."""
+
+from __future__ import annotations
+
+import re
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from lianfang.core.errors import DomainError
+from lianfang.places.models import Building, Compound, Grid, Household, Unit
+
+_SUFFIXES = re.compile(r"(号楼|栋|幢|号|楼|单元|室|户)$")
+
+
+def clean_number(raw: object) -> str:
+    """'3栋' / '３' / '3 ' / 3.0 -> '3' — the bare number as printed on the building."""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", str(raw if raw is not None else "")).strip()
+    text = _SUFFIXES.sub("", text).strip()
+    return text
+
+
+@transaction.atomic
+def ensure_household(*, compound: Compound, building: str, unit: str, room: str) -> Household:
+    """Find or create building, unit and household; returns the household."""
+    building, unit, room = clean_number(building), clean_number(unit) or "1", clean_number(room)
+    if not building or not room:
+        raise DomainError("address_incomplete", _("Building and room number are both needed."), field="room")
+    b, _created = Building.objects.get_or_create(compound=compound, number=building, defaults={"path": compound.path})
+    u, _created = Unit.objects.get_or_create(building=b, number=unit, defaults={"path": compound.path})
+    h, _created = Household.objects.get_or_create(
+        unit=u,
+        room=room,
+        defaults={
+            "compound": compound,
+            "grid_id": b.grid_id,
+            "path": compound.path,
+            "label": Household.make_label(building, unit, room),
+        },
+    )
+    return h
+
+
+@transaction.atomic
+def assign_building_to_grid(*, building: Building, grid: Grid | None) -> None:
+    """Move a building (its households and residents) into a grid of the same community."""
+    from lianfang.people.models import Resident
+
+    if grid is not None and grid.community_id != building.compound.community_id:
+        raise DomainError("grid_other_community", _("That grid belongs to another community."), field="grid")
+    building.grid = grid
+    building.save(update_fields=["grid"])
+    households = Household.objects.filter(unit__building=building)
+    households.update(grid=grid)
+    Resident.objects.filter(household__in=households).update(grid=grid)

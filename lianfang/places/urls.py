@@ -1,0 +1,6 @@
+from django.urls import path
+
+from lianfang.places import views
+
+app_name = "places"
+urlpatterns: list = []
