@@ -75,7 +75,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "lianfang.sqlite3",
+            "NAME": str(VAR_DIR / "lianfang.sqlite3"),
             "OPTIONS": {
                 # The web server and the worker share the file: WAL and immediate transactions avoid
                 # "database is locked" under concurrent writes.

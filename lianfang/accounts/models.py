@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -53,7 +54,7 @@ class User(AbstractUser):
     scope_path_cache = models.CharField(_("scope path"), max_length=255, blank=True, editable=False)
     locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
 
-    objects = ScopedUserManager()
+    objects: ClassVar[ScopedUserManager] = ScopedUserManager()
 
     class Meta:
         verbose_name = _("user")

@@ -15,6 +15,7 @@ Out of scope is treated exactly like "does not exist" (404) by views and the API
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ScopeRule:
-    roles: dict[str, str]
+    roles: Mapping[Any, str]  # Role (a str enum) -> mode
     path: str | None = "path"
     grid: str | None = None
     household: str | None = None
