@@ -44,11 +44,13 @@ def invalid(request, exc: ValidationError):
 
 
 def _register() -> None:
+    from lianfang.access.api import router as access_router
     from lianfang.people.api import router as people_router
     from lianfang.places.api import router as places_router
 
     api.add_router("", places_router)
     api.add_router("", people_router)
+    api.add_router("", access_router)
 
 
 _register()

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "lianfang.accounts",
     "lianfang.places",
     "lianfang.people",
+    "lianfang.access",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("places/", include("lianfang.places.urls")),
     path("people/", include("lianfang.people.urls")),
     path("audit/", include("lianfang.core.urls")),
+    path("access/", include("lianfang.access.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

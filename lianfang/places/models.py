@@ -130,6 +130,13 @@ class Gate(models.Model):
     compound = models.ForeignKey(Compound, verbose_name=_("compound"), related_name="gates", on_delete=models.CASCADE)
     name = models.CharField(_("name"), max_length=100)
     is_open = models.BooleanField(_("open"), default=True)
+    accepted_kinds = models.CharField(
+        _("pass kinds accepted"),
+        max_length=60,
+        default="household person vehicle work",
+        db_default="household person vehicle work",
+        help_text=_("Space-separated pass kinds this gate accepts."),
+    )
     path = models.CharField(_("path"), max_length=255)
 
     objects = ScopedManager()
@@ -219,6 +226,10 @@ class Household(models.Model):
         _("label"), max_length=60, help_text=_("Building-unit-room, e.g. 3栋2单元401; never a name.")
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # The secret link of the household's own page (no login): a random key, replaced to revoke it.
+    link_key = models.CharField(_("link key"), max_length=32, null=True, blank=True, unique=True, editable=False)
+    flagged_at = models.DateTimeField(_("flagged"), null=True, blank=True)
+    flag_reason = models.CharField(_("flag"), max_length=100, blank=True, default="", db_default="")
 
     objects = ScopedManager()
 

@@ -1,0 +1,311 @@
+"""Closed management: passes, outing policies, gate devices, passages, visitors, courier drop-offs."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lianfang.core.roles import Role
+from lianfang.core.scoping import ScopedManager, ScopeRule
+from lianfang.places.models import PATH_INDEX_OPCLASS
+
+STAFF_ROLES = {Role.COMMAND: "path", Role.COMMUNITY: "path", Role.HEALTH: "path", Role.GRID: "grid"}
+
+
+class PassKind(models.TextChoices):
+    HOUSEHOLD = "household", _("Household pass")
+    PERSON = "person", _("Personal pass")
+    VEHICLE = "vehicle", _("Vehicle pass")
+    WORK = "work", _("Work / essential pass")
+
+
+class PassStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    REVOKED = "revoked", _("Revoked")
+
+
+# Typed pass numbers avoid letters that are easy to confuse at night (0/O, 1/I/L).
+NUMBER_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_pass_number() -> str:
+    return "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(8))
+
+
+class Pass(models.Model):
+    """A pass (出入证). The QR carries a signed token of (id, version) — nothing personal.
+    Reissuing bumps `version`, which voids every earlier QR of this pass."""
+
+    scope = ScopeRule(roles={**STAFF_ROLES, Role.RESIDENT: "household"}, grid="household__grid", household="household")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=PassKind.choices, default=PassKind.HOUSEHOLD)
+    number = models.CharField(_("pass number"), max_length=8, unique=True, default=new_pass_number)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    status = models.CharField(_("status"), max_length=10, choices=PassStatus.choices, default=PassStatus.ACTIVE)
+    household = models.ForeignKey(
+        "places.Household",
+        verbose_name=_("household"),
+        null=True,
+        blank=True,
+        related_name="passes",
+        on_delete=models.CASCADE,
+    )
+    resident = models.ForeignKey(
+        "people.Resident",
+        verbose_name=_("resident"),
+        null=True,
+        blank=True,
+        related_name="passes",
+        on_delete=models.CASCADE,
+    )
+    compound = models.ForeignKey(
+        "places.Compound",
+        verbose_name=_("compound"),
+        null=True,
+        blank=True,
+        related_name="passes",
+        help_text=_("Empty for work passes valid in the whole area."),
+        on_delete=models.CASCADE,
+    )
+    plate = models.CharField(_("plate"), max_length=12, blank=True)
+    holder = models.CharField(
+        _("holder / organisation"), max_length=100, blank=True, help_text=_("Work passes: unit and duty.")
+    )
+    valid_from = models.DateField(_("valid from"), default=datetime.date.today)
+    valid_to = models.DateField(_("valid until"))
+    path = models.CharField(_("path"), max_length=255)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    status_reason = models.CharField(_("reason"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("pass")
+        verbose_name_plural = _("passes")
+        ordering = ["compound_id", "household_id", "id"]
+        indexes = [
+            models.Index(fields=["path"], name="access_pass_path_like", opclasses=PATH_INDEX_OPCLASS),
+            models.Index(fields=["household", "status"], name="access_pass_household"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.display_number}"
+
+    @property
+    def display_number(self) -> str:
+        return f"{self.number[:4]}-{self.number[4:]}"
+
+    @property
+    def qr_text(self) -> str:
+        from lianfang.access.tokens import make_token
+
+        return make_token(self.pk, self.version)
+
+
+class VisitorRule(models.TextChoices):
+    REFUSE = "refuse", _("Visitors refused")
+    REGISTER = "register", _("Visitors allowed with registration")
+
+
+class OutingPolicy(models.Model):
+    """The outing rule of an area, inherited down the tree: the nearest policy wins."""
+
+    scope = ScopeRule(roles={Role.COMMAND: "path", Role.COMMUNITY: "path", Role.HEALTH: "path"}, path="area__path")
+
+    area = models.OneToOneField(
+        "places.Area", verbose_name=_("area"), related_name="outing_policy", on_delete=models.CASCADE
+    )
+    exits_per_period = models.PositiveSmallIntegerField(_("exits per household"), default=1)
+    period_days = models.PositiveSmallIntegerField(_("per how many calendar days"), default=2)
+    closed_from = models.TimeField(_("gates closed from"), null=True, blank=True)
+    closed_until = models.TimeField(_("gates closed until"), null=True, blank=True)
+    exempt_kinds = models.CharField(
+        _("pass kinds exempt from the quota"), max_length=60, blank=True, default=PassKind.WORK.value
+    )
+    fever_line = models.DecimalField(_("fever line (°C)"), max_digits=3, decimal_places=1, default=Decimal("37.3"))
+    temperature_required = models.BooleanField(_("temperature required"), default=True)
+    visitors = models.CharField(_("visitors"), max_length=10, choices=VisitorRule.choices, default=VisitorRule.REFUSE)
+    retention_days = models.PositiveSmallIntegerField(_("keep gate records for (days)"), default=60)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("outing policy")
+        verbose_name_plural = _("outing policies")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(exits_per_period__gte=1), name="access_outingpolicy_exits_pos"),
+            models.CheckConstraint(condition=models.Q(period_days__gte=1), name="access_outingpolicy_period_pos"),
+        ]
+
+    def __str__(self) -> str:
+        return _("{n} exit(s) per {days} day(s)").format(n=self.exits_per_period, days=self.period_days)
+
+
+class GateDevice(models.Model):
+    """A scanner or kiosk at one gate; authenticates with a bearer token (only its digest is stored)."""
+
+    scope = ScopeRule(roles={Role.COMMAND: "path", Role.COMMUNITY: "path"}, path="gate__path")
+
+    gate = models.ForeignKey("places.Gate", verbose_name=_("gate"), related_name="devices", on_delete=models.CASCADE)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    digest = models.CharField(_("digest"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("gate device")
+        verbose_name_plural = _("gate devices")
+
+    def __str__(self) -> str:
+        return f"{self.gate} {self.name}"
+
+
+class Direction(models.TextChoices):
+    IN = "in", _("In")
+    OUT = "out", _("Out")
+
+
+class Decision(models.TextChoices):
+    ALLOWED = "allowed", _("Allowed")
+    REFUSED = "refused", _("Refused")
+    REFERRED = "referred", _("Referred")
+
+
+class Passage(models.Model):
+    """One scan at a gate (通行记录). `counted` marks the exits that the outing quota counts."""
+
+    scope = ScopeRule(roles={**STAFF_ROLES, Role.GATE: "gate"}, grid="household__grid", gate="gate")
+
+    client_id = models.UUIDField(_("client id"), unique=True, default=uuid.uuid4)
+    gate = models.ForeignKey("places.Gate", verbose_name=_("gate"), related_name="+", on_delete=models.CASCADE)
+    device = models.ForeignKey(
+        GateDevice, verbose_name=_("device"), null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+    )
+    guard = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("guard"), null=True, blank=True, related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    pass_obj = models.ForeignKey(
+        Pass, verbose_name=_("pass"), null=True, blank=True, related_name="passages", on_delete=models.SET_NULL,
+        db_column="pass_id",
+    )
+    household = models.ForeignKey(
+        "places.Household", verbose_name=_("household"), null=True, blank=True, related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
+    temperature = models.DecimalField(_("temperature"), max_digits=3, decimal_places=1, null=True, blank=True)
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
+    code = models.CharField(_("code"), max_length=30)
+    counted = models.BooleanField(_("counted against the quota"), default=False)
+    exits_left = models.SmallIntegerField(_("exits left"), null=True, blank=True)
+    next_allowed = models.DateField(_("next exit allowed on"), null=True, blank=True)
+    client_time = models.DateTimeField(_("device time"), null=True, blank=True)
+    server_time = models.DateTimeField(_("server time"), default=timezone.now)
+    path = models.CharField(_("path"), max_length=255)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("passage")
+        verbose_name_plural = _("passages")
+        ordering = ["-server_time", "-id"]
+        indexes = [
+            # "Who passed gate G between t1 and t2" (the gate log, contact tracing).
+            models.Index(fields=["gate", "server_time"], name="access_passage_gate_time"),
+            # A household's history, and the outing quota (only counted exits).
+            models.Index(fields=["household", "server_time"], name="access_passage_hh_time"),
+            models.Index(
+                fields=["household", "server_time"], name="access_passage_quota", condition=models.Q(counted=True)
+            ),
+            # Retention purge.
+            models.Index(fields=["server_time"], name="access_passage_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gate_id} {self.direction} {self.decision} {self.server_time:%Y-%m-%d %H:%M}"
+
+
+class Visitor(models.Model):
+    """An outsider registered at the gate (外来人员)."""
+
+    scope = ScopeRule(roles={**STAFF_ROLES, Role.GATE: "gate"}, grid="host__grid", gate="gate")
+
+    gate = models.ForeignKey("places.Gate", verbose_name=_("gate"), related_name="+", on_delete=models.CASCADE)
+    name = models.CharField(_("name"), max_length=50)
+    phone = models.CharField(_("phone"), max_length=20)
+    purpose = models.CharField(_("purpose"), max_length=200)
+    host = models.ForeignKey(
+        "places.Household", verbose_name=_("host household"), null=True, blank=True, related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    temperature = models.DecimalField(_("temperature"), max_digits=3, decimal_places=1, null=True, blank=True)
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
+    code = models.CharField(_("code"), max_length=30)
+    guard = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("guard"), null=True, blank=True, related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    path = models.CharField(_("path"), max_length=255)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("visitor")
+        verbose_name_plural = _("visitors")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["gate", "at"], name="access_visitor_gate_time")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Delivery(models.Model):
+    """A courier or food delivery left at the gate for the household to fetch (快递外卖, self pickup)."""
+
+    scope = ScopeRule(roles={**STAFF_ROLES, Role.GATE: "gate", Role.RESIDENT: "household"}, grid="household__grid",
+                      gate="gate", household="household")
+
+    gate = models.ForeignKey("places.Gate", verbose_name=_("gate"), related_name="+", on_delete=models.CASCADE)
+    household = models.ForeignKey(
+        "places.Household", verbose_name=_("household"), related_name="deliveries", on_delete=models.CASCADE
+    )
+    carrier = models.CharField(_("carrier"), max_length=50, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    received_at = models.DateTimeField(_("left at the gate"), default=timezone.now)
+    picked_up_at = models.DateTimeField(_("picked up"), null=True, blank=True)
+    guard = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("guard"), null=True, blank=True, related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    path = models.CharField(_("path"), max_length=255)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["-received_at"]
+        indexes = [models.Index(fields=["gate", "received_at"], name="access_delivery_gate_time")]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.carrier}"

@@ -1,0 +1,82 @@
+"""Which outing policy applies where: the nearest policy up the area tree wins; none means the defaults.
+
+Policies change rarely and are read on every scan, so they are cached per process for a few
+seconds; a save in this process clears the cache at once (signals.py), others catch up within the TTL.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from lianfang.access.models import OutingPolicy, PassKind, VisitorRule
+
+CACHE_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class Policy:
+    exits_per_period: int = 1
+    period_days: int = 2
+    closed_from: datetime.time | None = None
+    closed_until: datetime.time | None = None
+    exempt_kinds: frozenset[str] = frozenset({PassKind.WORK.value})
+    fever_line: Decimal = Decimal("37.3")
+    temperature_required: bool = True
+    visitors: str = VisitorRule.REFUSE
+    retention_days: int = 60
+    source_area: str = ""  # code of the area the policy is set on ("" = defaults)
+
+    @classmethod
+    def from_model(cls, p: OutingPolicy) -> Policy:
+        return cls(
+            exits_per_period=p.exits_per_period,
+            period_days=p.period_days,
+            closed_from=p.closed_from,
+            closed_until=p.closed_until,
+            exempt_kinds=frozenset(p.exempt_kinds.split()),
+            fever_line=p.fever_line,
+            temperature_required=p.temperature_required,
+            visitors=p.visitors,
+            retention_days=p.retention_days,
+            source_area=p.area.code,
+        )
+
+    def is_closed_at(self, t: datetime.time) -> bool:
+        if self.closed_from is None or self.closed_until is None or self.closed_from == self.closed_until:
+            return False
+        if self.closed_from < self.closed_until:
+            return self.closed_from <= t < self.closed_until
+        return t >= self.closed_from or t < self.closed_until  # wraps midnight, e.g. 22:00-06:00
+
+    def window_start(self, today: datetime.date) -> datetime.date:
+        """First calendar day whose exits still count today (a rolling window of period_days days)."""
+        return today - datetime.timedelta(days=self.period_days - 1)
+
+
+DEFAULT = Policy()
+_cache: dict[str, tuple[float, Policy]] = {}
+
+
+def prefixes(path: str) -> list[str]:
+    parts = path.rstrip(".").split(".")
+    return [".".join(parts[: i + 1]) + "." for i in range(len(parts))]
+
+
+def policy_for_path(path: str) -> Policy:
+    hit = _cache.get(path)
+    now = time.monotonic()
+    if hit and now - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    rows = list(OutingPolicy.objects.filter(area__path__in=prefixes(path)).select_related("area"))
+    rows.sort(key=lambda p: len(p.area.path), reverse=True)
+    policy = Policy.from_model(rows[0]) if rows else DEFAULT
+    _cache[path] = (now, policy)
+    return policy
+
+
+def clear_cache(*_args: Any, **_kwargs: Any) -> None:
+    _cache.clear()

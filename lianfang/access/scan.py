@@ -1,0 +1,313 @@
+"""The gate decision (pretix's perform_checkin, for compounds): one read and one insert per scan.
+
+The read fetches, in one round trip, the pass, its household's label, the first answer to this
+client_id if the scan was sent before, and the household's exits counted in the policy window.
+The insert uses ON CONFLICT (client_id) DO NOTHING, so a retry racing its original stores nothing.
+Both SQL statements are portable between SQLite (3.35+) and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lianfang.access import messages
+from lianfang.access.gatecache import GateContext
+from lianfang.access.models import Direction, PassKind, PassStatus, Passage
+from lianfang.access.policy import Policy, policy_for_path
+from lianfang.access.tokens import parse_token
+
+MIN_TEMP, MAX_TEMP = Decimal("34.0"), Decimal("43.0")
+CLOCK_SKEW = datetime.timedelta(minutes=10)
+
+
+@dataclass
+class ScanInput:
+    client_id: Any
+    token: str
+    direction: str
+    temperature: Any = None
+    scanned_at: Any = None
+
+
+@dataclass
+class ScanResult:
+    client_id: str
+    decision: str
+    code: str
+    message: str = ""
+    advice: str = ""
+    household: str | None = None
+    exits_left: int | None = None
+    next_allowed: datetime.date | None = None
+    stored: bool = False
+    duplicate: bool = False
+    clock_skew: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "client_id": self.client_id,
+            "decision": self.decision,
+            "code": self.code,
+            "message": self.message,
+            "advice": self.advice,
+            "household": self.household,
+            "exits_left": self.exits_left,
+            "next_allowed": self.next_allowed.isoformat() if self.next_allowed else None,
+            "duplicate": self.duplicate,
+        }
+
+
+def _result(client_id: str, code: str, **params: Any) -> ScanResult:
+    message, advice = messages.describe(code, **params)
+    return ScanResult(
+        client_id=client_id,
+        decision=messages.DECISION_OF[code],
+        code=code,
+        message=message,
+        advice=advice,
+        household=params.get("household"),
+        exits_left=params.get("exits_left"),
+        next_allowed=params.get("next_allowed"),
+    )
+
+
+def _parse_temperature(raw: Any) -> Decimal | None:
+    if raw is None or raw == "":
+        return None
+    try:
+        value = Decimal(str(raw)).quantize(Decimal("0.1"))
+    except (InvalidOperation, ValueError, TypeError):
+        raise ValueError from None
+    if not value.is_finite():
+        raise ValueError
+    return value
+
+
+def _parse_time(raw: Any) -> datetime.datetime | None:
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, datetime.datetime):
+        value = raw
+    else:
+        value = datetime.datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value
+
+
+READ_SQL = """
+SELECT p.id, p.kind, p.status, p.version, p.valid_from, p.valid_to, p.compound_id, p.path, p.household_id,
+       h.label, hc.name,
+       e.decision, e.code, e.exits_left, e.next_allowed, e.temperature, eh.label, ec.name,
+       (SELECT COUNT(*) FROM access_passage x
+         WHERE x.household_id = p.household_id AND x.counted AND x.server_time >= %s) AS used
+FROM (SELECT 1 AS one) o
+LEFT JOIN access_pass p ON p.{key} = %s
+LEFT JOIN places_household h ON h.id = p.household_id
+LEFT JOIN places_compound hc ON hc.id = h.compound_id
+LEFT JOIN access_passage e ON e.client_id = %s
+LEFT JOIN places_household eh ON eh.id = e.household_id
+LEFT JOIN places_compound ec ON ec.id = eh.compound_id
+"""
+
+INSERT_SQL = """
+INSERT INTO access_passage (client_id, gate_id, device_id, guard_id, pass_id, household_id, direction, temperature,
+                            decision, code, counted, exits_left, next_allowed, client_time, server_time, path)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+ON CONFLICT (client_id) DO NOTHING
+"""
+
+
+def _db_uuid(value: uuid.UUID) -> Any:
+    return Passage._meta.get_field("client_id").get_db_prep_value(value, connection)
+
+
+def _db_time(value: datetime.datetime | None) -> Any:
+    return Passage._meta.get_field("server_time").get_db_prep_value(value, connection)
+
+
+def _db_date(value: Any) -> datetime.date | None:
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value))
+
+
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _next_allowed(household_id: int, policy: Policy, since: datetime.datetime) -> datetime.date | None:
+    """The day the oldest exits leave the rolling window far enough for one more exit."""
+    times = list(
+        Passage.objects.filter(household_id=household_id, counted=True, server_time__gte=since)
+        .order_by("server_time")
+        .values_list("server_time", flat=True)
+    )
+    k = len(times)
+    if k < policy.exits_per_period:
+        return None
+    pivot = timezone.localtime(times[k - policy.exits_per_period]).date()
+    return pivot + datetime.timedelta(days=policy.period_days)
+
+
+def record_scan(
+    *, gate: GateContext, scan: ScanInput, guard_id: int | None = None, now: datetime.datetime | None = None
+) -> ScanResult:
+    """Decide one scan at a gate and store it (once, whatever the retries)."""
+    now = now or timezone.now()
+    # 1. The request itself: refused without storing anything, so the guard can correct it.
+    try:
+        client_uuid = scan.client_id if isinstance(scan.client_id, uuid.UUID) else uuid.UUID(str(scan.client_id))
+    except (ValueError, TypeError, AttributeError):
+        return _result(str(scan.client_id or ""), "bad_client_id")
+    cid = str(client_uuid)
+    if scan.direction not in (Direction.IN, Direction.OUT):
+        return _result(cid, "bad_direction")
+    try:
+        temperature = _parse_temperature(scan.temperature)
+    except ValueError:
+        return _result(cid, "temperature_impossible")
+    try:
+        client_time = _parse_time(scan.scanned_at)
+    except (ValueError, TypeError):
+        return _result(cid, "bad_time")
+    policy = policy_for_path(gate.path)
+    if temperature is None and policy.temperature_required:
+        return _result(cid, "temperature_missing")
+    if temperature is not None and not (MIN_TEMP <= temperature <= MAX_TEMP):
+        return _result(cid, "temperature_impossible")
+
+    # 2. One read: pass, household, a previous answer to this client_id, exits in the window.
+    parsed = parse_token(scan.token)
+    today = timezone.localdate(now)
+    since = _local_midnight(policy.window_start(today))
+    key, key_value = ("number", parsed.number) if parsed.number else ("id", parsed.pass_id or 0)
+    with connection.cursor() as cursor:
+        cursor.execute(READ_SQL.format(key=key), [_db_time(since), key_value, _db_uuid(client_uuid)])
+        row = cursor.fetchone()
+    (p_id, p_kind, p_status, p_version, p_from, p_to, p_compound, p_path, p_household, h_label, h_compound,
+     e_decision, e_code, e_left, e_next, e_temp, eh_label, ec_name, used) = row
+
+    if e_decision is not None:  # sent before: the first answer, nothing stored
+        first = _result(
+            cid, e_code, exits_left=e_left, next_allowed=_db_date(e_next), temperature=e_temp,
+            fever_line=policy.fever_line, household=f"{ec_name} {eh_label}" if eh_label else None,
+        )
+        first.duplicate = True
+        return first
+
+    household = f"{h_compound} {h_label}" if h_label else None
+    code, params = _decide(
+        gate=gate, policy=policy, parsed_error=parsed.error, version=parsed.version,
+        p=(p_id, p_kind, p_status, p_version, _db_date(p_from), _db_date(p_to), p_compound, p_path, p_household),
+        direction=scan.direction, temperature=temperature, used=int(used or 0), today=today, now=now,
+    )
+    counted = code == "exit_allowed"
+    exits_left = params.get("exits_left")
+    next_allowed = None
+    if code == "quota_used" and p_household:
+        next_allowed = _next_allowed(p_household, policy, since)
+    result = _result(
+        cid, code, household=household, exits_left=exits_left, next_allowed=next_allowed,
+        temperature=temperature, fever_line=policy.fever_line, valid_to=_db_date(p_to), valid_from=_db_date(p_from),
+    )
+    result.clock_skew = bool(client_time and abs(client_time - now) > CLOCK_SKEW)
+
+    values = [
+        _db_uuid(client_uuid), gate.gate_id, gate.device_id, guard_id, p_id if p_id else None,
+        p_household if p_id else None, scan.direction, temperature, result.decision, code, counted,
+        exits_left, next_allowed, _db_time(client_time), _db_time(now), gate.path,
+    ]
+    if code == "fever":
+        with transaction.atomic():
+            stored = _insert(values)
+            if stored:
+                _raise_fever(gate=gate, household_id=p_household, household=household, temperature=temperature,
+                             policy=policy, client_id=cid, now=now)
+    else:
+        stored = _insert(values)
+    if not stored:  # a retry raced its original: answer the original
+        return record_scan(gate=gate, scan=scan, guard_id=guard_id, now=now)
+    result.stored = True
+    return result
+
+
+def _insert(values: list[Any]) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(INSERT_SQL, values)
+        return cursor.rowcount == 1
+
+
+def _decide(
+    *, gate: GateContext, policy: Policy, parsed_error: str | None, version: int | None, p: tuple,
+    direction: str, temperature: Decimal | None, used: int, today: datetime.date, now: datetime.datetime,
+) -> tuple[str, dict[str, Any]]:
+    p_id, kind, status, p_version, valid_from, valid_to, compound_id, path, household_id = p
+    if parsed_error == "malformed":
+        return "token_malformed", {}
+    if parsed_error == "forged":
+        return "token_forged", {}
+    if p_id is None:
+        return "pass_unknown", {}
+    if version is not None and version != p_version:
+        return "pass_replaced", {}
+    if status == PassStatus.REVOKED:
+        return "pass_revoked", {}
+    if compound_id is not None and compound_id != gate.compound_id:
+        return "wrong_compound", {}
+    if compound_id is None and not gate.path.startswith(path):
+        return "wrong_compound", {}
+    if valid_to is not None and today > valid_to:
+        return "pass_expired", {}
+    if valid_from is not None and today < valid_from:
+        return "pass_not_yet_valid", {}
+    if not gate.is_open:
+        return "gate_closed", {}
+    if kind not in gate.accepted_kinds:
+        return "kind_not_accepted", {}
+    if temperature is not None and temperature >= policy.fever_line:
+        return "fever", {}
+    if direction == Direction.IN:
+        # Coming home is never refused to a resident with a valid pass of this compound.
+        return "entry_allowed", {}
+    if status == PassStatus.SUSPENDED:
+        return "pass_suspended", {}
+    if policy.is_closed_at(timezone.localtime(now).time()):
+        return "closed_hours", {}
+    if kind in policy.exempt_kinds or kind == PassKind.WORK or household_id is None:
+        return "exit_exempt", {}
+    if used >= policy.exits_per_period:
+        return "quota_used", {}
+    return "exit_allowed", {"exits_left": policy.exits_per_period - used - 1}
+
+
+def _raise_fever(
+    *, gate: GateContext, household_id: int | None, household: str | None, temperature: Decimal | None,
+    policy: Policy, client_id: str, now: datetime.datetime,
+) -> None:
+    from lianfang.core.models import Alert, AlertKind
+    from lianfang.places.models import Household
+
+    if household_id:
+        Household.objects.filter(pk=household_id).update(flagged_at=now, flag_reason="fever")
+    Alert.objects.create(
+        kind=AlertKind.FEVER,
+        title=_("Fever at {gate}: {household} {t} °C").format(
+            gate=f"{gate.compound_name} {gate.gate_name}", household=household or "-", t=temperature
+        ),
+        detail=_("Fever line {line} °C. The person was referred at the gate.").format(line=policy.fever_line),
+        path=gate.path,
+        household_id=household_id,
+        source_type="passage",
+        source_id=client_id,
+        created_at=now,
+    )

@@ -1,0 +1,1 @@
+"""Checkpoint, passes, passage log, household link page."""
