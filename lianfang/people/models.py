@@ -223,3 +223,62 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.visited_at:%Y-%m-%d}"
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    PREVIEWED = "previewed", _("Checked, waiting for your choice")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ImportAction(models.TextChoices):
+    PREVIEW = "preview", _("Check only")
+    COMMIT_ALL = "all", _("Commit all (only if no errors)")
+    COMMIT_VALID = "valid", _("Commit valid rows only")
+
+
+class ImportJob(models.Model):
+    """An uploaded resident file: checked first (the report), written only on an explicit choice."""
+
+    scope = ScopeRule(roles={Role.COMMUNITY: "path"})
+
+    community = models.ForeignKey(
+        "places.Area", verbose_name=_("community"), related_name="+", on_delete=models.PROTECT
+    )
+    path = models.CharField(_("path"), max_length=255)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    filename = models.CharField(_("file name"), max_length=200)
+    status = models.CharField(_("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    action = models.CharField(_("action"), max_length=8, choices=ImportAction.choices, default=ImportAction.PREVIEW)
+    progress = models.PositiveIntegerField(_("rows done"), default=0)
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("resident import")
+        verbose_name_plural = _("resident imports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["path"], name="people_importjob_path_like", opclasses=PATH_INDEX_OPCLASS)]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 0
+        return min(100, self.progress * 100 // self.total)
+
+    @property
+    def is_busy(self) -> bool:
+        return self.status in (ImportStatus.PENDING, ImportStatus.RUNNING)
