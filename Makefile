@@ -1,0 +1,159 @@
+# Lianfang: two commands.
+#   make demo   set everything up and serve the demo city on http://127.0.0.1:8000
+#   make test   lint, type-check, migration check and the whole test suite (browser tests included)
+# Other targets: make install | translations | lint | pytest | bench [BENCH=import] | apt | clean
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+BENCH ?=
+
+# Debian packages: the test suite needs a browser, a Chinese font, msgfmt, a QR decoder and a PDF rasteriser;
+# PDF generation needs Pango/HarfBuzz. CI adds PostgreSQL 15, benchmarks add wrk.
+APT_TEST := chromium fonts-wqy-microhei gettext zbar-tools poppler-utils \
+	libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+APT_PG := postgresql-15
+APT_BENCH := wrk
+APT_PACKAGES ?= $(APT_TEST)
+
+# The first Python >= 3.12 among python3.13, python3.12, python3 and pyenv's installed 3.12/3.13
+# (pyenv's shims refuse non-global versions, so its versions' binaries are called directly).
+find_python = $(shell \
+	for p in python3.13 python3.12 python3 \
+	  $$(ls -d "$$(pyenv root 2>/dev/null || echo /nonexistent)"/versions/3.1[23]*/bin/python3 2>/dev/null | sort -rV); do \
+	  if "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+	    "$$p" -c 'import sys; print(sys.executable)'; break; \
+	  fi; \
+	done)
+
+.PHONY: help
+help:
+	@echo "make demo    set up and serve the demo city on http://$(HOST):$(PORT) (with the background worker)"
+	@echo "make test    ruff, mypy, makemigrations --check and the whole pytest suite (browser tests included)"
+	@echo "make bench   run the benchmarks -> bench/results.json and docs/benchmarks.md (BENCH=import for one)"
+	@echo "make install | translations | lint | pytest | apt | clean"
+
+# ---------------------------------------------------------------- Python and dependencies
+$(PY):
+	@py="$(find_python)"; \
+	if [ -z "$$py" ]; then \
+	  echo "ERROR: Lianfang needs Python >= 3.12 (Django 6). Tried python3.13, python3.12, python3 and" >&2; \
+	  echo "       \$$(pyenv root)/versions/3.12*/3.13*. Install one, e.g. 'apt-get install python3.13'" >&2; \
+	  echo "       (Debian 13 / Ubuntu 24.04+), 'pyenv install 3.13', or https://www.python.org/downloads/," >&2; \
+	  echo "       then run make again." >&2; \
+	  exit 1; \
+	fi; \
+	echo "==> Creating $(VENV) with $$py ($$($$py -V))"; \
+	"$$py" -m venv $(VENV)
+
+# Reinstall only when pyproject.toml changed (or the virtualenv is new). pip's log: .venv/pip.log.
+$(STAMP): pyproject.toml | $(PY)
+	@if ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
+	  echo "ERROR: $(VENV) uses $$($(PY) -V); Lianfang needs Python >= 3.12. Remove $(VENV) and run make again." >&2; \
+	  exit 1; \
+	fi
+	@echo "==> Installing Lianfang and its dev tools into $(VENV)"
+	@$(PY) -m pip install --upgrade pip >$(VENV)/pip.log 2>&1 || { cat $(VENV)/pip.log; exit 1; }
+	@$(PY) -m pip install -e '.[dev]' >>$(VENV)/pip.log 2>&1 || { cat $(VENV)/pip.log; exit 1; }
+	@touch $@
+
+.PHONY: install
+install: $(STAMP)
+
+# ---------------------------------------------------------------- system packages
+# Installs what is missing, only when root with apt-get; otherwise says what to install and carries on.
+.PHONY: apt apt-test apt-pg apt-bench
+apt:
+	@missing=""; \
+	for pkg in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' "$$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$pkg"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "==> apt-get install$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else \
+	  echo "NOTE: missing system packages:$$missing"; \
+	  echo "      not root or no apt-get, so not installing them; run: sudo apt-get install$$missing"; \
+	fi
+
+apt-test:
+	@$(MAKE) --no-print-directory apt APT_PACKAGES="$(APT_TEST)"
+
+apt-pg:
+	@$(MAKE) --no-print-directory apt APT_PACKAGES="$(APT_PG)"
+
+apt-bench:
+	@$(MAKE) --no-print-directory apt APT_PACKAGES="$(APT_PG) $(APT_BENCH)"
+
+# ---------------------------------------------------------------- translations
+# Compiles the .po files that exist (none yet is fine). .mo files are built here, never committed.
+.PHONY: translations
+translations: $(STAMP)
+	@if ls lianfang/locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
+	  if ! command -v msgfmt >/dev/null; then \
+	    echo "ERROR: msgfmt is missing: install gettext (make apt, or sudo apt-get install gettext)" >&2; exit 1; \
+	  fi; \
+	  $(MANAGE) compilemessages --ignore '.venv' --ignore 'var' --ignore 'node_modules' -v 0; \
+	  echo "==> Translations compiled: $$(ls lianfang/locale/*/LC_MESSAGES/*.mo | tr '\n' ' ')"; \
+	else \
+	  echo "==> No .po files under lianfang/locale yet: nothing to compile"; \
+	fi
+
+# ---------------------------------------------------------------- demo
+.PHONY: demo
+demo: $(STAMP) translations
+	@export DJANGO_DEBUG=$${DJANGO_DEBUG:-1}; \
+	echo "==> Migrating the database"; \
+	$(MANAGE) migrate --noinput -v 0; \
+	if $(MANAGE) help seed_demo >/dev/null 2>&1; then \
+	  echo "==> Loading the demo city (only when the database is empty)"; \
+	  $(MANAGE) seed_demo --scale demo --if-empty; \
+	else \
+	  echo "NOTE: no seed_demo command yet: the database stays as it is"; \
+	fi; \
+	if $(MANAGE) help demo_logins >/dev/null 2>&1; then $(MANAGE) demo_logins; fi; \
+	$(MANAGE) db_worker --queue-name '*' --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null || true; wait $$worker 2>/dev/null || true' EXIT INT TERM; \
+	echo "==> Background worker running (pid $$worker)"; \
+	echo "==> Serving on http://$(HOST):$(PORT)/  (Ctrl-C stops the server and the worker)"; \
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+# ---------------------------------------------------------------- checks and tests
+.PHONY: lint
+lint: $(STAMP)
+	@echo "==> ruff check"
+	@$(VENV)/bin/ruff check .
+	@echo "==> ruff format --check"
+	@$(VENV)/bin/ruff format --check .
+	@echo "==> mypy lianfang"
+	@$(VENV)/bin/mypy lianfang
+	@echo "==> makemigrations --check"
+	@$(MANAGE) makemigrations --check --dry-run
+
+.PHONY: pytest
+pytest: $(STAMP) translations
+	@echo "==> pytest $(PYTEST_ARGS)"
+	@$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+.PHONY: test
+test: $(STAMP) apt-test translations lint pytest
+
+# ---------------------------------------------------------------- benchmarks
+.PHONY: bench
+bench: $(STAMP) apt-bench
+	@$(PY) bench/run.py $(if $(BENCH),--only $(BENCH))
+
+.PHONY: clean
+clean:
+	rm -rf test-results bench/out .mypy_cache .ruff_cache
+	find lianfang -name '*.mo' -delete
