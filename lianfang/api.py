@@ -3,7 +3,7 @@
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, ParseError, ValidationError
 
 from lianfang.core.api_auth import STAFF_AUTH
 from lianfang.core.errors import DomainError
@@ -31,6 +31,13 @@ def not_found(request, exc):
 def unauthorized(request, exc):
     return api.create_response(
         request, {"code": "unauthorized", "message": _("Log in or send a valid API token.")}, status=401
+    )
+
+
+@api.exception_handler(ParseError)
+def malformed(request, exc):
+    return api.create_response(
+        request, {"code": "malformed_json", "message": _("The request body is not valid JSON.")}, status=400
     )
 
 

@@ -53,6 +53,8 @@ def parse_token(raw: str) -> Parsed:
         pass_id, version = int(m[1], 16), int(m[2], 16)
         if not hmac.compare_digest(_sign(pass_id, version), m[3]):
             return Parsed(error="forged")
+        if m[1] != f"{pass_id:X}" or m[2] != f"{version:X}":  # one spelling per pass: no leading zeros
+            return Parsed(error="malformed")
         return Parsed(pass_id=pass_id, version=version)
     number = text.replace("-", "").replace(" ", "")
     if NUMBER_RE.match(number):
