@@ -3,7 +3,7 @@
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ParseError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from lianfang.core.api_auth import STAFF_AUTH
 from lianfang.core.errors import DomainError
@@ -34,11 +34,13 @@ def unauthorized(request, exc):
     )
 
 
-@api.exception_handler(ParseError)
-def malformed(request, exc):
-    return api.create_response(
-        request, {"code": "malformed_json", "message": _("The request body is not valid JSON.")}, status=400
-    )
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    if exc.status_code == 400:  # django-ninja raises this when the body does not parse
+        body = {"code": "malformed_json", "message": _("The request body is not valid JSON.")}
+    else:
+        body = {"code": "error", "message": str(exc)}
+    return api.create_response(request, body, status=exc.status_code)
 
 
 @api.exception_handler(ValidationError)
