@@ -70,7 +70,7 @@ install: $(STAMP)
 
 # ---------------------------------------------------------------- system packages
 # Installs what is missing, only when root with apt-get; otherwise says what to install and carries on.
-.PHONY: apt apt-test apt-pg apt-bench
+.PHONY: apt apt-test apt-pg apt-bench apt-ci
 apt:
 	@missing=""; \
 	for pkg in $(APT_PACKAGES); do \
@@ -94,6 +94,9 @@ apt-pg:
 
 apt-bench:
 	@$(MAKE) --no-print-directory apt APT_PACKAGES="$(APT_PG) $(APT_BENCH)"
+
+apt-ci:
+	@$(MAKE) --no-print-directory apt APT_PACKAGES="$(APT_TEST) $(APT_PG)"
 
 # ---------------------------------------------------------------- translations
 # Compiles the .po files that exist (none yet is fine). .mo files are built here, never committed.
