@@ -61,8 +61,7 @@ $(STAMP): pyproject.toml | $(PY)
 	  exit 1; \
 	fi
 	@echo "==> Installing Lianfang and its dev tools into $(VENV)"
-	@$(PY) -m pip install --upgrade pip >$(VENV)/pip.log 2>&1 || { cat $(VENV)/pip.log; exit 1; }
-	@$(PY) -m pip install -e '.[dev]' >>$(VENV)/pip.log 2>&1 || { cat $(VENV)/pip.log; exit 1; }
+	@$(PY) -m pip install -e '.[dev]' >$(VENV)/pip.log 2>&1 || { cat $(VENV)/pip.log; exit 1; }
 	@touch $@
 
 .PHONY: install
@@ -115,7 +114,8 @@ translations: $(STAMP)
 # ---------------------------------------------------------------- demo
 .PHONY: demo
 demo: $(STAMP) translations
-	@export DJANGO_DEBUG=$${DJANGO_DEBUG:-1}; \
+	@if [ -f .env ]; then echo "==> Reading .env"; set -a; . ./.env; set +a; fi; \
+	export DJANGO_DEBUG=$${DJANGO_DEBUG:-1}; \
 	echo "==> Migrating the database"; \
 	$(MANAGE) migrate --noinput -v 0; \
 	if $(MANAGE) help seed_demo >/dev/null 2>&1; then \
@@ -132,24 +132,30 @@ demo: $(STAMP) translations
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 # ---------------------------------------------------------------- checks and tests
+# Every check runs even when an earlier one fails, so one run shows every problem.
 .PHONY: lint
 lint: $(STAMP)
-	@echo "==> ruff check"
-	@$(VENV)/bin/ruff check .
-	@echo "==> ruff format --check"
-	@$(VENV)/bin/ruff format --check .
-	@echo "==> mypy lianfang"
-	@$(VENV)/bin/mypy lianfang
-	@echo "==> makemigrations --check"
-	@$(MANAGE) makemigrations --check --dry-run
+	@fail=""; \
+	echo "==> ruff check"; $(VENV)/bin/ruff check --output-format=concise . || fail="$$fail ruff-check"; \
+	echo "==> ruff format --check"; \
+	$(VENV)/bin/ruff format --check --output-format=concise . || fail="$$fail ruff-format"; \
+	echo "==> mypy lianfang"; $(VENV)/bin/mypy lianfang || fail="$$fail mypy"; \
+	echo "==> makemigrations --check"; $(MANAGE) makemigrations --check --dry-run || fail="$$fail migrations"; \
+	if [ -n "$$fail" ]; then echo "LINT FAILED:$$fail" >&2; exit 1; fi
 
 .PHONY: pytest
 pytest: $(STAMP) translations
 	@echo "==> pytest $(PYTEST_ARGS)"
 	@$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# Lint and tests both run; the target fails when either failed.
 .PHONY: test
-test: $(STAMP) apt-test translations lint pytest
+test: $(STAMP) apt-test translations
+	@lint=ok; tests=ok; \
+	$(MAKE) --no-print-directory lint || lint=FAILED; \
+	$(MAKE) --no-print-directory pytest || tests=FAILED; \
+	echo "==> make test: lint $$lint, pytest $$tests"; \
+	[ $$lint = ok ] && [ $$tests = ok ]
 
 # ---------------------------------------------------------------- benchmarks
 .PHONY: bench
