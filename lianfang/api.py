@@ -11,7 +11,7 @@ from lianfang.core.errors import DomainError
 api = NinjaAPI(
     title="Lianfang API",
     version="1",
-    description="Community epidemic prevention and control. Errors answer {\"code\", \"message\"}.",
+    description='Community epidemic prevention and control. Errors answer {"code", "message"}.',
     auth=STAFF_AUTH,
     urls_namespace="api",
 )

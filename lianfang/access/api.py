@@ -38,11 +38,15 @@ class GateOut(Schema):
 
 
 class ScanIn(Schema):
-    client_id: str | None = Field(None, description="A UUID made by the device; resending it records nothing new.")
+    client_id: str | None = Field(
+        None, description="A UUID made by the device; resending it records nothing new."
+    )
     token: str | None = Field(None, description="The QR text of the pass, or its 8-character number.")
     direction: str | None = Field(None, description='"in" or "out".')
     temperature: float | str | None = Field(None, description="°C, 34-43.")
-    scanned_at: str | None = Field(None, description="ISO-8601 time on the device (kept; the server decides on its own time).")
+    scanned_at: str | None = Field(
+        None, description="ISO-8601 time on the device (kept; the server decides on its own time)."
+    )
 
 
 class ScanOut(Schema):
@@ -69,10 +73,18 @@ class PassOut(Schema):
 
 @router.get("/gates", response=list[GateOut], summary="Gates in your scope")
 def list_gates(request: Any) -> list[GateOut]:
-    gates = Gate.objects.visible_to(request.user).select_related("compound").order_by("compound__name", "name")
+    gates = (
+        Gate.objects.visible_to(request.user).select_related("compound").order_by("compound__name", "name")
+    )
     return [
-        GateOut(id=g.id, name=g.name, compound=g.compound.name, compound_id=g.compound_id, open=g.is_open,
-                accepts=g.accepted_kinds.split())
+        GateOut(
+            id=g.id,
+            name=g.name,
+            compound=g.compound.name,
+            compound_id=g.compound_id,
+            open=g.is_open,
+            accepts=g.accepted_kinds.split(),
+        )
         for g in gates
     ]
 
@@ -93,20 +105,34 @@ def post_scans(request: Any, payload: ScanIn | list[ScanIn]) -> Any:
     answers = [
         record_scan(
             gate=ctx,
-            scan=ScanInput(client_id=s.client_id, token=s.token or "", direction=s.direction or "",
-                           temperature=s.temperature, scanned_at=s.scanned_at),
+            scan=ScanInput(
+                client_id=s.client_id,
+                token=s.token or "",
+                direction=s.direction or "",
+                temperature=s.temperature,
+                scanned_at=s.scanned_at,
+            ),
         ).as_dict()
         for s in items
     ]
     return answers if isinstance(payload, list) else answers[0]
 
 
-@router.get("/households/{household_id}/passes", response=list[PassOut], summary="A household's passes and QR texts")
+@router.get(
+    "/households/{household_id}/passes", response=list[PassOut], summary="A household's passes and QR texts"
+)
 def household_passes(request: Any, household_id: int) -> list[PassOut]:
     household = get_object_or_404(Household.objects.visible_to(request.user), pk=household_id)
     passes = Pass.objects.visible_to(request.user).filter(household=household).order_by("id")
     return [
-        PassOut(id=p.id, kind=p.kind, number=p.display_number, status=p.status, valid_from=p.valid_from.isoformat(),
-                valid_to=p.valid_to.isoformat(), qr=p.qr_text)
+        PassOut(
+            id=p.id,
+            kind=p.kind,
+            number=p.display_number,
+            status=p.status,
+            valid_from=p.valid_from.isoformat(),
+            valid_to=p.valid_to.isoformat(),
+            qr=p.qr_text,
+        )
         for p in passes
     ]

@@ -66,38 +66,56 @@ def describe(code: str, **p: Any) -> tuple[str, str]:
         return _("Exit allowed (not counted for this pass kind)."), _("Let them out.")
     if code == "fever":
         return (
-            _("Temperature {t} °C is at or above the fever line {line} °C.").format(t=p.get("temperature"), line=p.get("fever_line")),
+            _("Temperature {t} °C is at or above the fever line {line} °C.").format(
+                t=p.get("temperature"), line=p.get("fever_line")
+            ),
             _("Do not let them pass. Give a mask, keep them apart, and call the community health station."),
         )
     if code == "quota_used":
         return (
-            _("This household has used its exits; next exit allowed on {date}.").format(date=_date(p.get("next_allowed"))),
+            _("This household has used its exits; next exit allowed on {date}.").format(
+                date=_date(p.get("next_allowed"))
+            ),
             _("Do not let them out. Urgent needs (medical care) go through the community staff."),
         )
     if code == "closed_hours":
-        return _("The gates are closed at this hour."), _("Do not let them out; emergencies go through the duty staff.")
+        return _("The gates are closed at this hour."), _(
+            "Do not let them out; emergencies go through the duty staff."
+        )
     if code == "gate_closed":
         return _("This gate is closed; use the open gate."), _("Send them to the open gate.")
     if code == "kind_not_accepted":
         return _("This gate does not accept this kind of pass."), _("Send them to a gate that accepts it.")
     if code == "wrong_compound":
-        return _("This pass belongs to another compound."), _("Do not let them in; register them as a visitor if allowed.")
+        return _("This pass belongs to another compound."), _(
+            "Do not let them in; register them as a visitor if allowed."
+        )
     if code == "pass_unknown":
         return _("No such pass."), _("Check the number; if it is right, send them to the community office.")
     if code == "pass_replaced":
-        return _("This card was replaced by a newer one and is void."), _("Keep the old card; ask for the new one.")
+        return _("This card was replaced by a newer one and is void."), _(
+            "Keep the old card; ask for the new one."
+        )
     if code == "pass_revoked":
         return _("This pass has been revoked."), _("Do not let them pass; call the community office.")
     if code == "pass_suspended":
         return _("This pass is suspended."), _("Do not let them out; call the community office.")
     if code == "pass_expired":
-        return _("This pass expired on {date}.").format(date=_date(p.get("valid_to"))), _("Send them to the community office for a new pass.")
+        return _("This pass expired on {date}.").format(date=_date(p.get("valid_to"))), _(
+            "Send them to the community office for a new pass."
+        )
     if code == "pass_not_yet_valid":
-        return _("This pass is valid only from {date}.").format(date=_date(p.get("valid_from"))), _("Do not let them pass yet.")
+        return _("This pass is valid only from {date}.").format(date=_date(p.get("valid_from"))), _(
+            "Do not let them pass yet."
+        )
     if code == "token_malformed":
-        return _("This is not a Lianfang pass code."), _("Scan the QR on the pass again or type the 8-character pass number.")
+        return _("This is not a Lianfang pass code."), _(
+            "Scan the QR on the pass again or type the 8-character pass number."
+        )
     if code == "token_forged":
-        return _("This pass code is forged or damaged."), _("Do not let them pass; report it to the duty staff.")
+        return _("This pass code is forged or damaged."), _(
+            "Do not let them pass; report it to the duty staff."
+        )
     if code == "temperature_missing":
         return _("Take the temperature first."), _("Measure and enter the temperature, then scan again.")
     if code == "temperature_impossible":

@@ -44,12 +44,16 @@ class Pass(models.Model):
     """A pass (出入证). The QR carries a signed token of (id, version) — nothing personal.
     Reissuing bumps `version`, which voids every earlier QR of this pass."""
 
-    scope = ScopeRule(roles={**STAFF_ROLES, Role.RESIDENT: "household"}, grid="household__grid", household="household")
+    scope = ScopeRule(
+        roles={**STAFF_ROLES, Role.RESIDENT: "household"}, grid="household__grid", household="household"
+    )
 
     kind = models.CharField(_("kind"), max_length=10, choices=PassKind.choices, default=PassKind.HOUSEHOLD)
     number = models.CharField(_("pass number"), max_length=8, unique=True, default=new_pass_number)
     version = models.PositiveIntegerField(_("version"), default=1)
-    status = models.CharField(_("status"), max_length=10, choices=PassStatus.choices, default=PassStatus.ACTIVE)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PassStatus.choices, default=PassStatus.ACTIVE
+    )
     household = models.ForeignKey(
         "places.Household",
         verbose_name=_("household"),
@@ -83,7 +87,11 @@ class Pass(models.Model):
     valid_to = models.DateField(_("valid until"))
     path = models.CharField(_("path"), max_length=255)
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
     )
     status_reason = models.CharField(_("reason"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -122,7 +130,9 @@ class VisitorRule(models.TextChoices):
 class OutingPolicy(models.Model):
     """The outing rule of an area, inherited down the tree: the nearest policy wins."""
 
-    scope = ScopeRule(roles={Role.COMMAND: "path", Role.COMMUNITY: "path", Role.HEALTH: "path"}, path="area__path")
+    scope = ScopeRule(
+        roles={Role.COMMAND: "path", Role.COMMUNITY: "path", Role.HEALTH: "path"}, path="area__path"
+    )
 
     area = models.OneToOneField(
         "places.Area", verbose_name=_("area"), related_name="outing_policy", on_delete=models.CASCADE
@@ -134,13 +144,21 @@ class OutingPolicy(models.Model):
     exempt_kinds = models.CharField(
         _("pass kinds exempt from the quota"), max_length=60, blank=True, default=PassKind.WORK.value
     )
-    fever_line = models.DecimalField(_("fever line (°C)"), max_digits=3, decimal_places=1, default=Decimal("37.3"))
+    fever_line = models.DecimalField(
+        _("fever line (°C)"), max_digits=3, decimal_places=1, default=Decimal("37.3")
+    )
     temperature_required = models.BooleanField(_("temperature required"), default=True)
-    visitors = models.CharField(_("visitors"), max_length=10, choices=VisitorRule.choices, default=VisitorRule.REFUSE)
+    visitors = models.CharField(
+        _("visitors"), max_length=10, choices=VisitorRule.choices, default=VisitorRule.REFUSE
+    )
     retention_days = models.PositiveSmallIntegerField(_("keep gate records for (days)"), default=60)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
     )
 
     objects = ScopedManager()
@@ -149,8 +167,12 @@ class OutingPolicy(models.Model):
         verbose_name = _("outing policy")
         verbose_name_plural = _("outing policies")
         constraints = [
-            models.CheckConstraint(condition=models.Q(exits_per_period__gte=1), name="access_outingpolicy_exits_pos"),
-            models.CheckConstraint(condition=models.Q(period_days__gte=1), name="access_outingpolicy_period_pos"),
+            models.CheckConstraint(
+                condition=models.Q(exits_per_period__gte=1), name="access_outingpolicy_exits_pos"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_days__gte=1), name="access_outingpolicy_period_pos"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -162,7 +184,9 @@ class GateDevice(models.Model):
 
     scope = ScopeRule(roles={Role.COMMAND: "path", Role.COMMUNITY: "path"}, path="gate__path")
 
-    gate = models.ForeignKey("places.Gate", verbose_name=_("gate"), related_name="devices", on_delete=models.CASCADE)
+    gate = models.ForeignKey(
+        "places.Gate", verbose_name=_("gate"), related_name="devices", on_delete=models.CASCADE
+    )
     name = models.CharField(_("name"), max_length=100, blank=True)
     digest = models.CharField(_("digest"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -195,20 +219,40 @@ class Passage(models.Model):
     scope = ScopeRule(roles={**STAFF_ROLES, Role.GATE: "gate"}, grid="household__grid", gate="gate")
 
     client_id = models.UUIDField(_("client id"), unique=True, default=uuid.uuid4)
-    gate = models.ForeignKey("places.Gate", verbose_name=_("gate"), related_name="+", on_delete=models.CASCADE)
+    gate = models.ForeignKey(
+        "places.Gate", verbose_name=_("gate"), related_name="+", on_delete=models.CASCADE
+    )
     device = models.ForeignKey(
-        GateDevice, verbose_name=_("device"), null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+        GateDevice,
+        verbose_name=_("device"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
     )
     guard = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("guard"), null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("guard"),
+        null=True,
+        blank=True,
+        related_name="+",
         on_delete=models.SET_NULL,
     )
     pass_obj = models.ForeignKey(
-        Pass, verbose_name=_("pass"), null=True, blank=True, related_name="passages", on_delete=models.SET_NULL,
+        Pass,
+        verbose_name=_("pass"),
+        null=True,
+        blank=True,
+        related_name="passages",
+        on_delete=models.SET_NULL,
         db_column="pass_id",
     )
     household = models.ForeignKey(
-        "places.Household", verbose_name=_("household"), null=True, blank=True, related_name="+",
+        "places.Household",
+        verbose_name=_("household"),
+        null=True,
+        blank=True,
+        related_name="+",
         on_delete=models.SET_NULL,
     )
     direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
@@ -234,7 +278,9 @@ class Passage(models.Model):
             # A household's history, and the outing quota (only counted exits).
             models.Index(fields=["household", "server_time"], name="access_passage_hh_time"),
             models.Index(
-                fields=["household", "server_time"], name="access_passage_quota", condition=models.Q(counted=True)
+                fields=["household", "server_time"],
+                name="access_passage_quota",
+                condition=models.Q(counted=True),
             ),
             # Retention purge.
             models.Index(fields=["server_time"], name="access_passage_time"),
@@ -249,19 +295,29 @@ class Visitor(models.Model):
 
     scope = ScopeRule(roles={**STAFF_ROLES, Role.GATE: "gate"}, grid="host__grid", gate="gate")
 
-    gate = models.ForeignKey("places.Gate", verbose_name=_("gate"), related_name="+", on_delete=models.CASCADE)
+    gate = models.ForeignKey(
+        "places.Gate", verbose_name=_("gate"), related_name="+", on_delete=models.CASCADE
+    )
     name = models.CharField(_("name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=20)
     purpose = models.CharField(_("purpose"), max_length=200)
     host = models.ForeignKey(
-        "places.Household", verbose_name=_("host household"), null=True, blank=True, related_name="+",
+        "places.Household",
+        verbose_name=_("host household"),
+        null=True,
+        blank=True,
+        related_name="+",
         on_delete=models.SET_NULL,
     )
     temperature = models.DecimalField(_("temperature"), max_digits=3, decimal_places=1, null=True, blank=True)
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
     code = models.CharField(_("code"), max_length=30)
     guard = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("guard"), null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("guard"),
+        null=True,
+        blank=True,
+        related_name="+",
         on_delete=models.SET_NULL,
     )
     at = models.DateTimeField(_("time"), default=timezone.now)
@@ -282,10 +338,16 @@ class Visitor(models.Model):
 class Delivery(models.Model):
     """A courier or food delivery left at the gate for the household to fetch (快递外卖, self pickup)."""
 
-    scope = ScopeRule(roles={**STAFF_ROLES, Role.GATE: "gate", Role.RESIDENT: "household"}, grid="household__grid",
-                      gate="gate", household="household")
+    scope = ScopeRule(
+        roles={**STAFF_ROLES, Role.GATE: "gate", Role.RESIDENT: "household"},
+        grid="household__grid",
+        gate="gate",
+        household="household",
+    )
 
-    gate = models.ForeignKey("places.Gate", verbose_name=_("gate"), related_name="+", on_delete=models.CASCADE)
+    gate = models.ForeignKey(
+        "places.Gate", verbose_name=_("gate"), related_name="+", on_delete=models.CASCADE
+    )
     household = models.ForeignKey(
         "places.Household", verbose_name=_("household"), related_name="deliveries", on_delete=models.CASCADE
     )
@@ -294,7 +356,11 @@ class Delivery(models.Model):
     received_at = models.DateTimeField(_("left at the gate"), default=timezone.now)
     picked_up_at = models.DateTimeField(_("picked up"), null=True, blank=True)
     guard = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("guard"), null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("guard"),
+        null=True,
+        blank=True,
+        related_name="+",
         on_delete=models.SET_NULL,
     )
     path = models.CharField(_("path"), max_length=255)

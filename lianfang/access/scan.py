@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from lianfang.access import messages
 from lianfang.access.gatecache import GateContext
-from lianfang.access.models import Direction, PassKind, PassStatus, Passage
+from lianfang.access.models import Direction, Passage, PassKind, PassStatus
 from lianfang.access.policy import Policy, policy_for_path
 from lianfang.access.tokens import parse_token
 
@@ -120,8 +120,9 @@ LEFT JOIN places_compound ec ON ec.id = eh.compound_id
 """
 
 INSERT_SQL = """
-INSERT INTO access_passage (client_id, gate_id, device_id, guard_id, pass_id, household_id, direction, temperature,
-                            decision, code, counted, exits_left, next_allowed, client_time, server_time, path)
+INSERT INTO access_passage (client_id, gate_id, device_id, guard_id, pass_id, household_id, direction,
+                            temperature, decision, code, counted, exits_left, next_allowed, client_time,
+                            server_time, path)
 VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
 ON CONFLICT (client_id) DO NOTHING
 """
@@ -166,7 +167,9 @@ def record_scan(
     now = now or timezone.now()
     # 1. The request itself: refused without storing anything, so the guard can correct it.
     try:
-        client_uuid = scan.client_id if isinstance(scan.client_id, uuid.UUID) else uuid.UUID(str(scan.client_id))
+        client_uuid = (
+            scan.client_id if isinstance(scan.client_id, uuid.UUID) else uuid.UUID(str(scan.client_id))
+        )
     except (ValueError, TypeError, AttributeError):
         return _result(str(scan.client_id or ""), "bad_client_id")
     cid = str(client_uuid)
@@ -194,22 +197,63 @@ def record_scan(
     with connection.cursor() as cursor:
         cursor.execute(READ_SQL.format(key=key), [_db_time(since), key_value, _db_uuid(client_uuid)])
         row = cursor.fetchone()
-    (p_id, p_kind, p_status, p_version, p_from, p_to, p_compound, p_path, p_household, h_label, h_compound,
-     e_decision, e_code, e_left, e_next, e_temp, eh_label, ec_name, used) = row
+    (
+        p_id,
+        p_kind,
+        p_status,
+        p_version,
+        p_from,
+        p_to,
+        p_compound,
+        p_path,
+        p_household,
+        h_label,
+        h_compound,
+        e_decision,
+        e_code,
+        e_left,
+        e_next,
+        e_temp,
+        eh_label,
+        ec_name,
+        used,
+    ) = row
 
     if e_decision is not None:  # sent before: the first answer, nothing stored
         first = _result(
-            cid, e_code, exits_left=e_left, next_allowed=_db_date(e_next), temperature=e_temp,
-            fever_line=policy.fever_line, household=f"{ec_name} {eh_label}" if eh_label else None,
+            cid,
+            e_code,
+            exits_left=e_left,
+            next_allowed=_db_date(e_next),
+            temperature=e_temp,
+            fever_line=policy.fever_line,
+            household=f"{ec_name} {eh_label}" if eh_label else None,
         )
         first.duplicate = True
         return first
 
     household = f"{h_compound} {h_label}" if h_label else None
     code, params = _decide(
-        gate=gate, policy=policy, parsed_error=parsed.error, version=parsed.version,
-        p=(p_id, p_kind, p_status, p_version, _db_date(p_from), _db_date(p_to), p_compound, p_path, p_household),
-        direction=scan.direction, temperature=temperature, used=int(used or 0), today=today, now=now,
+        gate=gate,
+        policy=policy,
+        parsed_error=parsed.error,
+        version=parsed.version,
+        p=(
+            p_id,
+            p_kind,
+            p_status,
+            p_version,
+            _db_date(p_from),
+            _db_date(p_to),
+            p_compound,
+            p_path,
+            p_household,
+        ),
+        direction=scan.direction,
+        temperature=temperature,
+        used=int(used or 0),
+        today=today,
+        now=now,
     )
     counted = code == "exit_allowed"
     exits_left = params.get("exits_left")
@@ -217,22 +261,49 @@ def record_scan(
     if code == "quota_used" and p_household:
         next_allowed = _next_allowed(p_household, policy, since)
     result = _result(
-        cid, code, household=household, exits_left=exits_left, next_allowed=next_allowed,
-        temperature=temperature, fever_line=policy.fever_line, valid_to=_db_date(p_to), valid_from=_db_date(p_from),
+        cid,
+        code,
+        household=household,
+        exits_left=exits_left,
+        next_allowed=next_allowed,
+        temperature=temperature,
+        fever_line=policy.fever_line,
+        valid_to=_db_date(p_to),
+        valid_from=_db_date(p_from),
     )
     result.clock_skew = bool(client_time and abs(client_time - now) > CLOCK_SKEW)
 
     values = [
-        _db_uuid(client_uuid), gate.gate_id, gate.device_id, guard_id, p_id if p_id else None,
-        p_household if p_id else None, scan.direction, temperature, result.decision, code, counted,
-        exits_left, next_allowed, _db_time(client_time), _db_time(now), gate.path,
+        _db_uuid(client_uuid),
+        gate.gate_id,
+        gate.device_id,
+        guard_id,
+        p_id if p_id else None,
+        p_household if p_id else None,
+        scan.direction,
+        temperature,
+        result.decision,
+        code,
+        counted,
+        exits_left,
+        next_allowed,
+        _db_time(client_time),
+        _db_time(now),
+        gate.path,
     ]
     if code == "fever":
         with transaction.atomic():
             stored = _insert(values)
             if stored:
-                _raise_fever(gate=gate, household_id=p_household, household=household, temperature=temperature,
-                             policy=policy, client_id=cid, now=now)
+                _raise_fever(
+                    gate=gate,
+                    household_id=p_household,
+                    household=household,
+                    temperature=temperature,
+                    policy=policy,
+                    client_id=cid,
+                    now=now,
+                )
     else:
         stored = _insert(values)
     if not stored:  # a retry raced its original: answer the original
@@ -248,8 +319,17 @@ def _insert(values: list[Any]) -> bool:
 
 
 def _decide(
-    *, gate: GateContext, policy: Policy, parsed_error: str | None, version: int | None, p: tuple,
-    direction: str, temperature: Decimal | None, used: int, today: datetime.date, now: datetime.datetime,
+    *,
+    gate: GateContext,
+    policy: Policy,
+    parsed_error: str | None,
+    version: int | None,
+    p: tuple,
+    direction: str,
+    temperature: Decimal | None,
+    used: int,
+    today: datetime.date,
+    now: datetime.datetime,
 ) -> tuple[str, dict[str, Any]]:
     p_id, kind, status, p_version, valid_from, valid_to, compound_id, path, household_id = p
     if parsed_error == "malformed":
@@ -291,8 +371,14 @@ def _decide(
 
 
 def _raise_fever(
-    *, gate: GateContext, household_id: int | None, household: str | None, temperature: Decimal | None,
-    policy: Policy, client_id: str, now: datetime.datetime,
+    *,
+    gate: GateContext,
+    household_id: int | None,
+    household: str | None,
+    temperature: Decimal | None,
+    policy: Policy,
+    client_id: str,
+    now: datetime.datetime,
 ) -> None:
     from lianfang.core.models import Alert, AlertKind
     from lianfang.places.models import Household

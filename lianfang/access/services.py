@@ -17,8 +17,8 @@ from lianfang.access.models import (
     GateDevice,
     OutingPolicy,
     Pass,
-    PassKind,
     Passage,
+    PassKind,
     PassStatus,
     Visitor,
     VisitorRule,
@@ -44,7 +44,9 @@ def require_manager(user: Any, path: str) -> None:
         raise DomainError("not_found", _("Not found."), status=404)
 
 
-def _validity(valid_from: datetime.date | None, valid_to: datetime.date | None) -> tuple[datetime.date, datetime.date]:
+def _validity(
+    valid_from: datetime.date | None, valid_to: datetime.date | None
+) -> tuple[datetime.date, datetime.date]:
     start = valid_from or timezone.localdate()
     end = valid_to or start + datetime.timedelta(days=DEFAULT_VALID_DAYS)
     if end < start:
@@ -73,14 +75,18 @@ def issue_pass(
     if resident is not None:
         household = resident.household
     if kind in (PassKind.HOUSEHOLD, PassKind.PERSON, PassKind.VEHICLE) and household is None:
-        raise DomainError("household_missing", _("This kind of pass belongs to a household."), field="household")
+        raise DomainError(
+            "household_missing", _("This kind of pass belongs to a household."), field="household"
+        )
     if kind == PassKind.PERSON and resident is None:
         raise DomainError("resident_missing", _("A personal pass needs the resident."), field="resident")
     plate = "".join(plate.split()).upper()
     if kind == PassKind.VEHICLE and not plate:
         raise DomainError("plate_missing", _("A vehicle pass needs the plate number."), field="plate")
     if kind == PassKind.WORK and not holder.strip():
-        raise DomainError("holder_missing", _("A work pass needs the unit and duty of its holder."), field="holder")
+        raise DomainError(
+            "holder_missing", _("A work pass needs the unit and duty of its holder."), field="holder"
+        )
     if household is not None:
         compound = household.compound
         path = household.path
@@ -89,12 +95,22 @@ def issue_pass(
     elif area is not None:
         path = area.path
     else:
-        raise DomainError("place_missing", _("Choose the compound or area the pass is valid in."), field="compound")
+        raise DomainError(
+            "place_missing", _("Choose the compound or area the pass is valid in."), field="compound"
+        )
     require_manager(user, path)
     start, end = _validity(valid_from, valid_to)
     p = Pass.objects.create(
-        kind=kind, household=household, resident=resident, compound=compound, plate=plate, holder=holder.strip(),
-        valid_from=start, valid_to=end, path=path, issued_by=user,
+        kind=kind,
+        household=household,
+        resident=resident,
+        compound=compound,
+        plate=plate,
+        holder=holder.strip(),
+        valid_from=start,
+        valid_to=end,
+        path=path,
+        issued_by=user,
     )
     audit.log(user=user, action=AuditAction.CREATE, obj=p, summary=f"pass {p.display_number}")
     return p
@@ -118,22 +134,34 @@ def issue_household_passes(
     """One household pass for every household of a compound (or building) that has no active one."""
     require_manager(user, compound.path)
     if building is not None and building.compound_id != compound.pk:
-        raise DomainError("building_other_compound", _("That building is in another compound."), field="building")
+        raise DomainError(
+            "building_other_compound", _("That building is in another compound."), field="building"
+        )
     start, end = _validity(valid_from, valid_to)
     households = Household.objects.filter(compound=compound)
     if building is not None:
         households = households.filter(unit__building=building)
     have = set(
         Pass.objects.filter(
-            household__in=households, kind=PassKind.HOUSEHOLD, status__in=[PassStatus.ACTIVE, PassStatus.SUSPENDED]
+            household__in=households,
+            kind=PassKind.HOUSEHOLD,
+            status__in=[PassStatus.ACTIVE, PassStatus.SUSPENDED],
         ).values_list("household_id", flat=True)
     )
     todo = [h for h in households.only("id", "path") if h.id not in have]
     numbers = _fresh_numbers(len(todo))
     Pass.objects.bulk_create(
         [
-            Pass(kind=PassKind.HOUSEHOLD, household_id=h.id, compound=compound, number=n, valid_from=start,
-                 valid_to=end, path=h.path, issued_by=user)
+            Pass(
+                kind=PassKind.HOUSEHOLD,
+                household_id=h.id,
+                compound=compound,
+                number=n,
+                valid_from=start,
+                valid_to=end,
+                path=h.path,
+                issued_by=user,
+            )
             for h, n in zip(todo, numbers, strict=True)
         ],
         batch_size=1000,
@@ -153,7 +181,9 @@ def _fresh_numbers(n: int) -> list[str]:
     return list(out)
 
 
-def _change_status(*, user: Any, p: Pass, status: str, reason: str, allowed_from: set[str], code: str, msg: Any) -> Pass:
+def _change_status(
+    *, user: Any, p: Pass, status: str, reason: str, allowed_from: set[str], code: str, msg: Any
+) -> Pass:
     p = Pass.objects.select_for_update().get(pk=p.pk)
     require_manager(user, p.path)
     if p.status not in allowed_from:
@@ -161,30 +191,51 @@ def _change_status(*, user: Any, p: Pass, status: str, reason: str, allowed_from
     p.status = status
     p.status_reason = reason.strip()[:200]
     p.save(update_fields=["status", "status_reason", "updated_at"])
-    audit.log(user=user, action=AuditAction.CHANGE, obj=p, summary=f"pass {p.display_number} {status} {reason}")
+    audit.log(
+        user=user, action=AuditAction.CHANGE, obj=p, summary=f"pass {p.display_number} {status} {reason}"
+    )
     return p
 
 
 @transaction.atomic
 def suspend_pass(*, user: Any, p: Pass, reason: str = "") -> Pass:
-    return _change_status(user=user, p=p, status=PassStatus.SUSPENDED, reason=reason, allowed_from={PassStatus.ACTIVE},
-                          code="pass_not_active", msg=_("Only an active pass can be suspended."))
+    return _change_status(
+        user=user,
+        p=p,
+        status=PassStatus.SUSPENDED,
+        reason=reason,
+        allowed_from={PassStatus.ACTIVE},
+        code="pass_not_active",
+        msg=_("Only an active pass can be suspended."),
+    )
 
 
 @transaction.atomic
 def resume_pass(*, user: Any, p: Pass, reason: str = "") -> Pass:
-    return _change_status(user=user, p=p, status=PassStatus.ACTIVE, reason=reason,
-                          allowed_from={PassStatus.SUSPENDED}, code="pass_not_suspended",
-                          msg=_("Only a suspended pass can be resumed."))
+    return _change_status(
+        user=user,
+        p=p,
+        status=PassStatus.ACTIVE,
+        reason=reason,
+        allowed_from={PassStatus.SUSPENDED},
+        code="pass_not_suspended",
+        msg=_("Only a suspended pass can be resumed."),
+    )
 
 
 @transaction.atomic
 def revoke_pass(*, user: Any, p: Pass, reason: str) -> Pass:
     if not reason.strip():
         raise DomainError("reason_missing", _("Say why the pass is revoked."), field="reason")
-    return _change_status(user=user, p=p, status=PassStatus.REVOKED, reason=reason,
-                          allowed_from={PassStatus.ACTIVE, PassStatus.SUSPENDED}, code="pass_revoked",
-                          msg=_("This pass is already revoked."))
+    return _change_status(
+        user=user,
+        p=p,
+        status=PassStatus.REVOKED,
+        reason=reason,
+        allowed_from={PassStatus.ACTIVE, PassStatus.SUSPENDED},
+        code="pass_revoked",
+        msg=_("This pass is already revoked."),
+    )
 
 
 @transaction.atomic
@@ -197,7 +248,9 @@ def reissue_pass(*, user: Any, p: Pass, reason: str = "") -> Pass:
     p.version += 1
     p.status_reason = reason.strip()[:200]
     p.save(update_fields=["version", "status_reason", "updated_at"])
-    audit.log(user=user, action=AuditAction.CHANGE, obj=p, summary=f"pass {p.display_number} reissued v{p.version}")
+    audit.log(
+        user=user, action=AuditAction.CHANGE, obj=p, summary=f"pass {p.display_number} reissued v{p.version}"
+    )
     return p
 
 
@@ -215,7 +268,9 @@ def set_outing_policy(*, user: Any, area: Area, **values: Any) -> OutingPolicy:
     require_manager_or_command(user, area.path)
     if int(values.get("exits_per_period", 1)) < 1 or int(values.get("period_days", 2)) < 1:
         raise DomainError("policy_bad", _("Exits and days must both be at least 1."))
-    policy, _created = OutingPolicy.objects.update_or_create(area=area, defaults={**values, "updated_by": user})
+    policy, _created = OutingPolicy.objects.update_or_create(
+        area=area, defaults={**values, "updated_by": user}
+    )
     return policy
 
 
@@ -223,7 +278,9 @@ def require_manager_or_command(user: Any, path: str) -> None:
     if user.is_superuser:
         return
     if user.role not in (Role.COMMUNITY, Role.COMMAND):
-        raise DomainError("forbidden", _("Only community staff and the command centre set outing rules."), status=403)
+        raise DomainError(
+            "forbidden", _("Only community staff and the command centre set outing rules."), status=403
+        )
     if not path.startswith(user.scope_path or "\0"):
         raise DomainError("not_found", _("Not found."), status=404)
 
@@ -261,15 +318,19 @@ def register_visitor(
     try:
         temp = _parse_temperature(temperature)
     except ValueError:
-        raise DomainError("temperature_impossible", _("A temperature must be between 34 and 43 °C."),
-                          field="temperature") from None
+        raise DomainError(
+            "temperature_impossible", _("A temperature must be between 34 and 43 °C."), field="temperature"
+        ) from None
     if temp is None:
         raise DomainError("temperature_missing", _("Take the temperature first."), field="temperature")
     if not (MIN_TEMP <= temp <= MAX_TEMP):
-        raise DomainError("temperature_impossible", _("A temperature must be between 34 and 43 °C."),
-                          field="temperature")
+        raise DomainError(
+            "temperature_impossible", _("A temperature must be between 34 and 43 °C."), field="temperature"
+        )
     if host is not None and host.compound_id != gate.compound_id:
-        raise DomainError("host_other_compound", _("The host household lives in another compound."), field="host")
+        raise DomainError(
+            "host_other_compound", _("The host household lives in another compound."), field="host"
+        )
     policy = policy_for_path(gate.path)
     if temp >= policy.fever_line:
         decision, code = Decision.REFERRED, "fever"
@@ -280,18 +341,35 @@ def register_visitor(
     else:
         decision, code = Decision.ALLOWED, "visitor_registered"
     return Visitor.objects.create(
-        gate=gate, name=name, phone=phone, purpose=purpose.strip()[:200], host=host, temperature=temp,
-        decision=decision, code=code, guard=guard, path=gate.path,
+        gate=gate,
+        name=name,
+        phone=phone,
+        purpose=purpose.strip()[:200],
+        host=host,
+        temperature=temp,
+        decision=decision,
+        code=code,
+        guard=guard,
+        path=gate.path,
     )
 
 
 @transaction.atomic
-def log_delivery(*, guard: Any, gate: Gate, household: Household, carrier: str = "", note: str = "") -> Delivery:
+def log_delivery(
+    *, guard: Any, gate: Gate, household: Household, carrier: str = "", note: str = ""
+) -> Delivery:
     if household.compound_id != gate.compound_id:
-        raise DomainError("household_other_compound", _("That household lives in another compound."),
-                          field="household")
-    return Delivery.objects.create(gate=gate, household=household, carrier=carrier.strip()[:50],
-                                   note=note.strip()[:200], guard=guard, path=gate.path)
+        raise DomainError(
+            "household_other_compound", _("That household lives in another compound."), field="household"
+        )
+    return Delivery.objects.create(
+        gate=gate,
+        household=household,
+        carrier=carrier.strip()[:50],
+        note=note.strip()[:200],
+        guard=guard,
+        path=gate.path,
+    )
 
 
 @transaction.atomic

@@ -67,8 +67,12 @@ def checkpoint_texts() -> dict[str, str]:
         "refused": _("REFUSED"),
         "referred": _("REFERRED"),
         "queued": _("SAVED — NO NETWORK"),
-        "queuedMessage": _("No network: the scan is kept on this phone and will be decided when the network is back."),
-        "queuedAdvice": _("Check the paper pass by eye and follow the rule; the record will be sent automatically."),
+        "queuedMessage": _(
+            "No network: the scan is kept on this phone and will be decided when the network is back."
+        ),
+        "queuedAdvice": _(
+            "Check the paper pass by eye and follow the rule; the record will be sent automatically."
+        ),
         "exitsLeft": _("Exits left this period"),
         "nextAllowed": _("Next exit allowed on"),
         "online": _("Online"),
@@ -88,10 +92,14 @@ def checkpoint_scans(request: HttpRequest) -> JsonResponse:
     try:
         payload = json.loads(request.body or b"")
     except (json.JSONDecodeError, UnicodeDecodeError):
-        return JsonResponse({"code": "malformed_json", "message": _("The request body is not valid JSON.")}, status=400)
+        return JsonResponse(
+            {"code": "malformed_json", "message": _("The request body is not valid JSON.")}, status=400
+        )
     items = payload if isinstance(payload, list) else [payload]
     if len(items) > MAX_BATCH or not all(isinstance(i, dict) for i in items):
-        return JsonResponse({"code": "malformed_json", "message": _("Send one scan or a list of scans.")}, status=400)
+        return JsonResponse(
+            {"code": "malformed_json", "message": _("Send one scan or a list of scans.")}, status=400
+        )
     ctx = gatecache.for_gate(gate.pk)
     if ctx is None:  # pragma: no cover - the gate was just loaded
         raise Http404
@@ -124,18 +132,39 @@ def visitors(request: HttpRequest) -> HttpResponse:
             host = _household_by_label(gate, form["host"])
         try:
             if form["host"].strip() and host is None:
-                raise DomainError("host_unknown", _("No household {label} in this compound.").format(
-                    label=form["host"]), field="host")
-            created = register_visitor(guard=request.user, gate=gate, name=form["name"], phone=form["phone"],
-                                       purpose=form["purpose"], host=host, temperature=form["temperature"])
+                raise DomainError(
+                    "host_unknown",
+                    _("No household {label} in this compound.").format(label=form["host"]),
+                    field="host",
+                )
+            created = register_visitor(
+                guard=request.user,
+                gate=gate,
+                name=form["name"],
+                phone=form["phone"],
+                purpose=form["purpose"],
+                host=host,
+                temperature=form["temperature"],
+            )
             form = dict.fromkeys(form, "")
         except DomainError as err:
             error = err
     since = timezone.now() - timezone.timedelta(hours=24)
-    rows = Visitor.objects.visible_to(request.user).filter(gate=gate, at__gte=since).select_related("host")[:50]
-    return render(request, "access/visitors.html",
-                  {"gate": gate, "rows": rows, "error": error, "created": created, "form": form,
-                   "policy": policy_for_path(gate.path)})
+    rows = (
+        Visitor.objects.visible_to(request.user).filter(gate=gate, at__gte=since).select_related("host")[:50]
+    )
+    return render(
+        request,
+        "access/visitors.html",
+        {
+            "gate": gate,
+            "rows": rows,
+            "error": error,
+            "created": created,
+            "form": form,
+            "policy": policy_for_path(gate.path),
+        },
+    )
 
 
 @login_required
@@ -151,16 +180,25 @@ def deliveries(request: HttpRequest) -> HttpResponse:
             else:
                 household = _household_by_label(gate, form["household"])
                 if household is None:
-                    raise DomainError("household_unknown", _("No household {label} in this compound.").format(
-                        label=form["household"]), field="household")
-                log_delivery(guard=request.user, gate=gate, household=household, carrier=form["carrier"],
-                             note=form["note"])
+                    raise DomainError(
+                        "household_unknown",
+                        _("No household {label} in this compound.").format(label=form["household"]),
+                        field="household",
+                    )
+                log_delivery(
+                    guard=request.user,
+                    gate=gate,
+                    household=household,
+                    carrier=form["carrier"],
+                    note=form["note"],
+                )
                 form = dict.fromkeys(form, "")
         except DomainError as err:
             error = err
     waiting = Delivery.objects.filter(gate=gate, picked_up_at__isnull=True).select_related("household")[:100]
-    return render(request, "access/deliveries.html",
-                  {"gate": gate, "waiting": waiting, "error": error, "form": form})
+    return render(
+        request, "access/deliveries.html", {"gate": gate, "waiting": waiting, "error": error, "form": form}
+    )
 
 
 def _household_by_label(gate: Gate, label: str) -> Household | None:
@@ -169,7 +207,9 @@ def _household_by_label(gate: Gate, label: str) -> Household | None:
     import unicodedata
 
     text = unicodedata.normalize("NFKC", label or "").strip()
-    m = re.match(r"^\s*([0-9A-Za-z]+)\s*(?:栋|幢|号楼|-|\s)\s*(?:([0-9]+)\s*(?:单元|-|\s)\s*)?([0-9]+)\s*室?$", text)
+    m = re.match(
+        r"^\s*([0-9A-Za-z]+)\s*(?:栋|幢|号楼|-|\s)\s*(?:([0-9]+)\s*(?:单元|-|\s)\s*)?([0-9]+)\s*室?$", text
+    )
     if not m:
         return None
     qs = Household.objects.filter(compound_id=gate.compound_id, unit__building__number=m[1], room=m[3])

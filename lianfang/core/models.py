@@ -64,19 +64,29 @@ class Alert(models.Model):
     scope = ScopeRule(roles={Role.COMMAND: "path", Role.COMMUNITY: "path", Role.HEALTH: "path"})
 
     kind = models.CharField(_("kind"), max_length=20, choices=AlertKind.choices)
-    status = models.CharField(_("status"), max_length=15, choices=AlertStatus.choices, default=AlertStatus.OPEN)
+    status = models.CharField(
+        _("status"), max_length=15, choices=AlertStatus.choices, default=AlertStatus.OPEN
+    )
     title = models.CharField(_("title"), max_length=200)
     detail = models.TextField(_("detail"), blank=True)
     path = models.CharField(_("area path"), max_length=255, db_index=True)
     household = models.ForeignKey(
-        "places.Household", verbose_name=_("household"), null=True, blank=True, related_name="alerts",
+        "places.Household",
+        verbose_name=_("household"),
+        null=True,
+        blank=True,
+        related_name="alerts",
         on_delete=models.SET_NULL,
     )
     source_type = models.CharField(_("source"), max_length=40, blank=True)
     source_id = models.CharField(_("source id"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("raised"), default=timezone.now, db_index=True)
     handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("handled by"), null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        null=True,
+        blank=True,
+        related_name="+",
         on_delete=models.SET_NULL,
     )
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)

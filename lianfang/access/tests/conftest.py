@@ -31,8 +31,12 @@ def passes(world):
     for key in ("household_a1", "household_a2", "household_b"):
         h = getattr(world, key)
         made[key] = Pass.objects.create(
-            kind=PassKind.HOUSEHOLD, household=h, compound=h.compound, path=h.path,
-            valid_from=datetime.date(2020, 1, 1), valid_to=datetime.date(2030, 12, 31),
+            kind=PassKind.HOUSEHOLD,
+            household=h,
+            compound=h.compound,
+            path=h.path,
+            valid_from=datetime.date(2020, 1, 1),
+            valid_to=datetime.date(2030, 12, 31),
         )
     return made
 
@@ -46,8 +50,9 @@ def scan(world):
         token = p.qr_text if isinstance(p, Pass) else p
         return record_scan(
             gate=ctx,
-            scan=ScanInput(client_id=client_id or uuid.uuid4(), token=token, direction=direction,
-                           temperature=temperature),
+            scan=ScanInput(
+                client_id=client_id or uuid.uuid4(), token=token, direction=direction, temperature=temperature
+            ),
             now=when or timezone.now(),
         )
 

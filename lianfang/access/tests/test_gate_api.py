@@ -28,8 +28,14 @@ def post(client, device, body, raw=False):
 
 
 def one(passes, direction="out", **kw):
-    return {"client_id": str(uuid.uuid4()), "token": passes["household_a1"].qr_text, "direction": direction,
-            "temperature": 36.6, "scanned_at": "2026-03-02T09:00:00+08:00", **kw}
+    return {
+        "client_id": str(uuid.uuid4()),
+        "token": passes["household_a1"].qr_text,
+        "direction": direction,
+        "temperature": 36.6,
+        "scanned_at": "2026-03-02T09:00:00+08:00",
+        **kw,
+    }
 
 
 def test_create_gate_device_prints_a_token_and_stores_only_its_digest(device):
@@ -81,7 +87,13 @@ def test_a_batch_answers_each_item_and_records_the_good_ones(client, device, pas
     r = post(client, device, batch)
     assert r.status_code == 200
     codes = [a["code"] for a in r.json()]
-    assert codes == ["entry_allowed", "temperature_impossible", "token_forged", "bad_client_id", "exit_allowed"]
+    assert codes == [
+        "entry_allowed",
+        "temperature_impossible",
+        "token_forged",
+        "bad_client_id",
+        "exit_allowed",
+    ]
     assert Passage.objects.count() == 3  # the entry, the forged scan (logged), the exit
     assert Passage.objects.filter(counted=True).count() == 1
 

@@ -2,7 +2,7 @@
 
 import datetime
 
-from lianfang.access.models import OutingPolicy, Pass, PassKind, Passage
+from lianfang.access.models import OutingPolicy, Pass, Passage, PassKind
 from lianfang.access.tests.conftest import at
 
 D = datetime.date(2026, 3, 2)
@@ -31,8 +31,15 @@ def test_exit_is_allowed_again_on_the_next_allowed_date(passes, scan):
 
 def test_two_members_of_one_household_share_the_quota(world, passes, scan):
     h = world.household_a1
-    own = Pass.objects.create(kind=PassKind.PERSON, household=h, resident=world.zhang_san, compound=h.compound,
-                              path=h.path, valid_from=D, valid_to=D + datetime.timedelta(days=30))
+    own = Pass.objects.create(
+        kind=PassKind.PERSON,
+        household=h,
+        resident=world.zhang_san,
+        compound=h.compound,
+        path=h.path,
+        valid_from=D,
+        valid_to=D + datetime.timedelta(days=30),
+    )
     assert scan(passes["household_a1"], "out", at(D, 9)).code == "exit_allowed"
     r = scan(own, "out", at(D, 10))
     assert r.code == "quota_used"
@@ -52,8 +59,14 @@ def test_other_households_are_not_affected(passes, scan):
 
 
 def test_exempt_kinds_go_out_without_counting(world, passes, scan):
-    work = Pass.objects.create(kind=PassKind.WORK, holder="市人民医院 护士", compound=world.compound_a,
-                               path=world.compound_a.path, valid_from=D, valid_to=D + datetime.timedelta(days=30))
+    work = Pass.objects.create(
+        kind=PassKind.WORK,
+        holder="市人民医院 护士",
+        compound=world.compound_a,
+        path=world.compound_a.path,
+        valid_from=D,
+        valid_to=D + datetime.timedelta(days=30),
+    )
     for hour in (7, 12, 19):
         r = scan(work, "out", at(D, hour))
         assert (r.decision, r.code) == ("allowed", "exit_exempt")
@@ -62,9 +75,15 @@ def test_exempt_kinds_go_out_without_counting(world, passes, scan):
 
 def test_vehicle_passes_can_be_made_exempt_by_policy(world, passes, scan):
     OutingPolicy.objects.create(area=world.community_a, exempt_kinds="work vehicle")
-    car = Pass.objects.create(kind=PassKind.VEHICLE, household=world.household_a1, plate="皖D12345",
-                              compound=world.compound_a, path=world.household_a1.path, valid_from=D,
-                              valid_to=D + datetime.timedelta(days=30))
+    car = Pass.objects.create(
+        kind=PassKind.VEHICLE,
+        household=world.household_a1,
+        plate="皖D12345",
+        compound=world.compound_a,
+        path=world.household_a1.path,
+        valid_from=D,
+        valid_to=D + datetime.timedelta(days=30),
+    )
     assert scan(car, "out", at(D, 7)).code == "exit_exempt"
     assert scan(passes["household_a1"], "out", at(D, 8)).code == "exit_allowed"
 
@@ -81,7 +100,9 @@ def test_two_exits_per_three_days_policy(world, passes, scan):
 
 
 def test_closed_hours_refuse_exits_but_not_entries(world, passes, scan):
-    OutingPolicy.objects.create(area=world.community_a, closed_from=datetime.time(22), closed_until=datetime.time(6))
+    OutingPolicy.objects.create(
+        area=world.community_a, closed_from=datetime.time(22), closed_until=datetime.time(6)
+    )
     assert scan(passes["household_a1"], "out", at(D, 23)).code == "closed_hours"
     assert scan(passes["household_a1"], "out", at(D, 5, 59)).code == "closed_hours"
     assert scan(passes["household_a1"], "in", at(D, 23, 30)).code == "entry_allowed"

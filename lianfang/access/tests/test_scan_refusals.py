@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from lianfang.access.models import Pass, PassKind, Passage, PassStatus
+from lianfang.access.models import Pass, Passage, PassKind, PassStatus
 from lianfang.access.tests.conftest import at
 from lianfang.access.tokens import make_token
 
@@ -53,7 +53,9 @@ def test_expired_and_not_yet_valid_passes(passes, scan):
     Pass.objects.filter(pk=p.pk).update(valid_to=D - datetime.timedelta(days=1))
     r = scan(p, "out", at(D))
     assert r.code == "pass_expired"
-    Pass.objects.filter(pk=p.pk).update(valid_from=D + datetime.timedelta(days=1), valid_to=D + datetime.timedelta(days=9))
+    Pass.objects.filter(pk=p.pk).update(
+        valid_from=D + datetime.timedelta(days=1), valid_to=D + datetime.timedelta(days=9)
+    )
     assert scan(p, "in", at(D)).code == "pass_not_yet_valid"
     assert counted() == 0
 
@@ -88,8 +90,13 @@ def test_pass_of_another_compound_is_refused(passes, scan):
 
 
 def test_area_wide_work_pass_is_valid_in_its_area_only(world, passes, scan):
-    work = Pass.objects.create(kind=PassKind.WORK, holder="供电所", path=world.community_b.path,
-                               valid_from=D, valid_to=D + datetime.timedelta(days=9))
+    work = Pass.objects.create(
+        kind=PassKind.WORK,
+        holder="供电所",
+        path=world.community_b.path,
+        valid_from=D,
+        valid_to=D + datetime.timedelta(days=9),
+    )
     assert scan(work, "out", at(D)).code == "wrong_compound"
     work.path = world.street.path
     work.save()
@@ -126,13 +133,16 @@ def test_bad_direction_and_bad_client_id(world, passes):
 
     ctx = gatecache.for_gate(world.gate_a.pk)
     p = passes["household_a1"]
-    r = record_scan(gate=ctx, scan=ScanInput(client_id="not-a-uuid", token=p.qr_text, direction="out",
-                                             temperature=36.5))
+    r = record_scan(
+        gate=ctx, scan=ScanInput(client_id="not-a-uuid", token=p.qr_text, direction="out", temperature=36.5)
+    )
     assert r.code == "bad_client_id"
     import uuid
 
-    r = record_scan(gate=ctx, scan=ScanInput(client_id=uuid.uuid4(), token=p.qr_text, direction="sideways",
-                                             temperature=36.5))
+    r = record_scan(
+        gate=ctx,
+        scan=ScanInput(client_id=uuid.uuid4(), token=p.qr_text, direction="sideways", temperature=36.5),
+    )
     assert r.code == "bad_direction"
     assert Passage.objects.count() == 0
 

@@ -8,8 +8,8 @@ import uuid
 from lianfang.access import gatecache
 from lianfang.access.models import Passage
 from lianfang.access.scan import ScanInput, record_scan
-from lianfang.access.tokens import parse_token
 from lianfang.access.tests.conftest import at
+from lianfang.access.tokens import parse_token
 
 ALPHABET = string.ascii_uppercase + string.digits + ".-_ "
 
@@ -53,8 +53,11 @@ def test_a_sample_of_mutated_tokens_is_refused_at_the_gate(world, passes):
         t = mutate(rng, base)
         if t.upper() == base:
             continue
-        r = record_scan(gate=ctx, scan=ScanInput(client_id=uuid.uuid4(), token=t, direction="out",
-                                                 temperature=36.4), now=at(datetime.date(2026, 3, 2)))
+        r = record_scan(
+            gate=ctx,
+            scan=ScanInput(client_id=uuid.uuid4(), token=t, direction="out", temperature=36.4),
+            now=at(datetime.date(2026, 3, 2)),
+        )
         decisions.add(r.decision)
     assert decisions == {"refused"}
     assert Passage.objects.filter(counted=True).count() == 0
