@@ -1,15 +1,76 @@
-"""Login (with lockout), logout, password change. (UI helper fills these in.)"""
+"""Login (with lockout), logout, password change."""
 
-from django.http import HttpResponse
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+
+from lianfang.accounts import services
+from lianfang.accounts.forms import LoginForm
+from lianfang.core.errors import DomainError
 
 
-def login_view(request):
-    return HttpResponse("login")
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
-def logout_view(request):
-    return HttpResponse("logout")
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated and request.method != "POST":
+        return redirect(_next_url(request))
+    form = LoginForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.log_in(
+                request=request,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+            )
+        except DomainError as err:
+            form.add_error(None, err.message)
+            status = err.status
+        else:
+            login(request, user)
+            return redirect(_next_url(request))
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=status)
 
 
-def password_change(request):
-    return HttpResponse("password")
+@never_cache
+def logout_view(request: HttpRequest) -> HttpResponse:
+    """POST logs out; GET asks for confirmation (a link must not log anyone out)."""
+    if request.method == "POST":
+        logout(request)
+        return redirect(settings.LOGOUT_REDIRECT_URL)
+    return render(request, "accounts/logout.html")
+
+
+@sensitive_post_parameters()
+@login_required
+@never_cache
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)
+        messages.success(request, _("Your password has been changed."))
+        return redirect("home")
+    return render(request, "accounts/password_change.html", {"form": form})
