@@ -1,44 +1,120 @@
-"""What each role's home page shows. Later issues add their parts (overdue calls, gate status...)."""
+"""What each role's home page shows. Later issues add their parts (overdue calls, gate status...).
+
+Counts per area or compound are computed in the same query as the list (correlated COUNT subqueries),
+so a home page costs the same number of queries for 3 children or 300.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 
 from lianfang.core.roles import Role
 
 
-def home_context(user: Any) -> dict[str, Any]:
-    from lianfang.places.models import Area, AreaLevel, Compound, Gate, Household
+class SubqueryCount(Subquery):
+    """COUNT(*) of a subquery, as an integer annotation (0 when empty)."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _count)"
+    output_field = IntegerField()
+
+
+def mask_name(name: str) -> str:
+    """张三 -> 张*, 欧阳娜娜 -> 欧***: enough to recognise one's own family, not to identify a stranger."""
+    name = name or ""
+    return name[:1] + "*" * (len(name) - 1) if len(name) > 1 else name
+
+
+def mask_phone(phone: str) -> str:
+    if len(phone) < 7:
+        return "*" * len(phone)
+    return f"{phone[:3]}{'*' * (len(phone) - 7)}{phone[-4:]}"
+
+
+def areas_with_counts(areas: QuerySet, user: Any) -> QuerySet:
+    """Annotate areas with n_households, n_residents and n_vulnerable inside each area (within scope)."""
+    from lianfang.people.models import Resident
+    from lianfang.places.models import Household
+
+    households = Household.objects.visible_to(user).filter(path__startswith=OuterRef("path"))
+    residents = Resident.objects.visible_to(user).filter(path__startswith=OuterRef("path"))
+    return areas.annotate(
+        n_households=SubqueryCount(households.order_by().values("pk")),
+        n_residents=SubqueryCount(residents.order_by().values("pk")),
+        n_vulnerable=SubqueryCount(residents.exclude(tags="").order_by().values("pk")),
+    )
+
+
+def compounds_with_counts(compounds: QuerySet, user: Any) -> QuerySet:
+    """Annotate compounds with n_households, n_residents and n_vulnerable (within scope)."""
+    from lianfang.people.models import Resident
+    from lianfang.places.models import Household
+
+    households = Household.objects.visible_to(user).filter(compound=OuterRef("pk"))
+    residents = Resident.objects.visible_to(user).filter(household__compound=OuterRef("pk"))
+    return compounds.annotate(
+        n_households=SubqueryCount(households.order_by().values("pk")),
+        n_residents=SubqueryCount(residents.order_by().values("pk")),
+        n_vulnerable=SubqueryCount(residents.exclude(tags="").order_by().values("pk")),
+    )
+
+
+def scope_counts(user: Any) -> dict[str, int]:
     from lianfang.people.models import Resident, TravelRecord
+    from lianfang.places.models import Household
+
+    people = Resident.objects.visible_to(user).aggregate(
+        residents=Count("pk"), vulnerable=Count("pk", filter=~Q(tags=""))
+    )
+    return {
+        "households": Household.objects.visible_to(user).count(),
+        "residents": people["residents"],
+        "vulnerable": people["vulnerable"],
+        "returnees": TravelRecord.objects.visible_to(user).count(),
+    }
+
+
+def home_context(user: Any) -> dict[str, Any]:
+    from lianfang.people.models import Resident
+    from lianfang.places.models import Area, Compound, Gate, Household
 
     ctx: dict[str, Any] = {"template": "core/home.html", "role": user.role}
     if user.role in (Role.COMMAND, Role.COMMUNITY, Role.HEALTH, Role.GRID) or user.is_superuser:
+        ctx["counts"] = scope_counts(user)
+    if user.role == Role.COMMAND or user.is_superuser:
+        areas = Area.objects.visible_to(user)
+        children = areas.filter(parent=user.area) if user.area_id else areas.filter(parent__isnull=True)
+        ctx["children"] = list(areas_with_counts(children.order_by("code"), user))
+    if user.role in (Role.COMMUNITY, Role.HEALTH):
+        ctx["compounds"] = list(
+            compounds_with_counts(Compound.objects.visible_to(user).order_by("name"), user)[:100]
+        )
+    if user.role == Role.GRID:
         residents = Resident.objects.visible_to(user)
-        households = Household.objects.visible_to(user)
-        ctx["counts"] = {
-            "households": households.count(),
-            "residents": residents.count(),
-            "vulnerable": residents.exclude(tags="").count(),
-            "returnees": TravelRecord.objects.visible_to(user).count(),
-        }
-        if user.role == Role.COMMAND or user.is_superuser:
-            children = Area.objects.visible_to(user).filter(parent=user.area) if user.area_id else Area.objects.none()
-            ctx["children"] = children
-        if user.role in (Role.COMMUNITY, Role.HEALTH):
-            ctx["compounds"] = (
-                Compound.objects.visible_to(user).annotate(n_households=Count("households")).order_by("name")[:50]
-            )
-        if user.role == Role.GRID:
-            ctx["vulnerable_residents"] = (
-                residents.exclude(tags="").select_related("household", "household__compound").order_by("name")[:50]
-            )
-    elif user.role == Role.GATE:
+        ctx["vulnerable_residents"] = list(
+            residents.exclude(tags="")
+            .select_related("household", "household__compound")
+            .order_by("name", "id")[:100]
+        )
+        ctx["households"] = list(
+            Household.objects.visible_to(user)
+            .select_related("compound")
+            .annotate(n_residents=Count("residents"))
+            .order_by("compound__name", "label")[:200]
+        )
+    if user.role == Role.GATE:
         ctx["gate"] = Gate.objects.visible_to(user).select_related("compound").first()
-    elif user.role == Role.VOLUNTEER:
-        ctx["community"] = Area.objects.visible_to(user).filter(level=AreaLevel.COMMUNITY).first() or user.area
-    elif user.role == Role.RESIDENT:
-        ctx["household"] = Household.objects.visible_to(user).select_related("compound").first()
-        ctx["members"] = Resident.objects.visible_to(user).order_by("id")
+    if user.role == Role.VOLUNTEER:
+        ctx["community"] = user.area if user.area_id else None
+        ctx["compounds"] = list(
+            Compound.objects.visible_to(user).prefetch_related("gates").order_by("name")[:100]
+        )
+    if user.role == Role.RESIDENT:
+        household = Household.objects.visible_to(user).select_related("compound").first()
+        ctx["household"] = household
+        ctx["members"] = [
+            {"name": mask_name(r.name), "relation": r.get_relation_display(), "phone": mask_phone(r.phone)}
+            for r in Resident.objects.visible_to(user).order_by("id")
+        ]
     return ctx

@@ -1,0 +1,87 @@
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from lianfang.accounts.models import User
+from lianfang.core.roles import Role
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+def home(login, user) -> str:
+    response = login(user).get(reverse("home"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_anonymous_is_sent_to_login(db, client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_commander_sees_the_areas_below_with_counts(world, login):
+    page = home(login, world.commander)
+    assert "田家庵区" in page
+    assert reverse("places:area-detail", args=["340403"]) in page
+    # 3 households, 3 residents, 2 vulnerable in the district row
+    assert '<td class="num">3</td><td class="num">3</td><td class="num">2</td>' in page
+
+
+def test_community_staff_see_their_compounds_only(world, login):
+    page = home(login, world.staff_a)
+    assert "阳光小区" in page
+    assert "春晖园" not in page
+    assert reverse("core:audit-list") in page
+
+
+def test_community_b_staff_see_their_own_compound(world, login):
+    page = home(login, world.staff_b)
+    assert "春晖园" in page
+    assert "阳光小区" not in page
+
+
+def test_health_worker_sees_the_compounds_of_their_community(world, login):
+    page = home(login, world.health_a)
+    assert "阳光小区" in page
+    assert "春晖园" not in page
+
+
+def test_grid_worker_sees_vulnerable_residents_and_households_of_their_grid(world, login):
+    page = home(login, world.grid_a1_worker)
+    assert "张三" in page
+    assert "Chronic illness" in page
+    assert "3栋1单元101" in page
+    assert "李四" not in page
+    assert "5栋1单元201" not in page
+
+
+def test_gate_duty_sees_their_gate_and_is_told_the_checkpoint_comes_later(world, login):
+    page = home(login, world.guard_a)
+    assert "东门" in page
+    assert "not built yet" in page
+    assert "张三" not in page
+
+
+def test_volunteer_sees_their_community(world, login):
+    volunteer = User.objects.create_user(
+        username="vol_a", password="x", role=Role.VOLUNTEER, area=world.community_a
+    )
+    page = home(login, volunteer)
+    assert "A社区" in page
+    assert "阳光小区" in page
+    assert "张三" not in page
+
+
+def test_resident_sees_own_household_members_masked_and_without_id(world, login):
+    page = home(login, world.resident_a)
+    assert "3栋1单元101" in page
+    assert "张*" in page
+    assert "张三" not in page
+    assert world.zhang_san.id_prefix not in page
+    assert world.zhang_san.full_id() not in page
+    assert "139****1234" in page
+    assert "李四" not in page
