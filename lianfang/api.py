@@ -52,6 +52,11 @@ def invalid(request, exc: ValidationError):
     )
 
 
+@api.get("/ping", auth=None, summary="Reachability check for gate devices (no database, no login)")
+def ping(request):
+    return {"ok": True}
+
+
 def _register() -> None:
     from lianfang.access.api import router as access_router
     from lianfang.people.api import router as people_router

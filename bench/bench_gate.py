@@ -1,0 +1,311 @@
+"""Gate scans through the device API under load (gunicorn + PostgreSQL, wrk on loopback), vs a bare endpoint.
+
+    DATABASE_URL=postgres://... python bench/bench_gate.py --out bench/out/gate.json [--passes 20000] [--seconds 15]
+
+Builds its own compounds, households and one household pass each (20,000 by default) and a device token
+per gate, starts gunicorn (sync workers, persistent database connections) on 127.0.0.1, then runs wrk:
+GET /api/v1/ping (a bare JSON endpoint of the same server, same middleware) and POST /api/v1/gate/scans
+(single scans, and batches of 50) at 16 and 64 connections. Every scan body has a fresh client_id; half
+go out, half come in, so quota refusals are part of the mix as at a real gate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PORT = int(os.environ.get("LIANFANG_BENCH_PORT", 8765))
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lianfang.settings")
+    import django
+
+    django.setup()
+
+
+def build_world(n_passes: int, n_gates: int) -> tuple[list[str], list[str]]:
+    """Areas, compounds with one open gate each, households with a household pass each; returns
+    (device tokens, QR texts)."""
+    import datetime
+
+    from django.core.management import call_command
+
+    from lianfang.access.models import Pass, PassKind
+    from lianfang.access.services import create_gate_device
+    from lianfang.places.models import Area, AreaLevel, Building, Compound, Gate, Household, Unit
+
+    call_command("migrate", verbosity=0)
+    city = Area.objects.create(code="349900", name="基准市", level=AreaLevel.CITY, path="349900.")
+    district = Area.objects.create(
+        code="349901", name="基准区", level=AreaLevel.DISTRICT, parent=city, path="349900.349901."
+    )
+    street = Area.objects.create(
+        code="349901001000",
+        name="基准街道",
+        level=AreaLevel.STREET,
+        parent=district,
+        path=district.path + "349901001000.",
+    )
+    community = Area.objects.create(
+        code="349901001001",
+        name="基准社区",
+        level=AreaLevel.COMMUNITY,
+        parent=street,
+        path=street.path + "349901001001.",
+    )
+    per = n_passes // n_gates
+    tokens, qrs = [], []
+    today = datetime.date.today()
+    for c in range(n_gates):
+        compound = Compound.objects.create(community=community, name=f"基准小区{c + 1}", path=community.path)
+        gate = Gate.objects.create(compound=compound, name="东门", is_open=True, path=community.path)
+        _device, raw = create_gate_device(gate=gate, name="bench")
+        tokens.append(raw)
+        buildings = Building.objects.bulk_create(
+            [
+                Building(compound=compound, number=str(b + 1), path=community.path)
+                for b in range(per // 100 + 1)
+            ]
+        )
+        units = Unit.objects.bulk_create(
+            [Unit(building=b, number="1", path=community.path) for b in buildings]
+        )
+        households = Household.objects.bulk_create(
+            [
+                Household(
+                    unit=units[i // 100],
+                    room=str(100 + i % 100),
+                    compound=compound,
+                    path=community.path,
+                    label=f"{i // 100 + 1}栋1单元{100 + i % 100}",
+                )
+                for i in range(per)
+            ],
+            batch_size=2000,
+        )
+        passes = Pass.objects.bulk_create(
+            [
+                Pass(
+                    kind=PassKind.HOUSEHOLD,
+                    household=h,
+                    compound=compound,
+                    path=community.path,
+                    number=f"{c:02d}{i:06d}".translate(str.maketrans("01", "XY")),
+                    valid_from=today,
+                    valid_to=today + datetime.timedelta(days=30),
+                )
+                for i, h in enumerate(households)
+            ],
+            batch_size=2000,
+        )
+        qrs.append([p.qr_text for p in passes])
+    return tokens, qrs
+
+
+LUA_HEADER = r"""
+math.randomseed(os.time() + math.floor(os.clock() * 1000000))
+local function uuid()
+  local t = "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx"
+  return (string.gsub(t, "[xy]", function(c)
+    local v = (c == "x") and math.random(0, 15) or math.random(8, 11)
+    return string.format("%x", v)
+  end))
+end
+local function scan(q)
+  local dir = (math.random() < 0.5) and "out" or "in"
+  return string.format('{"client_id":"%s","token":"%s","direction":"%s","temperature":36.%d}',
+    uuid(), q, dir, math.random(0, 9))
+end
+"""
+
+
+def write_lua(path: Path, token: str, qrs: list[str], batch: int) -> None:
+    body = "local qrs = {" + ",".join(f'"{q}"' for q in qrs) + "}\n"
+    if batch == 1:
+        make = "scan(qrs[math.random(#qrs)])"
+    else:
+        make = (
+            "(function() local t = {} for i = 1, %d do t[i] = scan(qrs[math.random(#qrs)]) end "
+            "return '[' .. table.concat(t, ',') .. ']' end)()" % batch
+        )
+    path.write_text(
+        LUA_HEADER
+        + body
+        + f'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+        + f'wrk.headers["Authorization"] = "Bearer {token}"\n'
+        + f"request = function() return wrk.format(nil, nil, nil, {make}) end\n",
+        encoding="utf-8",
+    )
+
+
+def parse_wrk(text: str) -> dict[str, float]:
+    def ms(s: str) -> float:
+        m = re.match(r"([\d.]+)(us|ms|s)", s)
+        if not m:
+            return float("nan")
+        v = float(m[1])
+        return v / 1000 if m[2] == "us" else v * 1000 if m[2] == "s" else v
+
+    out: dict[str, float] = {}
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", text)
+    out["rps"] = float(rps[1]) if rps else 0.0
+    for pct in ("50", "99"):
+        m = re.search(rf"^\s+{pct}(?:\.000)?%\s+(\S+)", text, re.M)
+        out[f"p{pct}"] = ms(m[1]) if m else float("nan")
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+    out["non2xx"] = float(errors[1]) if errors else 0.0
+    sock = re.search(r"Socket errors:.*", text)
+    out["socket_errors"] = 1.0 if sock else 0.0
+    return out
+
+
+def wrk(url: str, conns: int, seconds: int, script: Path | None = None) -> dict[str, float]:
+    cmd = ["wrk", "-t2", f"-c{conns}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
+    if script:
+        cmd += ["-s", str(script)]
+    text = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
+    return parse_wrk(text)
+
+
+def wait_up(url: str, timeout: float = 30) -> None:
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            urllib.request.urlopen(url, timeout=1).read()
+            return
+        except Exception:
+            time.sleep(0.2)
+    raise RuntimeError(f"server did not answer at {url}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--passes", type=int, default=20_000)
+    ap.add_argument("--gates", type=int, default=20)
+    ap.add_argument("--seconds", type=int, default=15)
+    ap.add_argument("--workers", type=int, default=int(os.environ.get("LIANFANG_BENCH_WORKERS", 3)))
+    args = ap.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install -y wrk (make bench installs it)")
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        print("warning: DATABASE_URL is not PostgreSQL; figures are not for reporting", file=sys.stderr)
+    setup_django()
+    from django.db import connection
+
+    tokens, qrs = build_world(args.passes, args.gates)
+    connection.close()
+
+    tmp = Path(tempfile.mkdtemp(prefix="lianfang-bench-gate."))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "lianfang.settings",
+        "DB_CONN_MAX_AGE": "600",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "lianfang.wsgi:application",
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "-w",
+            str(args.workers),
+            "--worker-class",
+            "sync",
+            "--keep-alive",
+            "5",
+            "--log-level",
+            "warning",
+            "--access-logfile",
+            "-" if os.environ.get("LIANFANG_BENCH_ACCESS_LOG") else "/dev/null",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{PORT}"
+    results: dict[str, dict[str, float]] = {}
+    try:
+        wait_up(base + "/api/v1/ping")
+        single = tmp / "single.lua"
+        batch = tmp / "batch.lua"
+        write_lua(single, tokens[0], qrs[0], 1)
+        write_lua(batch, tokens[1], qrs[1], 50)
+        # Warm every worker (device and policy caches, connections).
+        wrk(base + "/api/v1/gate/scans", 8, 3, single)
+        for conns in (16, 64):
+            results[f"bare_{conns}"] = wrk(base + "/api/v1/ping", conns, args.seconds)
+            # A fresh gate for each run, so the quota mix is the same.
+            write_lua(single, tokens[2 + conns % 7], qrs[2 + conns % 7], 1)
+            results[f"scan_{conns}"] = wrk(base + "/api/v1/gate/scans", conns, args.seconds, single)
+            write_lua(batch, tokens[10 + conns % 7], qrs[10 + conns % 7], 50)
+            results[f"batch_{conns}"] = wrk(base + "/api/v1/gate/scans", conns, args.seconds, batch)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    setup_django()
+    from lianfang.access.models import Passage
+
+    stored = Passage.objects.count()
+    for k, v in results.items():
+        print(k, json.dumps(v), file=sys.stderr)
+    s64, b64, bare64 = results["scan_64"], results["bare_64"], results["batch_64"]
+    s16 = results["scan_16"]
+    note_common = (
+        f"gunicorn {args.workers} sync workers, wrk -t2, {args.seconds}s per run, {args.passes} passes"
+    )
+    metrics = {
+        "gate_scans_per_s": {
+            "value": round(s64["rps"], 1),
+            "unit": "scans/s",
+            "note": f"single scans at 64 connections; at 16: {s16['rps']:.0f}/s; batches of 50 at 64: "
+            f"{b64['rps'] * 50:.0f} scans/s ({b64['rps']:.0f} req/s, p99 {b64['p99']:.0f} ms); {note_common}",
+            "goal": ">= 1000",
+        },
+        "gate_scan_vs_bare_ratio": {
+            "value": round(s64["rps"] / bare64["rps"], 3) if bare64["rps"] else 0,
+            "unit": "ratio",
+            "note": f"single scans / bare /api/v1/ping at 64 connections ({bare64['rps']:.0f} req/s bare); "
+            f"at 16: {s16['rps'] / results['bare_16']['rps']:.3f}",
+            "goal": ">= 0.5",
+        },
+        "gate_scan_p99_ms": {
+            "value": round(s64["p99"], 1),
+            "unit": "ms",
+            "note": f"single scans at 64 connections (p50 {s64['p50']:.1f} ms); at 16: p50 {s16['p50']:.1f} ms, "
+            f"p99 {s16['p99']:.1f} ms; non-2xx: {int(s64['non2xx'] + s16['non2xx'])}; passages stored: {stored}",
+            "goal": "< 50",
+        },
+        "gate_batch50_scans_per_s": {
+            "value": round(b64["rps"] * 50, 1),
+            "unit": "scans/s",
+            "note": f"batches of 50 at 64 connections, p99 {b64['p99']:.0f} ms per batch; at 16: "
+            f"{results['batch_16']['rps'] * 50:.0f} scans/s",
+        },
+    }
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(metrics, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(json.dumps(metrics, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
