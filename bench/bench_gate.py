@@ -1,6 +1,6 @@
-"""Gate scans through the device API under load (gunicorn + PostgreSQL, wrk on loopback), vs a bare endpoint.
+"""Gate scans through the device API under load (gunicorn, PostgreSQL, wrk on loopback) vs a bare endpoint.
 
-    DATABASE_URL=postgres://... python bench/bench_gate.py --out bench/out/gate.json [--passes 20000] [--seconds 15]
+    DATABASE_URL=postgres://... python bench/bench_gate.py --out gate.json [--passes 20000] [--seconds 15]
 
 Builds its own compounds, households and one household pass each (20,000 by default) and a device token
 per gate, starts gunicorn (sync workers, persistent database connections) on 127.0.0.1, then runs wrk:
@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import re
 import shutil
 import signal
@@ -139,13 +138,13 @@ def write_lua(path: Path, token: str, qrs: list[str], batch: int) -> None:
         make = "scan(qrs[math.random(#qrs)])"
     else:
         make = (
-            "(function() local t = {} for i = 1, %d do t[i] = scan(qrs[math.random(#qrs)]) end "
-            "return '[' .. table.concat(t, ',') .. ']' end)()" % batch
+            f"(function() local t = {{}} for i = 1, {batch} do t[i] = scan(qrs[math.random(#qrs)]) end "
+            "return '[' .. table.concat(t, ',') .. ']' end)()"
         )
     path.write_text(
         LUA_HEADER
         + body
-        + f'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+        + 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
         + f'wrk.headers["Authorization"] = "Bearer {token}"\n'
         + f"request = function() return wrk.format(nil, nil, nil, {make}) end\n",
         encoding="utf-8",
@@ -291,8 +290,9 @@ def main() -> None:
         "gate_scan_p99_ms": {
             "value": round(s64["p99"], 1),
             "unit": "ms",
-            "note": f"single scans at 64 connections (p50 {s64['p50']:.1f} ms); at 16: p50 {s16['p50']:.1f} ms, "
-            f"p99 {s16['p99']:.1f} ms; non-2xx: {int(s64['non2xx'] + s16['non2xx'])}; passages stored: {stored}",
+            "note": f"single scans at 64 connections (p50 {s64['p50']:.1f} ms); at 16: p50 "
+            f"{s16['p50']:.1f} ms, p99 {s16['p99']:.1f} ms; non-2xx: {int(s64['non2xx'] + s16['non2xx'])}; "
+            f"passages stored: {stored}",
             "goal": "< 50",
         },
         "gate_batch50_scans_per_s": {
