@@ -1,0 +1,157 @@
+"""Resident import of a 100,000-row xlsx (parse, validate, commit) against openpyxl's bare read-only parse.
+
+    .venv/bin/python bench/bench_import.py --rows 100000 --out FILE.json
+
+Writes {metric: {"value", "unit", "note"}} to --out. Uses DATABASE_URL when set; otherwise
+LIANFANG_VAR_DIR when set (bench/run.py --sqlite); otherwise a fresh SQLite database in a temporary
+folder. The file is made with openpyxl (write-only, so strings are inline as in WPS/openpyxl files),
+one title row above the header, three people per household, 200 households per building.
+Both timings come from the same run on the same file, so the ratio holds on a busy machine too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+)
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华建国志红玉梅海林波辉鹏飞宇浩然欣怡子涵雨轩"
+
+
+def make_file(path: Path, rows: int, compound: str) -> None:
+    import openpyxl
+
+    from lianfang.core.idnumbers import synthesize
+
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("居民花名册")
+    ws.append(["阳光社区居民花名册（2020年2月）"])
+    ws.append(
+        [
+            "序号",
+            "姓名",
+            "性别",
+            "身份证号码",
+            "联系电话",
+            "小区",
+            "楼栋",
+            "单元",
+            "门牌号",
+            "与户主关系",
+            "人员类别",
+            "备注",
+        ]
+    )
+    relations = ["户主", "配偶", "子女"]
+    base = datetime.date(1940, 1, 1)
+    for i in range(rows):
+        sex = "M" if i % 2 else "F"
+        birth = base + datetime.timedelta(days=(i // 500) * 97 % 25000)
+        number = synthesize("340403", birth, i % 500, sex)
+        name = (
+            SURNAMES[i % len(SURNAMES)]
+            + GIVEN[(i * 7) % len(GIVEN)]
+            + (GIVEN[(i * 13) % len(GIVEN)] if i % 3 else "")
+        )
+        household = i // 3
+        ws.append(
+            [
+                i + 1, name, "男" if sex == "M" else "女", number, f"139{i:08d}", compound,
+                household // 200 + 1, household // 50 % 4 + 1, 101 + household % 50,
+                relations[i % 3], "独居老人" if i % 97 == 0 else None, None,
+            ]
+        )  # fmt: skip
+    wb.save(path)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+
+    temp = Path(tempfile.mkdtemp(prefix="lianfang-bench-import."))
+    if not os.environ.get("DATABASE_URL") and not os.environ.get("LIANFANG_VAR_DIR"):
+        os.environ["LIANFANG_VAR_DIR"] = str(temp / "var")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lianfang.settings")
+    os.environ.setdefault("LIANFANG_IMPORT_MAX_ROWS", str(max(args.rows + 10, 200_000)))
+    import django
+
+    django.setup()
+    import openpyxl
+    from django.core.management import call_command
+    from django.db import connection
+
+    from lianfang.people.importer import run_import
+    from lianfang.people.models import Resident
+    from lianfang.places.models import Area, AreaLevel, Compound
+
+    try:
+        call_command("migrate", verbosity=0, interactive=False)
+        code = f"9{int(time.time()) % 10**11:011d}"
+        community = Area.objects.create(
+            code=code, name="压测社区", level=AreaLevel.COMMUNITY, path=f"{code}."
+        )
+        compound = Compound.objects.create(community=community, name="阳光小区", path=community.path)
+        before = Resident.objects.count()
+        xlsx = temp / "residents.xlsx"
+        t = time.perf_counter()
+        make_file(xlsx, args.rows, compound.name)
+        print(
+            f"made {args.rows} rows in {time.perf_counter() - t:.1f} s ({xlsx.stat().st_size / 1e6:.1f} MB)"
+        )
+
+        t = time.perf_counter()
+        wb = openpyxl.load_workbook(xlsx, read_only=True, data_only=True)
+        parsed = sum(1 for _row in wb.worksheets[0].iter_rows(values_only=True))
+        wb.close()
+        openpyxl_s = time.perf_counter() - t
+        print(f"openpyxl read-only parse: {parsed} rows in {openpyxl_s:.2f} s")
+
+        t = time.perf_counter()
+        with xlsx.open("rb") as f:
+            report = run_import(fileobj=f, filename=xlsx.name, community=community, commit="all")
+        import_s = time.perf_counter() - t
+        written = Resident.objects.count() - before
+        print(
+            f"import: {report['rows']} rows, {len(report['errors'])} errors,"
+            f" {written} written in {import_s:.2f} s"
+        )
+        if report["errors"] or written != args.rows:
+            raise SystemExit(f"import went wrong: {report['errors'][:5]}")
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+
+    db = connection.vendor
+    metrics = {
+        "import_rows_per_s": {
+            "value": round(args.rows / import_s),
+            "unit": "rows/s",
+            "note": f"{args.rows} rows: parse, validate, commit (all-or-nothing) into {db}; {import_s:.1f} s",
+            "goal": ">= 5000",
+        },
+        "import_vs_openpyxl_ratio": {
+            "value": round(import_s / openpyxl_s, 2),
+            "unit": "x",
+            "note": f"full import / openpyxl read-only parse of the same file ({openpyxl_s:.1f} s), same run",
+            "goal": "<= 3",
+        },
+    }
+    args.out.write_text(json.dumps(metrics, indent=2, ensure_ascii=False))
+    print(json.dumps(metrics, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
