@@ -180,7 +180,8 @@ def _birth(value: str, has_id: bool) -> datetime.date | None:
 
 
 def _tags(value: str) -> tuple[list[str], list[str]]:
-    known, other = [], []
+    known: list[str] = []
+    other: list[str] = []
     for word in _TAG_SPLIT.split(value):
         if not word or word in ("无", "-"):
             continue

@@ -85,7 +85,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
-    if request.htmx and not job.is_busy:
+    if request.headers.get("HX-Request") == "true" and not job.is_busy:
         return HttpResponseClientRefresh()
     return render(request, "people/import_progress.html", {"job": job})
 
