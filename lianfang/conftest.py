@@ -62,7 +62,9 @@ def make_world() -> World:
     from lianfang.places.services import assign_building_to_grid, ensure_household
 
     def area(code: str, name: str, level: str, parent: Area | None) -> Area:
-        return Area.objects.create(code=code, name=name, level=level, parent=parent, path=Area.child_path(parent, code))
+        return Area.objects.create(
+            code=code, name=name, level=level, parent=parent, path=Area.child_path(parent, code)
+        )
 
     city = area("340400", "淮南市", AreaLevel.CITY, None)
     district = area("340403", "田家庵区", AreaLevel.DISTRICT, city)
@@ -83,13 +85,23 @@ def make_world() -> World:
     h_a1.refresh_from_db()
     h_a2.refresh_from_db()
 
-    def person(name: str, household, birth: datetime.date, seq: int, sex: str, phone: str, tags: str = "") -> Resident:
+    def person(
+        name: str, household, birth: datetime.date, seq: int, sex: str, phone: str, tags: str = ""
+    ) -> Resident:
         info = idnumbers.parse(id_for(birth, seq, sex))
         r = Resident()
         apply_clean(
             r,
-            CleanResident(name=name, sex=sex, birth_date=birth, phone=phone, relation="head", tags=tags, notes="",
-                          id_info=info),
+            CleanResident(
+                name=name,
+                sex=sex,
+                birth_date=birth,
+                phone=phone,
+                relation="head",
+                tags=tags,
+                notes="",
+                id_info=info,
+            ),
         )
         place_in(r, household)
         r.save()
@@ -105,9 +117,22 @@ def make_world() -> World:
         return u
 
     return World(
-        city=city, district=district, street=street, community_a=ca, community_b=cb, grid_a1=g1, grid_a2=g2,
-        compound_a=comp_a, compound_b=comp_b, gate_a=gate_a, household_a1=h_a1, household_a2=h_a2, household_b=h_b,
-        zhang_san=zs, li_si=ls, wang_wu=ww,
+        city=city,
+        district=district,
+        street=street,
+        community_a=ca,
+        community_b=cb,
+        grid_a1=g1,
+        grid_a2=g2,
+        compound_a=comp_a,
+        compound_b=comp_b,
+        gate_a=gate_a,
+        household_a1=h_a1,
+        household_a2=h_a2,
+        household_b=h_b,
+        zhang_san=zs,
+        li_si=ls,
+        wang_wu=ww,
         commander=user("commander", Role.COMMAND, area=city),
         staff_a=user("staff_a", Role.COMMUNITY, area=ca),
         grid_a1_worker=user("grid_a1", Role.GRID, grid=g1),

@@ -15,7 +15,9 @@ class StaffToken(HttpBearer):
         from lianfang.accounts.models import ApiToken
 
         row = (
-            ApiToken.objects.select_related("user", "user__area", "user__grid", "user__gate", "user__household")
+            ApiToken.objects.select_related(
+                "user", "user__area", "user__grid", "user__gate", "user__household"
+            )
             .filter(digest=ApiToken.hash(token), revoked_at__isnull=True, user__is_active=True)
             .first()
         )

@@ -55,7 +55,9 @@ def parse(raw: str, *, today: datetime.date | None = None) -> IdInfo:
     if len(number) != 18:
         raise DomainError(
             "id_bad_length",
-            _("An ID number has 18 characters (or 15 for old cards); this one has {n}.").format(n=len(number)),
+            _("An ID number has 18 characters (or 15 for old cards); this one has {n}.").format(
+                n=len(number)
+            ),
             field="id_number",
         )
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
@@ -83,7 +85,9 @@ def parse(raw: str, *, today: datetime.date | None = None) -> IdInfo:
         )
     if not _known_region(number[:6]):
         raise DomainError(
-            "id_bad_region", _("The first six digits of the ID number are not a region code."), field="id_number"
+            "id_bad_region",
+            _("The first six digits of the ID number are not a region code."),
+            field="id_number",
         )
     sex = "M" if int(number[16]) % 2 == 1 else "F"
     return IdInfo(number=number, birth_date=birth, sex=sex, region=number[:6])

@@ -29,8 +29,9 @@ def parse_phone(raw: str) -> str:
         return number
     raise DomainError(
         "phone_bad",
-        _("“{value}” is not a Chinese mobile (11 digits starting with 1) or landline number (with area code).").format(
-            value=raw
-        ),
+        _(
+            "“{value}” is not a Chinese mobile (11 digits starting with 1) "
+            "or landline number (with area code)."
+        ).format(value=raw),
         field="phone",
     )

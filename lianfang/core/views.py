@@ -21,7 +21,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception as exc:  # the point of a health check is to report, not to raise
         db = {"ok": False, "vendor": connection.vendor, "error": exc.__class__.__name__}
     status = 200 if db["ok"] else 503
-    return JsonResponse({"status": "ok" if db["ok"] else "error", "database": db, "time": timezone.now()}, status=status)
+    return JsonResponse(
+        {"status": "ok" if db["ok"] else "error", "database": db, "time": timezone.now()}, status=status
+    )
 
 
 @login_required

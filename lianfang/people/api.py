@@ -50,7 +50,9 @@ def resident_out(r: Resident, household: Household | None = None) -> ResidentOut
     )
 
 
-@router.get("/residents", response=list[ResidentOut], summary="Search residents in your scope (ID numbers masked)")
+@router.get(
+    "/residents", response=list[ResidentOut], summary="Search residents in your scope (ID numbers masked)"
+)
 def list_residents(request, q: str = "", limit: int = 50):
     if not q.strip():
         raise DomainError(

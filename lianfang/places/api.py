@@ -38,7 +38,9 @@ def list_areas(request, level: AreaLevel | None = None, parent: str | None = Non
 def list_compounds(request, community: str | None = None):
     from django.db.models import Count
 
-    qs = Compound.objects.visible_to(request.user).select_related("community").annotate(n_gates=Count("gates"))
+    qs = (
+        Compound.objects.visible_to(request.user).select_related("community").annotate(n_gates=Count("gates"))
+    )
     if community:
         area = get_object_or_404(Area.objects.visible_to(request.user), code=community)
         qs = qs.filter(path__startswith=area.path)
