@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
@@ -17,6 +19,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from lianfang.accounts import services
 from lianfang.accounts.forms import LoginForm
+from lianfang.accounts.models import User
 from lianfang.core.errors import DomainError
 
 
@@ -67,7 +70,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 def password_change(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangeForm(request.user, request.POST or None)
+    form = PasswordChangeForm(cast(User, request.user), request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)

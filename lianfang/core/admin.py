@@ -12,7 +12,7 @@ def _superusers_only(request: HttpRequest) -> bool:
 
 
 # Staff flags alone do not open the admin: it shows every area, unscoped.
-admin.site.has_permission = _superusers_only
+admin.site.has_permission = _superusers_only  # type: ignore[method-assign]
 admin.site.site_header = _("Lianfang administration")
 admin.site.site_title = _("Lianfang administration")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -95,10 +95,13 @@ class MoveForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["compound"].queryset = Compound.objects.visible_to(user).order_by("name")
+        cast(forms.ModelChoiceField, self.fields["compound"]).queryset = Compound.objects.visible_to(
+            user
+        ).order_by("name")
 
     def clean(self) -> dict[str, Any]:
-        d = super().clean()
+        super().clean()
+        d = self.cleaned_data
         households = Household.objects.visible_to(self.user).select_related("compound")
         if d.get("household_id"):
             household = households.filter(pk=d["household_id"]).first()

@@ -115,7 +115,7 @@ def resident_reveal_id(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request, "people/_full_id.html", {"resident": resident, "error": err.message}, status=err.status
         )
-    template = "people/_full_id.html" if request.htmx else "people/resident_id.html"
+    template = "people/_full_id.html" if getattr(request, "htmx", False) else "people/resident_id.html"
     return render(request, template, {"resident": resident, "full_id": full_id})
 
 
