@@ -118,13 +118,10 @@ demo: $(STAMP) translations
 	export DJANGO_DEBUG=$${DJANGO_DEBUG:-1}; \
 	echo "==> Migrating the database"; \
 	$(MANAGE) migrate --noinput -v 0; \
-	if $(MANAGE) help seed_demo >/dev/null 2>&1; then \
-	  echo "==> Loading the demo city (only when the database is empty)"; \
-	  $(MANAGE) seed_demo --scale demo --if-empty; \
-	else \
-	  echo "NOTE: no seed_demo command yet: the database stays as it is"; \
-	fi; \
-	if $(MANAGE) help demo_logins >/dev/null 2>&1; then $(MANAGE) demo_logins; fi; \
+	echo "==> Loading the demo city (only when the database is empty)"; \
+	$(MANAGE) seed_demo --scale demo --if-empty -v 0; \
+	echo "==> Demo logins (again any time: .venv/bin/python manage.py demo_logins)"; \
+	$(MANAGE) demo_logins; \
 	$(MANAGE) db_worker --queue-name '*' --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null || true; wait $$worker 2>/dev/null || true' EXIT INT TERM; \
 	echo "==> Background worker running (pid $$worker)"; \
