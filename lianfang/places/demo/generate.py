@@ -93,15 +93,24 @@ class Protector:
 _PY: dict[str, str] = {}
 
 
+_KEYS: dict[str, tuple[str, str]] = {}
+
+
 def name_keys(name: str) -> tuple[str, str]:
     """`pinyin_keys(name)` for names made of the word lists' characters."""
+    keys = _KEYS.get(name)
+    if keys is not None:
+        return keys
+    if len(_KEYS) > 300_000:
+        _KEYS.clear()
     parts = []
     for ch in name:
         py = _PY.get(ch)
         if py is None:
             py = _PY[ch] = pinyin_keys(ch)[0]
         parts.append(py)
-    return "".join(parts)[:200], "".join(p[0] for p in parts if p)[:50]
+    keys = _KEYS[name] = ("".join(parts)[:200], "".join(p[0] for p in parts if p)[:50])
+    return keys
 
 
 _SURNAMES = [s for s, _w in names.SURNAMES]
@@ -265,6 +274,7 @@ def generate_community(job: CommunityJob, ctx: Context) -> dict[str, list[tuple]
         out["membership"],
         out["travel"],
     )
+    random_ = rng.random
     sizes = household_sizes(rng, job.households, job.residents)
     used: dict[tuple[int, str], int] = {}
     region = job.district
@@ -278,10 +288,10 @@ def generate_community(job: CommunityJob, ctx: Context) -> dict[str, list[tuple]
         hid = job.household_id + n
         label = Household.make_label(unit.building, unit.unit, room)
         households.append((hid, unit.unit_id, room, unit.compound_id, unit.grid_id, path, label, now))
-        moved_in = today_ord - rng.randint(30, 365 * 20)
+        moved_in = today_ord - 30 - int(random_() * 7300)
         members = _members(rng, size)
         for p in members:
-            birth_ord = today_ord - p.age * 365 - p.age // 4 - rng.randint(0, 364)
+            birth_ord = today_ord - p.age * 365 - p.age // 4 - int(random_() * 365)
             while True:
                 k = used.get((birth_ord, p.sex), 0)
                 if k < job.slot_width:
@@ -292,22 +302,22 @@ def generate_community(job: CommunityJob, ctx: Context) -> dict[str, list[tuple]
             number = id_number(region, birth, seq_base + k, p.sex)
             name = p.surname + _given(rng, p.sex, p.age)
             full, initials = name_keys(name)
-            has_phone = p.age >= 15 and rng.random() < (0.55 if p.age >= 75 else 0.93)
-            phone = f"1{rng.choice('3578')}{rng.randrange(10**9):09d}" if has_phone else ""
+            has_phone = p.age >= 15 and random_() < (0.55 if p.age >= 75 else 0.93)
+            phone = f"1{'3578'[int(random_() * 4)]}{int(random_() * 1e9):09d}" if has_phone else ""
             tags = []
             if p.age < 3:
                 tags.append("infant")
-            if size == 1 and p.age >= 70 and rng.random() < 0.85:
+            if size == 1 and p.age >= 70 and random_() < 0.85:
                 tags.append("elderly_alone")
-            if p.age >= 50 and rng.random() < 0.12:
+            if p.age >= 50 and random_() < 0.12:
                 tags.append("chronic")
-            if rng.random() < 0.015:
+            if random_() < 0.015:
                 tags.append("disabled")
             if (
                 p.sex == "F"
                 and 22 <= p.age <= 38
                 and p.relation in ("head", "spouse")
-                and rng.random() < 0.04
+                and random_() < 0.04
             ):
                 tags.append("pregnant")
             residents.append(
@@ -319,7 +329,7 @@ def generate_community(job: CommunityJob, ctx: Context) -> dict[str, list[tuple]
             )  # fmt: skip
             started = datetime.date.fromordinal(max(moved_in, birth_ord))
             memberships.append((rid, rid, hid, p.relation, started, None, ""))
-            if rng.random() < 0.01:
+            if random_() < 0.01:
                 arrival = datetime.date.fromordinal(today_ord - rng.randint(0, 28))
                 travels.append(
                     (
@@ -362,3 +372,9 @@ def _text(value: object) -> str:
 def copy_text(rows: list[tuple]) -> bytes:
     """Rows in PostgreSQL's COPY text format."""
     return "".join("\t".join(map(_text, row)) + "\n" for row in rows).encode()
+
+
+def copy_text_plain(rows: list[tuple]) -> bytes:
+    """`copy_text` for rows whose strings need no escaping (the generator's own: names, codes, labels);
+    twice as fast. Booleans become True/False and timestamps `str(datetime)`, both valid COPY input."""
+    return "".join(["\t".join(["\\N" if v is None else str(v) for v in row]) + "\n" for row in rows]).encode()

@@ -21,7 +21,7 @@ from lianfang.core import idnumbers
 from lianfang.core.errors import DomainError
 from lianfang.places.demo import load
 from lianfang.places.demo.accounts import USERNAMES, create_demo_accounts
-from lianfang.places.demo.generate import Context, Keys, copy_text, generate_community
+from lianfang.places.demo.generate import Context, Keys, copy_text_plain, generate_community
 from lianfang.places.demo.plan import SCALES, CommunityJob, Ids, build_plan
 from lianfang.places.models import Area
 
@@ -58,7 +58,7 @@ def _init_worker(ctx: Context) -> None:
 def _copy_job(job: CommunityJob) -> tuple[dict[str, bytes], dict[str, int]]:
     assert _CTX is not None
     rows = generate_community(job, _CTX)
-    return {k: copy_text(v) for k, v in rows.items()}, {k: len(v) for k, v in rows.items()}
+    return {k: copy_text_plain(v) for k, v in rows.items()}, {k: len(v) for k, v in rows.items()}
 
 
 def _run_jobs(

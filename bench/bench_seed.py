@@ -1,0 +1,118 @@
+"""Seeding the 3,000,000-resident demo city (seed_demo --scale city) on PostgreSQL: wall time, peak memory.
+
+    DATABASE_URL=postgres://... python bench/bench_seed.py --out bench/out/seed.json [--scale demo]
+
+Runs `manage.py migrate` and `manage.py seed_demo --scale city --reset` as a child process and measures
+its wall time and the peak memory of the command and its generator processes (RSS summed over the
+process tree, sampled every 0.2 s; the PostgreSQL server is not counted). The load average before
+and after is recorded in the note because a busy machine slows the figure down.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def tree_rss_kb(pid: int) -> int:
+    """RSS of a process and all its descendants (from /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text()
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            status = Path(entry.path, "status").read_text()
+        except (OSError, ValueError, IndexError):
+            continue
+        found = re.search(r"VmRSS:\s+(\d+)", status)
+        rss[int(entry.name)] = int(found.group(1)) if found else 0
+        children.setdefault(ppid, []).append(int(entry.name))
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        total += rss.get(p, 0)
+        todo.extend(children.get(p, []))
+    return total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--scale", default="city", choices=["tiny", "demo", "city"])
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--keep-indexes", action="store_true")
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        raise SystemExit("DATABASE_URL must point at a PostgreSQL database (bench/pg.sh start)")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
+
+    cmd = [sys.executable, "manage.py", "seed_demo", "--scale", args.scale, "--reset"]
+    if args.workers is not None:
+        cmd += ["--workers", str(args.workers)]
+    if args.keep_indexes:
+        cmd.append("--keep-indexes")
+    load_before = os.getloadavg()[0]
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.2):
+            peak[0] = max(peak[0], tree_rss_kb(proc.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output = []
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        output.append(line)
+        print(line, end="", flush=True)
+    rc = proc.wait()
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if rc != 0:
+        raise SystemExit(f"seed_demo failed with exit status {rc}")
+    largest_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    phases = next((line.strip() for line in output if line.startswith("Time:")), "")
+    name = f"seed_{args.scale}"
+    note = (
+        f"manage.py seed_demo --scale {args.scale} on PostgreSQL (COPY, {args.workers or 'default'} workers"
+        f"{', indexes kept' if args.keep_indexes else ', indexes rebuilt after the load'}); {phases}; "
+        f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
+    )
+    metrics = {
+        f"{name}_s": {"value": round(seconds, 1), "unit": "s", "note": note, "goal": "< 600 on 2 cores"},
+        f"{name}_peak_rss_mb": {
+            "value": round(max(peak[0], largest_kb) / 1024, 1),
+            "unit": "MB",
+            "note": (
+                f"peak RSS summed over seed_demo and its generator processes (largest single process "
+                f"{largest_kb / 1024:.0f} MB); PostgreSQL not counted"
+            ),
+        },
+    }
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(metrics, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(metrics, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
