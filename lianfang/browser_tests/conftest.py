@@ -98,10 +98,12 @@ def log_in(page: Any, username: str, password: str = PASSWORD) -> Any:
 
 
 @pytest.fixture
-def logged_in_page(page: Any, phone_page: Any) -> Callable[..., Any]:
-    """logged_in_page(user, phone=True, password=PASSWORD) -> a Playwright page logged in as that user."""
+def logged_in_page(request: pytest.FixtureRequest, live_server: Any) -> Callable[..., Any]:
+    """logged_in_page(user, phone=True, password=PASSWORD) -> a Playwright page logged in as that user
+    (the phone page, or pytest-playwright's desktop `page` with phone=False)."""
 
     def _logged_in(user: Any, *, phone: bool = True, password: str = PASSWORD) -> Any:
-        return log_in(phone_page if phone else page, user.username, password)
+        page = request.getfixturevalue("phone_page" if phone else "page")
+        return log_in(page, user.username, password)
 
     return _logged_in
