@@ -3,7 +3,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from lianfang.core.models import AuditLog
+from lianfang.core.models import AuditAction, AuditLog
 
 
 @login_required
@@ -16,4 +16,4 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     if action:
         rows = rows.filter(action=action)
     page = Paginator(rows.select_related("user"), 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_list.html", {"page": page, "action": action})
+    return render(request, "core/audit_list.html", {"page": page, "action": action, "actions": AuditAction.choices})

@@ -59,10 +59,10 @@ def test_grid_worker_sees_vulnerable_residents_and_households_of_their_grid(worl
     assert "5栋1单元201" not in page
 
 
-def test_gate_duty_sees_their_gate_and_is_told_the_checkpoint_comes_later(world, login):
+def test_gate_duty_sees_their_gate_and_a_way_to_the_checkpoint(world, login):
     page = home(login, world.guard_a)
     assert "东门" in page
-    assert "not built yet" in page
+    assert "/access/checkpoint/" in page
     assert "张三" not in page
 
 
