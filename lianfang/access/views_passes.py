@@ -1,0 +1,166 @@
+"""Pass sheets for printing, and the household's own page behind a secret link (no login).
+
+The secret link is the household's credential: the page shows the pass QR, so it is never cached,
+never indexed and never sent on as a Referer. It carries no names and no ID numbers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from lianfang.access.models import Pass, PassKind, PassStatus
+from lianfang.access.pdf import PRINTABLE, printable_passes, render_pass_sheets
+from lianfang.access.policy import policy_for_path
+from lianfang.access.services import ensure_link_key, outing_status
+from lianfang.core import audit
+from lianfang.core.audit import AuditAction
+from lianfang.core.roles import Role
+from lianfang.places.models import Building, Compound, Household
+
+PDF_ROLES = frozenset({Role.COMMUNITY})
+LINK_ROLES = frozenset({Role.COMMUNITY, Role.GRID})
+KIND_ORDER = {PassKind.HOUSEHOLD: 0, PassKind.PERSON: 1, PassKind.VEHICLE: 2, PassKind.WORK: 3}
+PRIVATE_HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Robots-Tag": "noindex, nofollow",
+}
+
+
+def _allowed(user: Any, roles: frozenset[str]) -> None:
+    """Other roles get the same answer as out of scope."""
+    if not (user.is_superuser or user.role in roles):
+        raise Http404
+
+
+@login_required
+def compound_passes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The compound's (or one building's, ?building=3) pass cards as an A4 PDF. Audited as an export."""
+    user = request.user
+    _allowed(user, PDF_ROLES)
+    compound = get_object_or_404(Compound.objects.visible_to(user), pk=pk)
+    building = None
+    number = request.GET.get("building", "").strip()
+    if number:
+        building = get_object_or_404(Building.objects.visible_to(user), compound=compound, number=number)
+    passes = printable_passes(Pass.objects.visible_to(user), compound=compound, building=building)
+    if not passes:
+        messages.error(request, _("There are no active passes to print here. Issue the passes first."))
+        return redirect("places:compound-detail", pk=compound.pk)
+    title = f"{compound.name} {building.number}栋" if building else compound.name
+    pdf = render_pass_sheets(passes, title=title)
+    audit.log(
+        user=user,
+        action=AuditAction.EXPORT,
+        obj=compound,
+        summary=f"pass cards PDF: {len(passes)} cards"
+        + (f", building {building.number}" if building else ""),
+        request=request,
+    )
+    name = f"passes-{compound.pk}" + (f"-{building.pk}" if building else "") + ".pdf"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"  # the QR codes open the gate
+    return response
+
+
+def _qr_svg(text: str) -> str:
+    """An inline SVG QR (error correction M, white quiet zone) that scales with its container."""
+    qr = segno.make_qr(text, error="m", boost_error=False)
+    return mark_safe(qr.svg_inline(scale=1, border=4, dark="#000", light="#fff", omitsize=True))
+
+
+def household_link(request: HttpRequest, key: str) -> HttpResponse:
+    """The household's own page: its pass QR, exits used and left, the next allowed exit. No login."""
+    if not key or len(key) > 32:
+        raise Http404
+    household = Household.objects.select_related("compound").filter(link_key=key).first()
+    if household is None:
+        raise Http404
+    today = timezone.localdate()
+    passes = sorted(
+        Pass.objects.filter(household=household, status__in=PRINTABLE),
+        key=lambda p: (KIND_ORDER.get(p.kind, 9), -p.pk),
+    )
+    cards = [
+        {
+            "pass": p,
+            "svg": _qr_svg(p.qr_text),
+            "suspended": p.status == PassStatus.SUSPENDED,
+            "expired": p.valid_to < today,
+            "not_yet": p.valid_from > today,
+        }
+        for p in passes
+    ]
+    status = outing_status(household)
+    policy = policy_for_path(household.path)
+    context = {
+        "household": household,
+        "cards": cards,
+        "status": status,
+        "today": today,
+        "policy_text": _("{n} exit(s) per {days} day(s)").format(
+            n=status.exits_per_period, days=status.period_days
+        ),
+        "closed_from": policy.closed_from,
+        "closed_until": policy.closed_until,
+        "may_go_out_today": status.left > 0 and not status.suspended,
+    }
+    response = render(request, "access/household_link.html", context)
+    for header, value in PRIVATE_HEADERS.items():
+        response[header] = value
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_link_renew(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff show a household its secret link (GET), create it or replace it (POST renew=1)."""
+    user = request.user
+    _allowed(user, LINK_ROLES)
+    household = get_object_or_404(Household.objects.visible_to(user).select_related("compound"), pk=pk)
+    if request.method == "POST":
+        renew = request.POST.get("renew") == "1"
+        had_key = bool(household.link_key)
+        key = ensure_link_key(household=household, renew=renew)
+        if renew or not had_key:
+            audit.log(
+                user=user,
+                action=AuditAction.CHANGE,
+                obj=household,
+                summary="household link renewed" if had_key else "household link created",
+                request=request,
+            )
+        new_url = request.build_absolute_uri(reverse("access:household-link", args=[key]))
+        if renew and had_key:
+            messages.success(
+                request, _("New household link: {url} — the old link no longer works.").format(url=new_url)
+            )
+        else:
+            messages.success(request, _("Household link: {url}").format(url=new_url))
+        return redirect("places:household-detail", pk=household.pk)
+    url: str | None = None
+    svg: str | None = None
+    if household.link_key:
+        url = request.build_absolute_uri(reverse("access:household-link", args=[household.link_key]))
+        svg = _qr_svg(url)  # the resident scans it with their phone to open the page
+        audit.log(
+            user=user, action=AuditAction.VIEW, obj=household, summary="household link shown", request=request
+        )
+    response = render(
+        request, "access/household_link_manage.html", {"household": household, "url": url, "svg": svg}
+    )
+    for header, value in PRIVATE_HEADERS.items():
+        response[header] = value
+    return response
