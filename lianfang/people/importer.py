@@ -457,12 +457,14 @@ def report_of(parsed: Parsed, written: int = 0) -> dict[str, Any]:
 
 
 def _insert(model: type, columns: list[str], rows: list[tuple], *, returning: bool = False) -> list[int]:
-    """Multi-row INSERT (… RETURNING id, in insertion order as bulk_create relies on)."""
+    """Multi-row INSERT (… RETURNING id, in insertion order as bulk_create relies on); COPY on PostgreSQL."""
     if not rows:
         return []
     qn = connection.ops.quote_name
     meta = model._meta  # type: ignore[attr-defined]
     by_attname = {f.attname: f.column for f in meta.concrete_fields}
+    if connection.vendor == "postgresql":
+        return _copy(meta, [by_attname[c] for c in columns], rows, returning=returning)
     head = "INSERT INTO {} ({}) VALUES ".format(
         qn(meta.db_table), ", ".join(qn(by_attname[c]) for c in columns)
     )
@@ -476,6 +478,26 @@ def _insert(model: type, columns: list[str], rows: list[tuple], *, returning: bo
             cursor.execute(head + ", ".join([one] * len(chunk)) + tail, [v for row in chunk for v in row])
             if returning:
                 ids.extend(r[0] for r in cursor.fetchall())
+    return ids
+
+
+def _copy(meta: Any, columns: list[str], rows: list[tuple], *, returning: bool) -> list[int]:
+    """PostgreSQL: ids taken from the table's sequence first (safe with concurrent writers), then COPY."""
+    qn = connection.ops.quote_name
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        if returning:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, len(rows)],
+            )
+            ids = [r[0] for r in cursor.fetchall()]
+            columns = [meta.pk.column, *columns]
+            rows = [(pk, *row) for pk, row in zip(ids, rows, strict=True)]
+        sql = "COPY {} ({}) FROM STDIN".format(qn(meta.db_table), ", ".join(qn(c) for c in columns))
+        with cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
     return ids
 
 
