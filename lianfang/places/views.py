@@ -13,8 +13,10 @@ from django.db.models import Count, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from lianfang.access.models import Pass
+from lianfang.access.services import outing_status
 from lianfang.core.homes import SubqueryCount, areas_with_counts, compounds_with_counts
-from lianfang.core.roles import REGISTRY_EDIT_ROLES, REGISTRY_READ_ROLES
+from lianfang.core.roles import REGISTRY_EDIT_ROLES, REGISTRY_READ_ROLES, Role
 from lianfang.people.models import Membership, Resident, TravelRecord, Visit
 from lianfang.places.models import Area, AreaLevel, Building, Compound, Gate, Grid, Household
 
@@ -174,7 +176,10 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "memberships": memberships,
             "visits": visits,
             "travels": travels,
+            "passes": list(Pass.objects.visible_to(user).filter(household=household).order_by("id")),
+            "outing": outing_status(household),
             "can_edit": can_edit(user),
+            "can_link": user.is_superuser or user.role in (Role.COMMUNITY, Role.GRID),
             "breadcrumbs": _breadcrumbs(user, household.compound.community) + [household.compound.community],
         },
     )
