@@ -24,26 +24,35 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _memory_kb(pid: int) -> int:
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        found = re.search(r"^Pss:\s+(\d+)", text, re.M)
+    except OSError:
+        try:
+            found = re.search(r"VmRSS:\s+(\d+)", Path(f"/proc/{pid}/status").read_text())
+        except OSError:
+            return 0
+    return int(found.group(1)) if found else 0
+
+
 def tree_rss_kb(pid: int) -> int:
-    """RSS of a process and all its descendants (from /proc)."""
+    """Memory of a process and all its descendants (from /proc): PSS, so that pages the forked
+    generator processes share with their parent are counted once; RSS where PSS is not readable."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
         try:
             stat = Path(entry.path, "stat").read_text()
             ppid = int(stat.rsplit(")", 1)[1].split()[1])
-            status = Path(entry.path, "status").read_text()
         except (OSError, ValueError, IndexError):
             continue
-        found = re.search(r"VmRSS:\s+(\d+)", status)
-        rss[int(entry.name)] = int(found.group(1)) if found else 0
         children.setdefault(ppid, []).append(int(entry.name))
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()
-        total += rss.get(p, 0)
+        total += _memory_kb(p)
         todo.extend(children.get(p, []))
     return total
 
@@ -104,8 +113,8 @@ def main() -> None:
             "value": round(max(peak[0], largest_kb) / 1024, 1),
             "unit": "MB",
             "note": (
-                f"peak RSS summed over seed_demo and its generator processes (largest single process "
-                f"{largest_kb / 1024:.0f} MB); PostgreSQL not counted"
+                f"peak memory (PSS) summed over seed_demo and its generator processes (largest single "
+                f"process RSS {largest_kb / 1024:.0f} MB); PostgreSQL not counted"
             ),
         },
     }

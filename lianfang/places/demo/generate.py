@@ -313,12 +313,7 @@ def generate_community(job: CommunityJob, ctx: Context) -> dict[str, list[tuple]
                 tags.append("chronic")
             if random_() < 0.015:
                 tags.append("disabled")
-            if (
-                p.sex == "F"
-                and 22 <= p.age <= 38
-                and p.relation in ("head", "spouse")
-                and random_() < 0.04
-            ):
+            if p.sex == "F" and 22 <= p.age <= 38 and p.relation in ("head", "spouse") and random_() < 0.04:
                 tags.append("pregnant")
             residents.append(
                 (

@@ -261,3 +261,31 @@ def test_fast_pinyin_keys_equal_pinyin_keys_for_the_name_lists():
         for _ in range(30):
             name = surname + rng.choice(given) + rng.choice(given)
             assert generate.name_keys(name) == pinyin_keys(name)
+
+
+def test_generated_rows_need_no_copy_escaping(settings):
+    from django.utils import timezone
+
+    from lianfang.places.demo.plan import SCALES, Ids, build_plan
+
+    ids = Ids(
+        next=dict.fromkeys(
+            ["area", "grid", "compound", "gate", "building", "unit", "household", "resident"], 1
+        )
+    )
+    plan = build_plan(SCALES["demo"], seed=3, ids=ids)
+    ctx = generate.Context(
+        seed=3,
+        today=datetime.date.today(),
+        now=timezone.now(),
+        keys=generate.Keys(*idnumbers._keys(settings.LIANFANG_DATA_KEY)),
+    )
+    tables = dict(plan.rows)
+    for key, rows in generate.generate_community(plan.jobs[0], ctx).items():
+        tables[key] = rows
+    for rows in tables.values():
+        for row in rows:
+            for value in row:
+                assert not (isinstance(value, str) and any(ch in value for ch in "\t\n\r\\"))
+    lines = generate.copy_text_plain(tables["resident"]).decode().splitlines()
+    assert len(lines) == len(tables["resident"]) and all(len(ln.split("\t")) == 20 for ln in lines)
