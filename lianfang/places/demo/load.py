@@ -49,7 +49,7 @@ def next_ids() -> dict[str, int]:
     """The first free primary key of every table we write (explicit ids never collide with old rows)."""
     out = {}
     for key, model in MODELS.items():
-        last = model.objects.aggregate(m=models.Max("pk"))["m"] or 0
+        last = model._default_manager.aggregate(m=models.Max("pk"))["m"] or 0
         out[key] = last + 1
     return out
 
@@ -61,7 +61,7 @@ def write_orm(rows: dict[str, list[tuple]], *, batch_size: int = 2000) -> None:
             continue
         model, cols = MODELS[key], COLUMNS[key]
         objs = [model(**dict(zip(cols, row, strict=True))) for row in batch]
-        model.objects.bulk_create(objs, batch_size=batch_size)
+        model._default_manager.bulk_create(objs, batch_size=batch_size)
 
 
 _EXTRA: dict[str, tuple[list[str], bytes]] = {}
@@ -71,13 +71,15 @@ def extra_columns(key: str) -> tuple[list[str], bytes]:
     """Columns the generator does not write that need a value the database would not give them:
     fields (added later by other apps) with a Python-side default. Their default is appended to every row."""
     if key not in _EXTRA:
-        model, cols, extra, values = MODELS[key], set(COLUMNS[key]), [], []
+        model, cols = MODELS[key], set(COLUMNS[key])
+        extra: list[str] = []
+        values: list[str] = []
         for f in model._meta.concrete_fields:
             if f.primary_key or f.attname in cols or f.column in cols:
                 continue
             if f.db_default is not models.NOT_PROVIDED or not f.has_default():
                 continue  # the database fills it (db_default, NULL) or the generator must be taught it
-            extra.append(f.column)
+            extra.append(str(f.column))
             values.append(_text(f.get_db_prep_save(f.get_default(), connection)))
         _EXTRA[key] = (extra, ("\t" + "\t".join(values)).encode() if values else b"")
     return _EXTRA[key]
