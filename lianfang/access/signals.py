@@ -6,9 +6,8 @@ from lianfang.access import gatecache, policy
 from lianfang.access.models import GateDevice, OutingPolicy
 from lianfang.places.models import Gate
 
-for model in (OutingPolicy,):
-    post_save.connect(policy.clear_cache, sender=model, dispatch_uid=f"lf-policy-save-{model.__name__}")
-    post_delete.connect(policy.clear_cache, sender=model, dispatch_uid=f"lf-policy-del-{model.__name__}")
-for model in (Gate, GateDevice):
-    post_save.connect(gatecache.clear, sender=model, dispatch_uid=f"lf-gate-save-{model.__name__}")
-    post_delete.connect(gatecache.clear, sender=model, dispatch_uid=f"lf-gate-del-{model.__name__}")
+post_save.connect(policy.clear_cache, sender=OutingPolicy, dispatch_uid="lf-policy-save")
+post_delete.connect(policy.clear_cache, sender=OutingPolicy, dispatch_uid="lf-policy-delete")
+for sender in (Gate, GateDevice):
+    post_save.connect(gatecache.clear, sender=sender, dispatch_uid=f"lf-gate-save-{sender.__name__}")
+    post_delete.connect(gatecache.clear, sender=sender, dispatch_uid=f"lf-gate-delete-{sender.__name__}")

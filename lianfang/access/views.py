@@ -6,6 +6,7 @@ the page's offline queue can send what it collected as one batch when the networ
 
 from __future__ import annotations
 
+import datetime
 import json
 from typing import Any
 
@@ -43,7 +44,7 @@ def checkpoint(request: HttpRequest) -> HttpResponse:
     gate = guard_gate(request)
     policy = policy_for_path(gate.path)
     today = timezone.localdate()
-    since = timezone.make_aware(timezone.datetime.combine(today, timezone.datetime.min.time()))
+    since = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
     recent = Passage.objects.filter(gate=gate, server_time__gte=since)
     return render(
         request,
@@ -149,7 +150,7 @@ def visitors(request: HttpRequest) -> HttpResponse:
             form = dict.fromkeys(form, "")
         except DomainError as err:
             error = err
-    since = timezone.now() - timezone.timedelta(hours=24)
+    since = timezone.now() - datetime.timedelta(hours=24)
     rows = (
         Visitor.objects.visible_to(request.user).filter(gate=gate, at__gte=since).select_related("host")[:50]
     )

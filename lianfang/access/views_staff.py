@@ -85,7 +85,7 @@ def compound_issue(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("access:compound-passes", pk=compound.pk)
 
 
-ACTIONS = {
+ACTIONS: dict[str, Any] = {
     "suspend": services.suspend_pass,
     "resume": services.resume_pass,
     "revoke": services.revoke_pass,

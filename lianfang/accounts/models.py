@@ -29,7 +29,12 @@ class User(AbstractUser):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.RESIDENT)
     area = models.ForeignKey(
-        "places.Area", verbose_name=_("area"), null=True, blank=True, related_name="+", on_delete=models.PROTECT
+        "places.Area",
+        verbose_name=_("area"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.PROTECT,
     )
     grid = models.ForeignKey(
         "places.Grid",
@@ -40,7 +45,12 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
     )
     gate = models.ForeignKey(
-        "places.Gate", verbose_name=_("gate"), null=True, blank=True, related_name="guards", on_delete=models.PROTECT
+        "places.Gate",
+        verbose_name=_("gate"),
+        null=True,
+        blank=True,
+        related_name="guards",
+        on_delete=models.PROTECT,
     )
     household = models.ForeignKey(
         "places.Household",
@@ -101,7 +111,9 @@ class ApiToken(models.Model):
 
     PREFIX = "lf_"
 
-    user = models.ForeignKey(User, verbose_name=_("user"), related_name="api_tokens", on_delete=models.CASCADE)
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), related_name="api_tokens", on_delete=models.CASCADE
+    )
     name = models.CharField(_("name"), max_length=100, blank=True)
     digest = models.CharField(_("digest"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -16,4 +16,6 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     if action:
         rows = rows.filter(action=action)
     page = Paginator(rows.select_related("user"), 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_list.html", {"page": page, "action": action, "actions": AuditAction.choices})
+    return render(
+        request, "core/audit_list.html", {"page": page, "action": action, "actions": AuditAction.choices}
+    )

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _g
@@ -19,7 +18,7 @@ from lianfang.core.audit import AuditAction
 from lianfang.core.errors import DomainError
 from lianfang.core.roles import REGISTRY_READ_ROLES
 from lianfang.people.models import Relation, Resident, Sex, Tag
-from lianfang.people.search import search_residents
+from lianfang.people.search import resident_matches
 from lianfang.people.services import can_see_full_id
 
 COLUMNS = [
@@ -35,8 +34,7 @@ def mask_phone(phone: str) -> str:
 def residents_to_export(user: Any, *, q: str = "", compound_id: int | None = None) -> QuerySet[Resident]:
     qs = Resident.objects.visible_to(user)
     if q:
-        ids = list(search_residents(user, q, limit=settings.IMPORT_MAX_ROWS).values_list("id", flat=True))
-        qs = qs.filter(id__in=ids)
+        qs = resident_matches(user, q)
     if compound_id:
         qs = qs.filter(household__compound_id=compound_id)
     return qs.select_related("household__unit__building", "household__compound").order_by(

@@ -81,7 +81,12 @@ class Resident(models.Model):
     # Copied from the household for scoping (kept in step by services).
     path = models.CharField(_("path"), max_length=255, blank=True)
     grid = models.ForeignKey(
-        "places.Grid", verbose_name=_("grid"), null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+        "places.Grid",
+        verbose_name=_("grid"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -98,8 +103,12 @@ class Resident(models.Model):
         indexes = [
             models.Index(fields=["path"], name="people_resident_path_like", opclasses=PATH_INDEX_OPCLASS),
             models.Index(fields=["name"], name="people_resident_name_like", opclasses=PATH_INDEX_OPCLASS),
-            models.Index(fields=["name_initials"], name="people_resident_ini_like", opclasses=PATH_INDEX_OPCLASS),
-            models.Index(fields=["name_pinyin"], name="people_resident_py_like", opclasses=PATH_INDEX_OPCLASS),
+            models.Index(
+                fields=["name_initials"], name="people_resident_ini_like", opclasses=PATH_INDEX_OPCLASS
+            ),
+            models.Index(
+                fields=["name_pinyin"], name="people_resident_py_like", opclasses=PATH_INDEX_OPCLASS
+            ),
             models.Index(fields=["phone_last4"], name="people_resident_phone4"),
             models.Index(fields=["id_last4"], name="people_resident_id4"),
             models.Index(fields=["grid", "name"], name="people_resident_grid_name"),
@@ -135,7 +144,9 @@ class Resident(models.Model):
 class Membership(models.Model):
     """A resident's stay in a household; moves end one membership and open another."""
 
-    scope = ScopeRule(roles=PEOPLE_ROLES, path="household__path", grid="household__grid", household="household")
+    scope = ScopeRule(
+        roles=PEOPLE_ROLES, path="household__path", grid="household__grid", household="household"
+    )
 
     resident = models.ForeignKey(
         Resident, verbose_name=_("resident"), related_name="memberships", on_delete=models.CASCADE
@@ -143,7 +154,9 @@ class Membership(models.Model):
     household = models.ForeignKey(
         Household, verbose_name=_("household"), related_name="memberships", on_delete=models.PROTECT
     )
-    relation = models.CharField(_("relation"), max_length=12, choices=Relation.choices, default=Relation.OTHER)
+    relation = models.CharField(
+        _("relation"), max_length=12, choices=Relation.choices, default=Relation.OTHER
+    )
     started = models.DateField(_("from"), default=datetime.date.today)
     ended = models.DateField(_("until"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
@@ -156,7 +169,9 @@ class Membership(models.Model):
         ordering = ["resident_id", "started", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["resident"], condition=models.Q(ended__isnull=True), name="people_membership_one_current"
+                fields=["resident"],
+                condition=models.Q(ended__isnull=True),
+                name="people_membership_one_current",
             ),
         ]
 
@@ -175,17 +190,25 @@ class TravelSource(models.TextChoices):
 class TravelRecord(models.Model):
     """A returnee record (返乡人员): where from, when."""
 
-    scope = ScopeRule(roles=PEOPLE_ROLES, path="resident__path", grid="resident__grid", household="resident__household")
+    scope = ScopeRule(
+        roles=PEOPLE_ROLES, path="resident__path", grid="resident__grid", household="resident__household"
+    )
 
     resident = models.ForeignKey(
         Resident, verbose_name=_("resident"), related_name="travels", on_delete=models.CASCADE
     )
     origin = models.CharField(_("returned from"), max_length=100)
     arrival_date = models.DateField(_("arrival date"))
-    source = models.CharField(_("source"), max_length=10, choices=TravelSource.choices, default=TravelSource.VISIT)
+    source = models.CharField(
+        _("source"), max_length=10, choices=TravelSource.choices, default=TravelSource.VISIT
+    )
     notes = models.CharField(_("notes"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -203,7 +226,9 @@ class TravelRecord(models.Model):
 class Visit(models.Model):
     """A door-to-door visit (走访摸排) of a household."""
 
-    scope = ScopeRule(roles=PEOPLE_ROLES, path="household__path", grid="household__grid", household="household")
+    scope = ScopeRule(
+        roles=PEOPLE_ROLES, path="household__path", grid="household__grid", household="household"
+    )
 
     household = models.ForeignKey(
         Household, verbose_name=_("household"), related_name="visits", on_delete=models.CASCADE
@@ -249,12 +274,20 @@ class ImportJob(models.Model):
     )
     path = models.CharField(_("path"), max_length=255)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
     )
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
     filename = models.CharField(_("file name"), max_length=200)
-    status = models.CharField(_("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.PENDING)
-    action = models.CharField(_("action"), max_length=8, choices=ImportAction.choices, default=ImportAction.PREVIEW)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.PENDING
+    )
+    action = models.CharField(
+        _("action"), max_length=8, choices=ImportAction.choices, default=ImportAction.PREVIEW
+    )
     progress = models.PositiveIntegerField(_("rows done"), default=0)
     total = models.PositiveIntegerField(_("rows"), default=0)
     report = models.JSONField(_("report"), default=dict, blank=True)
@@ -268,7 +301,9 @@ class ImportJob(models.Model):
         verbose_name = _("resident import")
         verbose_name_plural = _("resident imports")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["path"], name="people_importjob_path_like", opclasses=PATH_INDEX_OPCLASS)]
+        indexes = [
+            models.Index(fields=["path"], name="people_importjob_path_like", opclasses=PATH_INDEX_OPCLASS)
+        ]
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"

@@ -10,8 +10,11 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from lianfang.people.models import Resident
+from lianfang.places.models import Household
 
-ADDRESS = re.compile(r"^(?:(?P<b>[0-9A-Za-z]+)(?:号楼|栋|幢|号|-))?(?:(?P<u>\d+)(?:单元|-))?(?P<r>\d+)(?:室|号)?$")
+ADDRESS = re.compile(
+    r"^(?:(?P<b>[0-9A-Za-z]+)(?:号楼|栋|幢|号|-))?(?:(?P<u>\d+)(?:单元|-))?(?P<r>\d+)(?:室|号)?$"
+)
 ADDRESS_STRICT = re.compile(r"(栋|幢|号楼|单元|室|-)")
 
 
@@ -19,7 +22,8 @@ def normalize_query(q: str) -> str:
     return unicodedata.normalize("NFKC", q or "").strip().replace(" ", "")
 
 
-def search_residents(user: Any, q: str, *, limit: int = 50) -> QuerySet[Resident]:
+def resident_matches(user: Any, q: str) -> QuerySet[Resident]:
+    """Every resident in the user's scope that the query finds (unordered)."""
     base = Resident.objects.visible_to(user)
     q = normalize_query(q)
     if not q:
@@ -30,11 +34,15 @@ def search_residents(user: Any, q: str, *, limit: int = 50) -> QuerySet[Resident
     elif re.fullmatch(r"\d{3}[\dXx]", q):
         cond = Q(id_last4=q.upper())
     elif ADDRESS_STRICT.search(q) and (m := ADDRESS.match(q)):
-        cond = Q(household__room=m["r"])
-        if m["u"]:
-            cond &= Q(household__unit__number=m["u"])
-        if m["b"]:
-            cond &= Q(household__unit__building__number=m["b"])
+        if m["b"] and m["u"]:
+            # The household label is exactly building-unit-room (indexed): no joins needed.
+            cond = Q(household__label=Household.make_label(m["b"], m["u"], m["r"]))
+        else:
+            cond = Q(household__room=m["r"])
+            if m["u"]:
+                cond &= Q(household__unit__number=m["u"])
+            if m["b"]:
+                cond &= Q(household__unit__building__number=m["b"])
     elif re.fullmatch(r"1\d{10}|0\d{9,11}", q):
         cond = Q(phone=q)
     elif re.fullmatch(r"[A-Za-z]+", q):
@@ -42,8 +50,15 @@ def search_residents(user: Any, q: str, *, limit: int = 50) -> QuerySet[Resident
         cond = Q(name_initials__startswith=low) | Q(name_pinyin__startswith=low)
     else:
         cond = Q(name__startswith=q)
-    return (
-        base.filter(cond)
-        .select_related("household", "household__compound")
-        .order_by("name", "id")[:limit]
-    )
+    return base.filter(cond).order_by()
+
+
+def search_residents(user: Any, q: str, *, limit: int = 50) -> list[Resident]:
+    """Up to `limit` matches, in pinyin order.
+
+    No ORDER BY in SQL: a broad query ("lj" matches tens of thousands city-wide) would have to fetch and
+    sort every match to return 50. The first `limit` matches are taken and sorted here instead.
+    """
+    rows = list(resident_matches(user, q).select_related("household", "household__compound")[:limit])
+    rows.sort(key=lambda r: (r.name_pinyin, r.name, r.id))
+    return rows

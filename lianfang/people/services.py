@@ -60,9 +60,7 @@ def clean_resident(data: ResidentData) -> CleanResident:
     birth = data.birth_date or (info.birth_date if info else None)
     if info:
         if data.sex and data.sex != info.sex:
-            raise DomainError(
-                "id_sex_mismatch", _("The sex does not match the ID number."), field="sex"
-            )
+            raise DomainError("id_sex_mismatch", _("The sex does not match the ID number."), field="sex")
         if data.birth_date and data.birth_date != info.birth_date:
             raise DomainError(
                 "id_birth_mismatch", _("The birth date does not match the ID number."), field="birth_date"
@@ -169,7 +167,13 @@ def update_resident(*, user: Any, resident: Resident, data: ResidentData, reques
 
 @transaction.atomic
 def move_resident(
-    *, user: Any, resident: Resident, household: Household | None, relation: str = "", reason: str = "", request: Any = None
+    *,
+    user: Any,
+    resident: Resident,
+    household: Household | None,
+    relation: str = "",
+    reason: str = "",
+    request: Any = None,
 ) -> Resident:
     """Move a resident to another household (or out of the registry's households); history is kept."""
     resident = Resident.objects.select_for_update().get(pk=resident.pk)
@@ -177,7 +181,9 @@ def move_resident(
     if household is not None:
         require_editor(user, household)
         if household.pk == resident.household_id:
-            raise DomainError("move_same", _("The resident already lives in that household."), field="household")
+            raise DomainError(
+                "move_same", _("The resident already lives in that household."), field="household"
+            )
     if relation and relation not in Relation.values:
         raise DomainError("relation_bad", _("Unknown relation to the household head."), field="relation")
     today = timezone.localdate()
@@ -187,7 +193,9 @@ def move_resident(
         resident.relation = relation
     resident.save()
     if household is not None:
-        Membership.objects.create(resident=resident, household=household, relation=resident.relation, started=today)
+        Membership.objects.create(
+            resident=resident, household=household, relation=resident.relation, started=today
+        )
     audit.log(
         user=user,
         action=AuditAction.MOVE,
@@ -206,7 +214,9 @@ def reveal_id_number(*, user: Any, resident: Resident, request: Any = None) -> s
     """The full ID number for roles that need it; every reveal is audited."""
     if not can_see_full_id(user):
         raise DomainError("forbidden", _("Your role does not show full ID numbers."), status=403)
-    audit.log(user=user, action=AuditAction.VIEW_FULL_ID, obj=resident, summary=resident.name, request=request)
+    audit.log(
+        user=user, action=AuditAction.VIEW_FULL_ID, obj=resident, summary=resident.name, request=request
+    )
     return resident.full_id()
 
 
@@ -221,19 +231,28 @@ def record_travel(
     if arrival_date > timezone.localdate():
         raise DomainError("arrival_future", _("The arrival date is in the future."), field="arrival_date")
     record = TravelRecord.objects.create(
-        resident=resident, origin=origin, arrival_date=arrival_date, source=source, notes=notes, recorded_by=user
+        resident=resident,
+        origin=origin,
+        arrival_date=arrival_date,
+        source=source,
+        notes=notes,
+        recorded_by=user,
     )
     audit.log(user=user, action=AuditAction.CREATE, obj=resident, summary=f"travel {origin}")
     return record
 
 
 @transaction.atomic
-def record_visit(*, user: Any, household: Household, findings: str, visited_at: datetime.datetime | None = None) -> Visit:
+def record_visit(
+    *, user: Any, household: Household, findings: str, visited_at: datetime.datetime | None = None
+) -> Visit:
     require_editor(user, household)
     visited_at = visited_at or timezone.now()
     if visited_at > timezone.now() + datetime.timedelta(minutes=5):
         raise DomainError("visit_future", _("The visit time is in the future."), field="visited_at")
-    return Visit.objects.create(household=household, visitor=user, visited_at=visited_at, findings=findings.strip())
+    return Visit.objects.create(
+        household=household, visitor=user, visited_at=visited_at, findings=findings.strip()
+    )
 
 
 def audit_view(*, user: Any, resident: Resident, request: Any = None) -> None:

@@ -47,7 +47,12 @@ class Area(models.Model):
     name = models.CharField(_("name"), max_length=100)
     level = models.CharField(_("level"), max_length=12, choices=AreaLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, related_name="children", on_delete=models.PROTECT
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        related_name="children",
+        on_delete=models.PROTECT,
     )
     path = models.CharField(_("path"), max_length=255, unique=True)
 
@@ -80,7 +85,9 @@ class Grid(models.Model):
 
     scope = ScopeRule(roles={**PLACE_ROLES, Role.GRID: "grid"}, grid="id")
 
-    community = models.ForeignKey(Area, verbose_name=_("community"), related_name="grids", on_delete=models.PROTECT)
+    community = models.ForeignKey(
+        Area, verbose_name=_("community"), related_name="grids", on_delete=models.PROTECT
+    )
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=100)
     path = models.CharField(_("path"), max_length=255)
@@ -118,7 +125,9 @@ class Compound(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["community", "name"], name="places_compound_unique_name"),
         ]
-        indexes = [models.Index(fields=["path"], name="places_compound_path_like", opclasses=PATH_INDEX_OPCLASS)]
+        indexes = [
+            models.Index(fields=["path"], name="places_compound_path_like", opclasses=PATH_INDEX_OPCLASS)
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -127,7 +136,9 @@ class Compound(models.Model):
 class Gate(models.Model):
     scope = ScopeRule(roles={**PLACE_ROLES, Role.GATE: "gate"}, gate="id")
 
-    compound = models.ForeignKey(Compound, verbose_name=_("compound"), related_name="gates", on_delete=models.CASCADE)
+    compound = models.ForeignKey(
+        Compound, verbose_name=_("compound"), related_name="gates", on_delete=models.CASCADE
+    )
     name = models.CharField(_("name"), max_length=100)
     is_open = models.BooleanField(_("open"), default=True)
     accepted_kinds = models.CharField(
@@ -157,9 +168,16 @@ class Building(models.Model):
     compound = models.ForeignKey(
         Compound, verbose_name=_("compound"), related_name="buildings", on_delete=models.CASCADE
     )
-    number = models.CharField(_("number"), max_length=20, help_text=_("As written on the building, e.g. 3 or C."))
+    number = models.CharField(
+        _("number"), max_length=20, help_text=_("As written on the building, e.g. 3 or C.")
+    )
     grid = models.ForeignKey(
-        Grid, verbose_name=_("grid"), null=True, blank=True, related_name="buildings", on_delete=models.SET_NULL
+        Grid,
+        verbose_name=_("grid"),
+        null=True,
+        blank=True,
+        related_name="buildings",
+        on_delete=models.SET_NULL,
     )
     path = models.CharField(_("path"), max_length=255)
 
@@ -182,7 +200,9 @@ class Unit(models.Model):
 
     scope = ScopeRule(roles={**PLACE_ROLES, Role.GRID: "grid"}, grid="building__grid")
 
-    building = models.ForeignKey(Building, verbose_name=_("building"), related_name="units", on_delete=models.CASCADE)
+    building = models.ForeignKey(
+        Building, verbose_name=_("building"), related_name="units", on_delete=models.CASCADE
+    )
     number = models.CharField(_("number"), max_length=20)
     path = models.CharField(_("path"), max_length=255)
 
@@ -192,7 +212,9 @@ class Unit(models.Model):
         verbose_name = _("unit")
         verbose_name_plural = _("units")
         ordering = ["building_id", "number"]
-        constraints = [models.UniqueConstraint(fields=["building", "number"], name="places_unit_unique_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["building", "number"], name="places_unit_unique_number")
+        ]
 
     def __str__(self) -> str:
         return _("Unit {number}").format(number=self.number)
@@ -213,13 +235,20 @@ class Household(models.Model):
 
     scope = ScopeRule(roles=HOUSEHOLD_ROLES, grid="grid", household="id")
 
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), related_name="households", on_delete=models.PROTECT)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), related_name="households", on_delete=models.PROTECT
+    )
     room = models.CharField(_("room"), max_length=20)
     compound = models.ForeignKey(
         Compound, verbose_name=_("compound"), related_name="households", on_delete=models.PROTECT
     )
     grid = models.ForeignKey(
-        Grid, verbose_name=_("grid"), null=True, blank=True, related_name="households", on_delete=models.SET_NULL
+        Grid,
+        verbose_name=_("grid"),
+        null=True,
+        blank=True,
+        related_name="households",
+        on_delete=models.SET_NULL,
     )
     path = models.CharField(_("path"), max_length=255)
     label = models.CharField(
@@ -227,7 +256,9 @@ class Household(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     # The secret link of the household's own page (no login): a random key, replaced to revoke it.
-    link_key = models.CharField(_("link key"), max_length=32, null=True, blank=True, unique=True, editable=False)
+    link_key = models.CharField(
+        _("link key"), max_length=32, null=True, blank=True, unique=True, editable=False
+    )
     flagged_at = models.DateTimeField(_("flagged"), null=True, blank=True)
     flag_reason = models.CharField(_("flag"), max_length=100, blank=True, default="", db_default="")
 
@@ -241,6 +272,8 @@ class Household(models.Model):
         indexes = [
             models.Index(fields=["path"], name="places_household_path_like", opclasses=PATH_INDEX_OPCLASS),
             models.Index(fields=["compound", "label"], name="places_household_label"),
+            # Address search across a whole scope ("3栋2单元401").
+            models.Index(fields=["label"], name="places_household_label_only"),
         ]
 
     def __str__(self) -> str:

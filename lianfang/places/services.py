@@ -30,7 +30,9 @@ def ensure_household(*, compound: Compound, building: str, unit: str, room: str)
     building, unit, room = clean_number(building), clean_number(unit) or "1", clean_number(room)
     if not building or not room:
         raise DomainError("address_incomplete", _("Building and room number are both needed."), field="room")
-    b, _created = Building.objects.get_or_create(compound=compound, number=building, defaults={"path": compound.path})
+    b, _created = Building.objects.get_or_create(
+        compound=compound, number=building, defaults={"path": compound.path}
+    )
     u, _created = Unit.objects.get_or_create(building=b, number=unit, defaults={"path": compound.path})
     h, _created = Household.objects.get_or_create(
         unit=u,

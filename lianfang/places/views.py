@@ -179,7 +179,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "passes": list(Pass.objects.visible_to(user).filter(household=household).order_by("id")),
             "outing": outing_status(household),
             "can_edit": can_edit(user),
-            "can_link": user.is_superuser or user.role in (Role.COMMUNITY, Role.GRID),
+            "can_link": user.is_superuser or user.role in {Role.COMMUNITY.value, Role.GRID.value},
             "breadcrumbs": _breadcrumbs(user, household.compound.community) + [household.compound.community],
         },
     )
