@@ -114,7 +114,7 @@ translations: $(STAMP)
 # ---------------------------------------------------------------- demo
 .PHONY: demo
 demo: $(STAMP) translations
-	@if [ -f .env ]; then echo "==> Reading .env"; set -a; . ./.env; set +a; fi; \
+	@set -e; if [ -f .env ]; then echo "==> Reading .env"; set -a; . ./.env; set +a; fi; \
 	export DJANGO_DEBUG=$${DJANGO_DEBUG:-1}; \
 	echo "==> Migrating the database"; \
 	$(MANAGE) migrate --noinput -v 0; \
@@ -122,6 +122,7 @@ demo: $(STAMP) translations
 	$(MANAGE) seed_demo --scale demo --if-empty -v 0; \
 	echo "==> Demo logins (again any time: .venv/bin/python manage.py demo_logins)"; \
 	$(MANAGE) demo_logins; \
+	$(MANAGE) schedule_tasks -v 0 >/dev/null; \
 	$(MANAGE) db_worker --queue-name '*' --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null || true; wait $$worker 2>/dev/null || true' EXIT INT TERM; \
 	echo "==> Background worker running (pid $$worker)"; \

@@ -1,0 +1,10 @@
+from django.core.management.base import BaseCommand
+
+from lianfang.access.tasks import schedule_purge
+
+
+class Command(BaseCommand):
+    help = "Make sure the recurring background tasks (the daily gate-record purge) are waiting on the worker."
+
+    def handle(self, *args, **options):
+        self.stdout.write("scheduled" if schedule_purge() else "already scheduled")
