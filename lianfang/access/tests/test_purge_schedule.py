@@ -30,7 +30,7 @@ def test_next_run_is_tomorrow_at_three_local_time():
 
 
 def test_the_worker_runs_the_purge_and_it_schedules_the_next(world):
-    from lianfang.access.models import OutingPolicy, Pass, PassKind, Passage
+    from lianfang.access.models import OutingPolicy, Pass, Passage, PassKind
 
     OutingPolicy.objects.create(area=world.city, retention_days=7)
     h = world.household_a1
