@@ -39,6 +39,17 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "membership": ("id", "resident_id", "household_id", "relation", "started", "ended", "reason"),
     "travel": ("resident_id", "origin", "arrival_date", "source", "notes", "recorded_by_id", "created_at"),
+    "pass": (
+        "id", "kind", "number", "version", "status", "household_id", "resident_id", "compound_id",
+        "plate", "holder", "valid_from", "valid_to", "path", "issued_by_id", "status_reason", "created_at",
+        "updated_at",
+    ),
+    # No id: the database numbers the passages (COPY and bulk_create alike).
+    "passage": (
+        "client_id", "gate_id", "device_id", "guard_id", "pass_id", "household_id", "direction",
+        "temperature", "decision", "code", "counted", "exits_left", "next_allowed", "client_time",
+        "server_time", "path",
+    ),
 }  # fmt: skip
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -259,6 +270,7 @@ class Context:
     today: datetime.date
     now: datetime.datetime
     keys: Keys
+    passage_days: int = 0  # gate log of the last days (passages.py)
 
 
 def generate_community(job: CommunityJob, ctx: Context) -> dict[str, list[tuple]]:

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from django.core.management.color import no_style
 from django.db import connection, models
 
+from lianfang.access.models import Pass, Passage
 from lianfang.people.models import Membership, Resident, TravelRecord
 from lianfang.places.demo.generate import COLUMNS, _text, copy_text
 from lianfang.places.models import Area, Building, Compound, Gate, Grid, Household, Unit
@@ -29,6 +30,8 @@ MODELS: dict[str, type[models.Model]] = {
     "resident": Resident,
     "membership": Membership,
     "travel": TravelRecord,
+    "pass": Pass,
+    "passage": Passage,
 }
 ORDER = [
     "area",
@@ -41,8 +44,11 @@ ORDER = [
     "resident",
     "membership",
     "travel",
+    "pass",
+    "passage",
 ]
 BULK_TABLES = ["household", "resident", "membership"]
+ACCESS_TABLES = ["pass", "passage"]
 
 
 def next_ids() -> dict[str, int]:
@@ -59,7 +65,9 @@ def write_orm(rows: dict[str, list[tuple]], *, batch_size: int = 2000) -> None:
         batch = rows.get(key)
         if not batch:
             continue
-        model, cols = MODELS[key], COLUMNS[key]
+        model = MODELS[key]
+        attnames = {f.column: f.attname for f in model._meta.concrete_fields}
+        cols = [attnames[c] for c in COLUMNS[key]]  # COLUMNS names database columns (Passage: pass_id)
         objs = [model(**dict(zip(cols, row, strict=True))) for row in batch]
         model._default_manager.bulk_create(objs, batch_size=batch_size)
 

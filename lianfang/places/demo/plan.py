@@ -20,12 +20,13 @@ class Scale:
     communities_per_street: int
     households: int
     residents: int
+    fever_every: int  # gate scans per fever, on average (small scales get a few fevers to show)
 
 
 SCALES = {
-    "tiny": Scale("tiny", ("340403",), 1, 2, 80, 200),
-    "demo": Scale("demo", tuple(d[0] for d in names.DISTRICTS), 2, 2, 2000, 5000),
-    "city": Scale("city", tuple(d[0] for d in names.DISTRICTS), 20, 9, 1_140_000, 3_000_000),
+    "tiny": Scale("tiny", ("340403",), 1, 2, 80, 200, 30),
+    "demo": Scale("demo", tuple(d[0] for d in names.DISTRICTS), 2, 2, 2000, 5000, 600),
+    "city": Scale("city", tuple(d[0] for d in names.DISTRICTS), 20, 9, 1_140_000, 3_000_000, 20_000),
 }
 
 
@@ -36,7 +37,7 @@ class Ids:
     next: dict[str, int]
 
     def take(self, table: str, n: int = 1) -> int:
-        start = self.next[table]
+        start = self.next.get(table, 1)
         self.next[table] = start + n
         return start
 
@@ -67,6 +68,10 @@ class CommunityJob:
     household_id: int
     resident_id: int
     units: list[UnitSlot] = field(default_factory=list)
+    # compound id -> (id of its open gate, compound name, gate name)
+    open_gates: dict[int, tuple[int, str, str]] = field(default_factory=dict)
+    pass_id: int = 0  # first id of the community's passes (household passes first, then EXTRA_PASSES)
+    fever_every: int = 1000
 
 
 @dataclass
@@ -86,6 +91,9 @@ def split(total: int, weights: list[float]) -> list[int]:
     for i in order[: total - sum(parts)]:
         parts[i] += 1
     return parts
+
+
+EXTRA_PASSES = 5  # per community: 3 work passes and 2 vehicle passes (see passages.py)
 
 
 def _unique(rng: random.Random, used: set[str], make) -> str:
@@ -164,6 +172,7 @@ def build_plan(scale: Scale, *, seed: int, ids: Ids) -> Plan:
                     residents=max(rs[slot], hh[slot]),
                     household_id=0,
                     resident_id=0,
+                    fever_every=scale.fever_every,
                 )
                 slot += 1
                 _plan_community(rng, rows, ids, c_id, job)
@@ -172,6 +181,8 @@ def build_plan(scale: Scale, *, seed: int, ids: Ids) -> Plan:
     for job in jobs:
         job.household_id = ids.take("household", job.households)
         job.resident_id = ids.take("resident", job.residents)
+    for job in jobs:
+        job.pass_id = ids.take("pass", job.households + EXTRA_PASSES)
     return Plan(rows=rows, jobs=jobs)
 
 
@@ -198,11 +209,15 @@ def _plan_community(
                 + rng.choice(names.COMPOUND_PARTS)
             )
 
-        rows["compound"].append((comp_id, c_id, _unique(rng, used, compound_name), "", path))
+        comp_name = _unique(rng, used, compound_name)
+        rows["compound"].append((comp_id, c_id, comp_name, "", path))
         gate_names = rng.sample(names.GATE_NAMES, k=rng.randint(2, 4))
         open_gate = rng.randrange(len(gate_names))
         for g_index, gate in enumerate(gate_names):
-            rows["gate"].append((ids.take("gate"), comp_id, gate, g_index == open_gate, path))
+            gate_id = ids.take("gate")
+            rows["gate"].append((gate_id, comp_id, gate, g_index == open_gate, path))
+            if g_index == open_gate:
+                job.open_gates[comp_id] = (gate_id, comp_name, gate)
         high_rise = rng.random() < 0.4
         n_buildings = rng.randint(4, 16) if not high_rise else rng.randint(3, 10)
         for _b in range(n_buildings):

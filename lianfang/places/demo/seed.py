@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianfang.core import idnumbers
 from lianfang.core.errors import DomainError
-from lianfang.places.demo import load
+from lianfang.places.demo import load, passages
 from lianfang.places.demo.accounts import USERNAMES, create_demo_accounts
 from lianfang.places.demo.generate import Context, Keys, copy_text_plain, generate_community
 from lianfang.places.demo.plan import SCALES, CommunityJob, Ids, build_plan
@@ -55,20 +55,31 @@ def _init_worker(ctx: Context) -> None:
     _CTX = ctx
 
 
-def _copy_job(job: CommunityJob) -> tuple[dict[str, bytes], dict[str, int]]:
+Encoded = tuple[dict[str, bytes], dict[str, int], list[tuple]]  # COPY text and row count per table, fevers
+
+
+def _copy_job(job: CommunityJob) -> Encoded:
     assert _CTX is not None
     rows = generate_community(job, _CTX)
-    return {k: copy_text_plain(v) for k, v in rows.items()}, {k: len(v) for k, v in rows.items()}
+    return {k: copy_text_plain(v) for k, v in rows.items()}, {k: len(v) for k, v in rows.items()}, []
+
+
+def _access_job(job: CommunityJob) -> Encoded:
+    assert _CTX is not None
+    access = passages.generate_access(job, _CTX, _CTX.passage_days)
+    encoded = {"pass": copy_text_plain(access.rows["pass"]), "passage": "".join(access.passage_text).encode()}
+    counts = {"pass": len(access.rows["pass"]), "passage": len(access.passage_text)}
+    return encoded, counts, access.fevers
 
 
 def _run_jobs(
-    jobs: list[CommunityJob], ctx: Context, workers: int
-) -> Iterator[tuple[dict[str, bytes], dict[str, int]]]:
+    jobs: list[CommunityJob], ctx: Context, workers: int, fn: Callable[[CommunityJob], Encoded] = _copy_job
+) -> Iterator[Encoded]:
     """Encoded rows per community, in order; at most a few communities in flight (bounded memory)."""
     if workers <= 0:
         _init_worker(ctx)
         for job in jobs:
-            yield _copy_job(job)
+            yield fn(job)
         return
     mp = multiprocessing.get_context("fork")
     with mp.Pool(workers, initializer=_init_worker, initargs=(ctx,)) as pool:
@@ -76,14 +87,14 @@ def _run_jobs(
         pending = []
         it = iter(jobs)
         for job in it:
-            pending.append(pool.apply_async(_copy_job, (job,)))
+            pending.append(pool.apply_async(fn, (job,)))
             if len(pending) >= window:
                 break
         while pending:
             result = pending.pop(0).get()
             nxt = next(it, None)
             if nxt is not None:
-                pending.append(pool.apply_async(_copy_job, (nxt,)))
+                pending.append(pool.apply_async(fn, (nxt,)))
             yield result
 
 
@@ -92,7 +103,9 @@ def _run_jobs(
 
 def reset_demo() -> None:
     """Remove the places and people (and the demo and scoped accounts) so that a new city can be seeded."""
+    from lianfang.access.models import Pass, Passage
     from lianfang.accounts.models import User
+    from lianfang.core.models import Alert
     from lianfang.people.models import Membership, Resident, TravelRecord, Visit
     from lianfang.places.models import Building, Compound, Gate, Grid, Household, Unit
 
@@ -104,10 +117,15 @@ def reset_demo() -> None:
         | User.objects.filter(household__isnull=False)
     )
     scoped.delete()
-    if _is_postgres() and Resident.objects.count() > 50_000:
+    # Alerts point into the places being removed (TRUNCATE ... CASCADE below empties them too).
+    Alert.objects.all().delete()
+    if _is_postgres() and (Resident.objects.count() > 50_000 or Passage.objects.count() > 200_000):
         _truncate_postgres()
         return
-    for model in (Membership, TravelRecord, Visit, Resident, Household, Unit, Building, Gate, Compound, Grid):
+    for model in (
+        Passage, Pass, Membership, TravelRecord, Visit, Resident, Household, Unit, Building, Gate, Compound,
+        Grid,
+    ):  # fmt: skip
         model.objects.all().delete()
     for level in ("community", "street", "district", "city"):
         Area.objects.filter(level=level).delete()
@@ -150,11 +168,18 @@ def seed(
     workers: int | None = None,
     method: str = "auto",
     defer_indexes: bool = True,
+    passage_days: int = 0,
     today: datetime.date | None = None,
     log: Callable[[str], None] = lambda _msg: None,
 ) -> SeedResult:
     if scale not in SCALES:
         raise DomainError("scale_unknown", _("Unknown scale: {scale}.").format(scale=scale))
+    if not 0 <= passage_days <= passages.MAX_DAYS:
+        raise DomainError(
+            "passage_days_bad",
+            _("The gate log can cover 0 to {max} days.").format(max=passages.MAX_DAYS),
+            field="passage_days",
+        )
     spec = SCALES[scale]
     pg = _is_postgres()
     if method == "auto":
@@ -197,6 +222,7 @@ def seed(
             today=today or timezone.localdate(),
             now=timezone.now(),
             keys=Keys(hash_key=hash_key, enc_key=enc_key),
+            passage_days=passage_days,
         )
         if method == "copy":
             load.write_copy_rows(plan.rows)
@@ -219,7 +245,18 @@ def seed(
             _load_people_copy(plan.jobs, ctx, workers, defer_indexes, result, log)
         else:
             _load_people_orm(plan.jobs, ctx, result)
+        log(
+            str(_("Passes and {days} days of gate records…")).format(days=passage_days)
+            if passage_days
+            else str(_("Passes…"))
+        )
+        if method == "copy":
+            fevers = _load_access_copy(plan.jobs, ctx, workers, defer_indexes, result, log)
+        else:
+            fevers = _load_access_orm(plan.jobs, ctx, result)
         t = time.perf_counter()
+        result.counts["alert"] = passages.raise_fevers(fevers, ctx.now)
+        t = lap("alerts", t)
         load.reset_sequences()
         create_demo_accounts(password)
         t = lap("accounts", t)
@@ -228,7 +265,10 @@ def seed(
         with connection.cursor() as cursor:
             for key in ("household", "resident", "membership", "travel"):
                 cursor.execute(f"VACUUM (ANALYZE) {load.MODELS[key]._meta.db_table}")
-        lap("vacuum", t)
+            t = lap("vacuum", t)
+            for key in load.ACCESS_TABLES:
+                cursor.execute(f"VACUUM (ANALYZE) {load.MODELS[key]._meta.db_table}")
+            lap("passage_vacuum", t)
     result.seconds["total"] = round(time.perf_counter() - started, 2)
     return result
 
@@ -258,7 +298,7 @@ def _load_people_copy(
 
     def copy_all() -> None:
         nonlocal done, next_report
-        for encoded, counts in _run_jobs(jobs, ctx, workers):
+        for encoded, counts, _fevers in _run_jobs(jobs, ctx, workers):
             for key in ("household", "resident", "membership", "travel"):
                 load.write_copy(key, encoded[key])
                 result.counts[key] = result.counts.get(key, 0) + counts[key]
@@ -280,3 +320,57 @@ def _load_people_copy(
     else:
         copy_all()
         result.seconds["people"] = round(time.perf_counter() - t, 2)
+
+
+def _load_access_orm(jobs: list[CommunityJob], ctx: Context, result: SeedResult) -> list[tuple]:
+    t = time.perf_counter()
+    fevers: list[tuple] = []
+    for job in jobs:
+        access = passages.generate_access(job, ctx, ctx.passage_days)
+        rows = {"pass": access.rows["pass"], "passage": access.passage_rows()}
+        load.write_orm(rows)
+        fevers += access.fevers
+        for key, batch in rows.items():
+            result.counts[key] = result.counts.get(key, 0) + len(batch)
+    result.seconds["passages"] = round(time.perf_counter() - t, 2)
+    return fevers
+
+
+def _load_access_copy(
+    jobs: list[CommunityJob],
+    ctx: Context,
+    workers: int,
+    defer_indexes: bool,
+    result: SeedResult,
+    log: Callable[[str], None],
+) -> list[tuple]:
+    """Passes and passages, community by community, generated by the workers and COPYed in."""
+    t = time.perf_counter()
+    fevers: list[tuple] = []
+    next_report = 15.0
+
+    def copy_all() -> None:
+        nonlocal next_report
+        for encoded, counts, community_fevers in _run_jobs(jobs, ctx, workers, _access_job):
+            for key in load.ACCESS_TABLES:
+                load.write_copy(key, encoded[key])
+                result.counts[key] = result.counts.get(key, 0) + counts[key]
+            fevers.extend(community_fevers)
+            if time.perf_counter() - t >= next_report:
+                log(
+                    str(_("{n} gate records ({s:.0f} s)")).format(
+                        n=result.counts.get("passage", 0), s=time.perf_counter() - t
+                    )
+                )
+                next_report += 15
+
+    if defer_indexes:
+        with load.deferred_indexes(load.ACCESS_TABLES):
+            copy_all()
+            result.seconds["passages"] = round(time.perf_counter() - t, 2)
+            log(str(_("Rebuilding the indexes of passes and gate records…")))
+        result.seconds["passage_indexes"] = round(time.perf_counter() - t - result.seconds["passages"], 2)
+    else:
+        copy_all()
+        result.seconds["passages"] = round(time.perf_counter() - t, 2)
+    return fevers

@@ -39,6 +39,12 @@ class Command(BaseCommand):
             action="store_true",
             help="COPY into the indexed tables instead of rebuilding their indexes after the load.",
         )
+        parser.add_argument(
+            "--passage-days",
+            type=int,
+            default=0,
+            help="Also generate the gate records (passages) of the last N days, up to now (0: none).",
+        )
 
     def handle(self, *args, **opts) -> None:
         if opts["if_empty"] and database_has_areas():
@@ -54,6 +60,7 @@ class Command(BaseCommand):
                 workers=opts["workers"],
                 method=opts["method"],
                 defer_indexes=not opts["keep_indexes"],
+                passage_days=opts["passage_days"],
                 log=(lambda msg: self.stdout.write(msg)) if verbose else (lambda _msg: None),
             )
         except DomainError as err:
