@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from lianfang.access import services
 from lianfang.access.forms import OutingPolicyForm, PassageFilterForm
-from lianfang.access.models import OutingPolicy, Pass, Passage, PassStatus
+from lianfang.access.models import OutingPolicy, Pass, Passage, PassKind, PassStatus
 from lianfang.access.policy import policy_for_path
 from lianfang.core import audit
 from lianfang.core.audit import AuditAction
@@ -48,13 +48,17 @@ def compound_passes(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("label")
     )
     page = Paginator(households, 100).get_page(request.GET.get("page"))
+    kinds = dict(PassKind.choices)
+    gates = list(Gate.objects.filter(compound=compound).order_by("name"))
+    for g in gates:
+        g.kind_labels = [str(kinds.get(k, k)) for k in g.accepted_kinds.split()]  # type: ignore[attr-defined]
     return render(
         request,
         "access/compound_passes.html",
         {
             "compound": compound,
             "page": page,
-            "gates": Gate.objects.filter(compound=compound).order_by("name"),
+            "gates": gates,
             "can_manage": user.is_superuser or user.role == Role.COMMUNITY,
             "policy": policy_for_path(compound.path),
             "today": timezone.localdate(),

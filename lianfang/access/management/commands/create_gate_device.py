@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from lianfang.access.services import create_gate_device
 from lianfang.places.models import Gate
@@ -14,6 +15,6 @@ class Command(BaseCommand):
     def handle(self, *args, gate: int, name: str, **options):
         g = Gate.objects.select_related("compound").filter(pk=gate).first()
         if g is None:
-            raise CommandError(f"No gate with id {gate}.")
+            raise CommandError(_("No gate with id {id}.").format(id=gate))
         _device, raw = create_gate_device(gate=g, name=name)
         self.stdout.write(raw)
