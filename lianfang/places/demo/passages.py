@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import random
+import uuid
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -62,16 +63,12 @@ def extra_pass_number(job: CommunityJob, k: int, seed: int) -> str:
 
 # --- client ids -----------------------------------------------------------------------------------
 
+# Client ids are version 4 UUIDs written as 32 hex digits (PostgreSQL and Django read them without
+# hyphens). Their low 62 bits are a bijective mix of (community, counter < 2**36), so ids never repeat;
+# 60 random bits fill the rest. See `row()` in generate_access.
 _MASK62 = (1 << 62) - 1
-
-
-def client_id(job_index: int, counter: int, high: int) -> str:
-    """A UUID of version 4 and RFC 4122 variant. Its low 62 bits are a bijective mix of (community,
-    counter < 2**36), so ids never repeat; 60 bits of `high` (random) fill the rest."""
-    x = (((job_index << 36) | counter) * 0x9E3779B97F4A7C15) & _MASK62
-    x ^= x >> 29
-    low = x & 0xFFFFFFFFFFFF
-    return f"{high >> 32:08x}-{high >> 16 & 0xFFFF:04x}-4{high & 0xFFF:03x}-{0x8000 | x >> 48:04x}-{low:012x}"
+_UUID_HIGH = 0xFFFFFFFFFFFF0FFF << 64  # the random bits of the high half (the version nibble cleared)
+_UUID_FIXED = (0x4000 << 64) | (1 << 63)  # version 4, RFC 4122 variant
 
 
 # --- temperatures and times -----------------------------------------------------------------------
@@ -199,8 +196,9 @@ def generate_access(job: CommunityJob, ctx: Context, days: int) -> AccessRows:
     calendar = _days(ctx, days)
     n_days = len(calendar)
     hms = _hms()
+    days_text = [(d.prefix, d.offset) for d in calendar]
     path_end = f"\t{job.path}\n"
-    job_index = job.index
+    job_bits = job.index << 36
     counter = 0
     fever_every = max(2, job.fever_every)
     countdown = rng.randint(1, 2 * fever_every - 1)
@@ -215,7 +213,7 @@ def generate_access(job: CommunityJob, ctx: Context, days: int) -> AccessRows:
         direction). The decision follows from `code`, unless the temperature is a fever: the live rule
         checks that first. Returns the code."""
         nonlocal counter, countdown
-        d = calendar[day]
+        prefix, offset = days_text[day]
         countdown -= 1
         if countdown == 0:
             countdown = rng.randint(1, 2 * fever_every - 1)
@@ -223,13 +221,16 @@ def generate_access(job: CommunityJob, ctx: Context, days: int) -> AccessRows:
             temp = fever_temps[int(random_() * n_fever)]
         else:
             temp = normal[int(random_() * n_normal)]
-        cid = client_id(job_index, counter, getrandbits(60))
+        x = ((job_bits | counter) * 0x9E3779B97F4A7C15) & _MASK62  # the client id, see _MASK62
+        cid = f"{(getrandbits(64) << 64 & _UUID_HIGH) | _UUID_FIXED | x ^ x >> 29:032x}"
         counter += 1
-        server = d.prefix + hms[sec] + d.offset
-        client = d.prefix + hms[sec - 1 - int(random_() * 6)] + d.offset
-        append(f"{cid}\t{head}\t{temp}\t{tail[code]}{next_allowed}\t{client}\t{server}{path_end}")
+        append(
+            f"{cid}\t{head}\t{temp}\t{tail[code]}{next_allowed}\t{prefix}{hms[sec - 1 - int(random_() * 6)]}"
+            f"{offset}\t{prefix}{hms[sec]}{offset}{path_end}"
+        )
         if code == "fever":
-            fevers.append((cid, hid, gate_names[gate], who, temp, server, job.path))
+            server = f"{prefix}{hms[sec]}{offset}"
+            fevers.append((str(uuid.UUID(cid)), hid, gate_names[gate], who, temp, server, job.path))
         return code
 
     gate_names: dict[int, str] = {}  # gate id -> "compound gate", as the fever alert names it
