@@ -11,7 +11,7 @@ from ninja.security import HttpBearer
 
 from lianfang.access import gatecache
 from lianfang.access.models import Pass
-from lianfang.access.scan import ScanInput, record_scan
+from lianfang.access.scan import ScanInput, record_scans
 from lianfang.places.models import Gate, Household
 
 router = Router(tags=["gates"])
@@ -102,19 +102,8 @@ def post_scans(request: Any, payload: ScanIn | list[ScanIn]) -> Any:
         from lianfang.core.errors import DomainError
 
         raise DomainError("batch_too_large", _("Send at most 500 scans at once."))
-    answers = [
-        record_scan(
-            gate=ctx,
-            scan=ScanInput(
-                client_id=s.client_id,
-                token=s.token or "",
-                direction=s.direction or "",
-                temperature=s.temperature,
-                scanned_at=s.scanned_at,
-            ),
-        ).as_dict()
-        for s in items
-    ]
+    scans = [ScanInput.from_mapping(s.model_dump()) for s in items]
+    answers = [r.as_dict() for r in record_scans(gate=ctx, scans=scans)]
     return answers if isinstance(payload, list) else answers[0]
 
 

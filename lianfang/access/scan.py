@@ -36,6 +36,18 @@ class ScanInput:
     temperature: Any = None
     scanned_at: Any = None
 
+    @classmethod
+    def from_mapping(cls, data: Any) -> ScanInput:
+        """From a JSON object as devices and the checkpoint page send it (loosely typed on purpose:
+        each field is checked by record_scan, so that one bad item of a batch is answered on its own)."""
+        return cls(
+            client_id=data.get("client_id"),
+            token=str(data.get("token") or ""),
+            direction=str(data.get("direction") or ""),
+            temperature=data.get("temperature"),
+            scanned_at=data.get("scanned_at"),
+        )
+
 
 @dataclass
 class ScanResult:
@@ -104,19 +116,18 @@ def _parse_time(raw: Any) -> datetime.datetime | None:
     return value
 
 
+# Few joins on purpose: PostgreSQL plans this statement on every execution, and planning a wider join
+# cost more than running it. The compound's name comes from the gate; a retry's label is fetched apart.
 READ_SQL = """
 SELECT p.id, p.kind, p.status, p.version, p.valid_from, p.valid_to, p.compound_id, p.path, p.household_id,
-       h.label, hc.name,
-       e.decision, e.code, e.exits_left, e.next_allowed, e.temperature, eh.label, ec.name,
+       h.label, h.compound_id,
+       e.decision, e.code, e.exits_left, e.next_allowed, e.temperature, e.household_id,
        (SELECT COUNT(*) FROM access_passage x
          WHERE x.household_id = p.household_id AND x.counted AND x.server_time >= %s) AS used
 FROM (SELECT 1 AS one) o
 LEFT JOIN access_pass p ON p.{key} = %s
 LEFT JOIN places_household h ON h.id = p.household_id
-LEFT JOIN places_compound hc ON hc.id = h.compound_id
 LEFT JOIN access_passage e ON e.client_id = %s
-LEFT JOIN places_household eh ON eh.id = e.household_id
-LEFT JOIN places_compound ec ON ec.id = eh.compound_id
 """
 
 INSERT_SQL = """
@@ -214,8 +225,7 @@ def record_scan(
         e_left,
         e_next,
         e_temp,
-        eh_label,
-        ec_name,
+        e_household,
         used,
     ) = row
 
@@ -227,12 +237,12 @@ def record_scan(
             next_allowed=_db_date(e_next),
             temperature=e_temp,
             fever_line=policy.fever_line,
-            household=f"{ec_name} {eh_label}" if eh_label else None,
+            household=_label_of(e_household, gate),
         )
         first.duplicate = True
         return first
 
-    household = f"{h_compound} {h_label}" if h_label else None
+    household = _label(h_label, h_compound, gate)
     code, params = _decide(
         gate=gate,
         policy=policy,
@@ -310,6 +320,38 @@ def record_scan(
         return record_scan(gate=gate, scan=scan, guard_id=guard_id, now=now)
     result.stored = True
     return result
+
+
+def record_scans(
+    *, gate: GateContext, scans: list[ScanInput], guard_id: int | None = None
+) -> list[ScanResult]:
+    """A batch (a kiosk's buffer, the checkpoint's offline queue): each scan is decided and answered on its
+    own, in order, and the batch is stored in one commit."""
+    if len(scans) == 1:
+        return [record_scan(gate=gate, scan=scans[0], guard_id=guard_id)]
+    with transaction.atomic():
+        return [record_scan(gate=gate, scan=s, guard_id=guard_id) for s in scans]
+
+
+def _label(label: str | None, compound_id: int | None, gate: GateContext) -> str | None:
+    """'阳光小区 3栋1单元101': what the guard reads; never a name."""
+    if not label:
+        return None
+    if compound_id == gate.compound_id:
+        return f"{gate.compound_name} {label}"
+    from lianfang.places.models import Compound
+
+    name = Compound.objects.filter(pk=compound_id).values_list("name", flat=True).first() or ""
+    return f"{name} {label}".strip()
+
+
+def _label_of(household_id: int | None, gate: GateContext) -> str | None:
+    if household_id is None:
+        return None
+    from lianfang.places.models import Household
+
+    row = Household.objects.filter(pk=household_id).values_list("label", "compound_id").first()
+    return _label(row[0], row[1], gate) if row else None
 
 
 def _insert(values: list[Any]) -> bool:

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from lianfang.access import gatecache
 from lianfang.access.models import Delivery, Passage, Visitor
 from lianfang.access.policy import policy_for_path
-from lianfang.access.scan import ScanInput, record_scan
+from lianfang.access.scan import ScanInput, record_scans
 from lianfang.access.services import log_delivery, mark_picked_up, register_visitor
 from lianfang.core.errors import DomainError
 from lianfang.core.roles import Role
@@ -104,20 +104,8 @@ def checkpoint_scans(request: HttpRequest) -> JsonResponse:
     ctx = gatecache.for_gate(gate.pk)
     if ctx is None:  # pragma: no cover - the gate was just loaded
         raise Http404
-    answers = [
-        record_scan(
-            gate=ctx,
-            scan=ScanInput(
-                client_id=i.get("client_id"),
-                token=str(i.get("token") or ""),
-                direction=str(i.get("direction") or ""),
-                temperature=i.get("temperature"),
-                scanned_at=i.get("scanned_at"),
-            ),
-            guard_id=request.user.pk,
-        ).as_dict()
-        for i in items
-    ]
+    scans = [ScanInput.from_mapping(i) for i in items]
+    answers = [r.as_dict() for r in record_scans(gate=ctx, scans=scans, guard_id=request.user.pk)]
     return JsonResponse(answers if isinstance(payload, list) else answers[0], safe=False)
 
 
