@@ -141,6 +141,8 @@ def _truncate_postgres() -> None:
     people_tables = ["people_visit"]
     user_table = User._meta.db_table
     with connection.cursor() as cursor:
+        # The accounts deleted just before queued deferred foreign-key checks, which forbid ALTER TABLE.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(
             """
             SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
