@@ -157,18 +157,27 @@ def _local_midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+NEXT_SQL = """
+SELECT server_time FROM access_passage
+WHERE household_id = %s AND counted AND server_time >= %s
+ORDER BY server_time
+"""
+
+
 def _next_allowed(household_id: int, policy: Policy, since: datetime.datetime) -> datetime.date | None:
     """The day the oldest exits leave the rolling window far enough for one more exit."""
-    times = list(
-        Passage.objects.filter(household_id=household_id, counted=True, server_time__gte=since)
-        .order_by("server_time")
-        .values_list("server_time", flat=True)
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(NEXT_SQL, [household_id, _db_time(since)])
+        times = [row[0] for row in cursor.fetchall()]
     k = len(times)
     if k < policy.exits_per_period:
         return None
-    pivot = timezone.localtime(times[k - policy.exits_per_period]).date()
-    return pivot + datetime.timedelta(days=policy.period_days)
+    pivot = times[k - policy.exits_per_period]
+    if isinstance(pivot, str):  # SQLite hands back text
+        pivot = datetime.datetime.fromisoformat(pivot)
+    if timezone.is_naive(pivot):
+        pivot = pivot.replace(tzinfo=datetime.UTC)
+    return timezone.localtime(pivot).date() + datetime.timedelta(days=policy.period_days)
 
 
 def record_scan(
