@@ -177,6 +177,7 @@ def wrk(url: str, conns: int, seconds: int, script: Path | None = None) -> dict[
     if script:
         cmd += ["-s", str(script)]
     text = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
+    print(f"$ {' '.join(cmd)} {url}\n{text}", file=sys.stderr)
     return parse_wrk(text)
 
 
@@ -267,7 +268,7 @@ def main() -> None:
     stored = Passage.objects.count()
     for k, v in results.items():
         print(k, json.dumps(v), file=sys.stderr)
-    s64, b64, bare64 = results["scan_64"], results["bare_64"], results["batch_64"]
+    s64, bare64, b64 = results["scan_64"], results["bare_64"], results["batch_64"]
     s16 = results["scan_16"]
     note_common = (
         f"gunicorn {args.workers} sync workers, wrk -t2, {args.seconds}s per run, {args.passes} passes"
