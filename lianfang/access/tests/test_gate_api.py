@@ -47,7 +47,9 @@ def test_create_gate_device_prints_a_token_and_stores_only_its_digest(device):
 def test_create_gate_device_for_an_unknown_gate_fails_clearly(db):
     from django.core.management.base import CommandError
 
-    with pytest.raises(CommandError, match="No gate"):
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(CommandError, match="No gate with id 999"):
         call_command("create_gate_device", gate=999)
 
 
