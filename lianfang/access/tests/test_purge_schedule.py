@@ -3,6 +3,7 @@
 import datetime
 import io
 
+import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -29,6 +30,7 @@ def test_next_run_is_tomorrow_at_three_local_time():
     assert timezone.localtime(next_run(now)).isoformat().startswith("2026-03-03T03:00")
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes connections: real commits on PostgreSQL
 def test_the_worker_runs_the_purge_and_it_schedules_the_next(world):
     from lianfang.access.models import OutingPolicy, Pass, Passage, PassKind
 
