@@ -46,7 +46,6 @@ def test_create_gate_device_prints_a_token_and_stores_only_its_digest(device):
 
 def test_create_gate_device_for_an_unknown_gate_fails_clearly(db):
     from django.core.management.base import CommandError
-
     from django.utils import translation
 
     with translation.override("en"), pytest.raises(CommandError, match="No gate with id 999"):
