@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -25,7 +25,6 @@ from lianfang.access.policy import Policy, policy_for_path
 from lianfang.access.tokens import parse_token
 
 MIN_TEMP, MAX_TEMP = Decimal("34.0"), Decimal("43.0")
-CLOCK_SKEW = datetime.timedelta(minutes=10)
 
 
 @dataclass
@@ -61,8 +60,6 @@ class ScanResult:
     next_allowed: datetime.date | None = None
     stored: bool = False
     duplicate: bool = False
-    clock_skew: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -139,12 +136,16 @@ ON CONFLICT (client_id) DO NOTHING
 """
 
 
+_UUID_FIELD = Passage._meta.get_field("client_id")
+_TIME_FIELD = Passage._meta.get_field("server_time")
+
+
 def _db_uuid(value: uuid.UUID) -> Any:
-    return Passage._meta.get_field("client_id").get_db_prep_value(value, connection)
+    return _UUID_FIELD.get_db_prep_value(value, connection)
 
 
 def _db_time(value: datetime.datetime | None) -> Any:
-    return Passage._meta.get_field("server_time").get_db_prep_value(value, connection)
+    return _TIME_FIELD.get_db_prep_value(value, connection)
 
 
 def _db_date(value: Any) -> datetime.date | None:
@@ -290,7 +291,6 @@ def record_scan(
         valid_to=_db_date(p_to),
         valid_from=_db_date(p_from),
     )
-    result.clock_skew = bool(client_time and abs(client_time - now) > CLOCK_SKEW)
 
     values = [
         _db_uuid(client_uuid),

@@ -25,6 +25,7 @@ from lianfang.access.services import log_delivery, mark_picked_up, register_visi
 from lianfang.core.errors import DomainError
 from lianfang.core.roles import Role
 from lianfang.places.models import Gate, Household
+from lianfang.places.services import household_filter, parse_address
 
 MAX_BATCH = 500
 
@@ -192,17 +193,8 @@ def deliveries(request: HttpRequest) -> HttpResponse:
 
 def _household_by_label(gate: Gate, label: str) -> Household | None:
     """'3-1-101', '3栋1单元101' or '3栋101' typed by the guard -> the household of this compound."""
-    import re
-    import unicodedata
-
-    text = unicodedata.normalize("NFKC", label or "").strip()
-    m = re.match(
-        r"^\s*([0-9A-Za-z]+)\s*(?:栋|幢|号楼|-|\s)\s*(?:([0-9]+)\s*(?:单元|-|\s)\s*)?([0-9]+)\s*室?$", text
-    )
-    if not m:
+    address = parse_address(label)
+    if address is None or not address.building:
         return None
-    qs = Household.objects.filter(compound_id=gate.compound_id, unit__building__number=m[1], room=m[3])
-    if m[2]:
-        qs = qs.filter(unit__number=m[2])
-    found = list(qs[:2])
+    found = list(Household.objects.filter(household_filter(address), compound_id=gate.compound_id)[:2])
     return found[0] if len(found) == 1 else None

@@ -24,6 +24,7 @@ from lianfang.core.audit import AuditAction
 from lianfang.core.errors import DomainError
 from lianfang.core.roles import Role
 from lianfang.places.models import Area, Compound, Gate, Household
+from lianfang.places.services import household_filter, parse_address
 
 STAFF = (Role.COMMAND, Role.COMMUNITY, Role.HEALTH, Role.GRID)
 
@@ -143,20 +144,8 @@ def _passages(request: HttpRequest, user: Any) -> tuple[PassageFilterForm, Any]:
         if d.get("decision"):
             rows = rows.filter(decision=d["decision"])
         if d.get("household"):
-            import unicodedata
-
-            from lianfang.people.search import ADDRESS
-
-            text = unicodedata.normalize("NFKC", d["household"]).replace("-", "栋", 1).replace("-", "单元", 1)
-            m = ADDRESS.match(text)
-            if m:
-                rows = rows.filter(household__room=m["r"])
-                if m["b"]:
-                    rows = rows.filter(household__unit__building__number=m["b"])
-                if m["u"]:
-                    rows = rows.filter(household__unit__number=m["u"])
-            else:
-                rows = rows.none()
+            address = parse_address(d["household"])
+            rows = rows.filter(household_filter(address, "household__")) if address else rows.none()
     rows = rows.filter(server_time__gte=start)
     if end:
         rows = rows.filter(server_time__lt=end)

@@ -16,7 +16,7 @@ Out of scope is treated exactly like "does not exist" (404) by views and the API
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
@@ -32,7 +32,6 @@ class ScopeRule:
     grid: str | None = None
     household: str | None = None
     gate: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def q_for(self, user: User | Any) -> models.Q | None:
         """The filter for this user, or None when the user may see nothing."""

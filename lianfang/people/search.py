@@ -10,11 +10,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from lianfang.people.models import Resident
-from lianfang.places.models import Household
+from lianfang.places.services import household_filter, parse_address
 
-ADDRESS = re.compile(
-    r"^(?:(?P<b>[0-9A-Za-z]+)(?:号楼|栋|幢|号|-))?(?:(?P<u>\d+)(?:单元|-))?(?P<r>\d+)(?:室|号)?$"
-)
 ADDRESS_STRICT = re.compile(r"(栋|幢|号楼|单元|室|-)")
 
 
@@ -33,16 +30,8 @@ def resident_matches(user: Any, q: str) -> QuerySet[Resident]:
         cond = Q(phone_last4=q) | Q(id_last4=q)
     elif re.fullmatch(r"\d{3}[\dXx]", q):
         cond = Q(id_last4=q.upper())
-    elif ADDRESS_STRICT.search(q) and (m := ADDRESS.match(q)):
-        if m["b"] and m["u"]:
-            # The household label is exactly building-unit-room (indexed): no joins needed.
-            cond = Q(household__label=Household.make_label(m["b"], m["u"], m["r"]))
-        else:
-            cond = Q(household__room=m["r"])
-            if m["u"]:
-                cond &= Q(household__unit__number=m["u"])
-            if m["b"]:
-                cond &= Q(household__unit__building__number=m["b"])
+    elif ADDRESS_STRICT.search(q) and (address := parse_address(q)):
+        cond = household_filter(address, "household__")
     elif re.fullmatch(r"1\d{10}|0\d{9,11}", q):
         cond = Q(phone=q)
     elif re.fullmatch(r"[A-Za-z]+", q):
