@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "lianfang.places",
     "lianfang.people",
     "lianfang.access",
+    "lianfang.epi",
 ]
 
 MIDDLEWARE = [

@@ -28,6 +28,7 @@ DECISION_OF: dict[str, str] = {
     "pass_replaced": REFUSED,
     "pass_revoked": REFUSED,
     "pass_suspended": REFUSED,
+    "quarantined": REFUSED,
     "pass_expired": REFUSED,
     "pass_not_yet_valid": REFUSED,
     "token_malformed": REFUSED,
@@ -100,6 +101,13 @@ def describe(code: str, **p: Any) -> tuple[str, str]:
         return _("This pass has been revoked."), _("Do not let them pass; call the community office.")
     if code == "pass_suspended":
         return _("This pass is suspended."), _("Do not let them out; call the community office.")
+    if code == "quarantined":
+        return (
+            _("This household is in home quarantine until {date}; no exits.").format(
+                date=_date(p.get("held_until"))
+            ),
+            _("Do not let them out. Needs are met by the care team; call the community office."),
+        )
     if code == "pass_expired":
         return _("This pass expired on {date}.").format(date=_date(p.get("valid_to"))), _(
             "Send them to the community office for a new pass."

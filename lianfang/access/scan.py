@@ -117,7 +117,7 @@ def _parse_time(raw: Any) -> datetime.datetime | None:
 # cost more than running it. The compound's name comes from the gate; a retry's label is fetched apart.
 READ_SQL = """
 SELECT p.id, p.kind, p.status, p.version, p.valid_from, p.valid_to, p.compound_id, p.path, p.household_id,
-       h.label, h.compound_id,
+       h.label, h.compound_id, h.exits_held_until,
        e.decision, e.code, e.exits_left, e.next_allowed, e.temperature, e.household_id,
        (SELECT COUNT(*) FROM access_passage x
          WHERE x.household_id = p.household_id AND x.counted AND x.server_time >= %s) AS used
@@ -230,6 +230,7 @@ def record_scan(
         p_household,
         h_label,
         h_compound,
+        h_held,
         e_decision,
         e_code,
         e_left,
@@ -271,6 +272,7 @@ def record_scan(
         ),
         direction=scan.direction,
         temperature=temperature,
+        held_until=_db_date(h_held),
         used=int(used or 0),
         today=today,
         now=now,
@@ -290,6 +292,7 @@ def record_scan(
         fever_line=policy.fever_line,
         valid_to=_db_date(p_to),
         valid_from=_db_date(p_from),
+        held_until=_db_date(h_held),
     )
 
     values = [
@@ -381,6 +384,7 @@ def _decide(
     used: int,
     today: datetime.date,
     now: datetime.datetime,
+    held_until: datetime.date | None = None,
 ) -> tuple[str, dict[str, Any]]:
     p_id, kind, status, p_version, valid_from, valid_to, compound_id, path, household_id = p
     if parsed_error == "malformed":
@@ -412,6 +416,9 @@ def _decide(
         return "entry_allowed", {}
     if status == PassStatus.SUSPENDED:
         return "pass_suspended", {}
+    if held_until is not None and today <= held_until:
+        # Home quarantine outranks every exemption of the pass kind.
+        return "quarantined", {}
     if policy.is_closed_at(timezone.localtime(now).time()):
         return "closed_hours", {}
     if kind in policy.exempt_kinds or kind == PassKind.WORK or household_id is None:

@@ -49,6 +49,8 @@ class AuditLog(models.Model):
 
 class AlertKind(models.TextChoices):
     FEVER = "fever", _("Fever at the gate")
+    HEALTH_CHECK = "health_check", _("Abnormal health check")
+    CASE = "case", _("New case")
     OTHER = "other", _("Other")
 
 
