@@ -6,12 +6,12 @@
 #   bench/pg.sh stop    # stop it and remove its data folder
 #
 # The server runs as the postgres user (initdb refuses root). Its data folder is remembered in
-# /tmp/lianfang-bench-pg.dir so that `stop` finds it. Port: PG_PORT (default 5434).
+# /tmp/lianfang-bench-pg.dir (PG_STATE) so that `stop` finds it. Port: PG_PORT (default 5434).
 set -euo pipefail
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 PORT=${PG_PORT:-5434}
-STATE=/tmp/lianfang-bench-pg.dir
+STATE=${PG_STATE:-/tmp/lianfang-bench-pg.dir}
 URL="postgres://lianfang:lianfang@127.0.0.1:${PORT}/lianfang"
 
 as_pg() { runuser -u postgres -- "$@"; }
