@@ -1,0 +1,75 @@
+"""Which epidemic rules apply where (the nearest EpiPolicy up the area tree wins; none means the
+defaults), and who may change epidemic data where."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from lianfang.access.policy import prefixes
+from lianfang.core.errors import DomainError
+from lianfang.epi.models import EPI_EDIT_ROLES, EpiPolicy
+
+
+@dataclass(frozen=True)
+class EpiRules:
+    lockdown_days: int = 14
+    home_quarantine_days: int = 14
+    facility_quarantine_days: int = 14
+    case_quarantine_days: int = 14
+    contact_window_minutes: int = 15
+    infectious_days_before_onset: int = 2
+    same_unit_contacts: bool = True
+    release_normal_checks: int = 2
+    source_area: str = ""  # code of the area the policy is set on ("" = defaults)
+
+    @classmethod
+    def from_model(cls, p: EpiPolicy) -> EpiRules:
+        return cls(
+            lockdown_days=p.lockdown_days,
+            home_quarantine_days=p.home_quarantine_days,
+            facility_quarantine_days=p.facility_quarantine_days,
+            case_quarantine_days=p.case_quarantine_days,
+            contact_window_minutes=p.contact_window_minutes,
+            infectious_days_before_onset=p.infectious_days_before_onset,
+            same_unit_contacts=p.same_unit_contacts,
+            release_normal_checks=p.release_normal_checks,
+            source_area=p.area.code,
+        )
+
+
+DEFAULT_RULES = EpiRules()
+
+
+def epi_policy_for_path(path: str) -> EpiRules:
+    """The rules for an area path: the EpiPolicy of the deepest area above (or at) it, else defaults.
+    One query; not cached (epidemic actions are rare next to gate scans)."""
+    if not path:
+        return DEFAULT_RULES
+    rows = list(EpiPolicy.objects.filter(area__path__in=prefixes(path)).select_related("area"))
+    if not rows:
+        return DEFAULT_RULES
+    rows.sort(key=lambda p: len(p.area.path), reverse=True)
+    return EpiRules.from_model(rows[0])
+
+
+def can_edit_epi(user: Any) -> bool:
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and (user.is_superuser or user.role in EPI_EDIT_ROLES)
+    )
+
+
+def require_epi_editor(user: Any, path: str) -> None:
+    """Community staff and health workers change epidemic data of their own area; others are refused.
+    Out of scope reads as absent (404), like everywhere else."""
+    if not can_edit_epi(user):
+        raise DomainError("forbidden", _("Your role may not change cases or quarantines."), status=403)
+    if user.is_superuser:
+        return
+    scope = user.scope_path
+    if not scope or not path or not path.startswith(scope):
+        raise DomainError("not_found", _("Not found in your area."), status=404)
