@@ -44,7 +44,7 @@ from lianfang.epi.models import (
     Room,
     Symptom,
 )
-from lianfang.epi.policy import epi_policy_for_path, require_epi_editor
+from lianfang.epi.policy import can_edit_epi, epi_policy_for_path, require_epi_editor
 from lianfang.people.models import Resident
 from lianfang.places.models import Area, Building, Compound, Household, Unit
 
@@ -107,7 +107,14 @@ def _not_found() -> DomainError:
     return DomainError("not_found", _("Not found in your area."), status=404)
 
 
+def _require_role(user: Any) -> None:
+    """The role first (403), so that a guard learns nothing about where a person lives."""
+    if not can_edit_epi(user):
+        raise DomainError("forbidden", _("Your role may not change cases or quarantines."), status=403)
+
+
 def _visible_resident(user: Any, resident: Resident | int) -> Resident:
+    _require_role(user)
     pk = resident.pk if isinstance(resident, Resident) else resident
     found = Resident.objects.visible_to(user).filter(pk=pk).select_related("household").first()
     if found is None:
@@ -313,6 +320,7 @@ def create_case(
 
 
 def _locked_case(user: Any, case: Case) -> Case:
+    _require_role(user)
     found = Case.objects.visible_to(user).select_for_update().filter(pk=case.pk).first()
     if found is None:
         raise _not_found()
@@ -446,6 +454,7 @@ class _Target:
 
 
 def _target(user: Any, scope: str, target_id: Any) -> _Target:
+    _require_role(user)
     try:
         pk = int(target_id)
     except (TypeError, ValueError):
@@ -633,6 +642,7 @@ def apply_lockdown(
 
 
 def _locked_lockdown(user: Any, lockdown: Lockdown) -> Lockdown:
+    _require_role(user)
     found = Lockdown.objects.visible_to(user).select_for_update().filter(pk=lockdown.pk).first()
     if found is None:
         raise _not_found()
@@ -811,6 +821,7 @@ def start_quarantine(
 
 
 def _locked_quarantine(user: Any, quarantine: Quarantine) -> Quarantine:
+    _require_role(user)
     found = (
         Quarantine.objects.visible_to(user)
         .select_for_update()
@@ -1089,6 +1100,7 @@ def create_facility(
 
 @transaction.atomic
 def add_room(*, user: Any, facility: Facility, number: str, capacity: int) -> Room:
+    _require_role(user)
     facility = Facility.objects.visible_to(user).select_related("area").filter(pk=facility.pk).first()
     if facility is None:
         raise _not_found()
