@@ -13,6 +13,7 @@ urlpatterns = [
     path("people/", include("lianfang.people.urls")),
     path("audit/", include("lianfang.core.urls")),
     path("access/", include("lianfang.access.urls")),
+    path("epi/", include("lianfang.epi.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

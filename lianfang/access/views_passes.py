@@ -81,13 +81,18 @@ def _qr_svg(text: str) -> str:
     return mark_safe(qr.svg_inline(scale=1, border=4, dark="#000", light="#fff", omitsize=True))
 
 
+@require_http_methods(["GET", "POST"])
 def household_link(request: HttpRequest, key: str) -> HttpResponse:
-    """The household's own page: its pass QR, exits used and left, the next allowed exit. No login."""
+    """The household's own page: its pass QR, exits used and left, the next allowed exit, its quarantine
+    (day N of M) and a self-report of each member's temperature and symptoms (POST). No login."""
     if not key or len(key) > 32:
         raise Http404
     household = Household.objects.select_related("compound").filter(link_key=key).first()
     if household is None:
         raise Http404
+    if request.method == "POST":
+        _self_report(request, household)
+        return redirect("access:household-link", key=key)
     today = timezone.localdate()
     passes = sorted(
         Pass.objects.filter(household=household, status__in=PRINTABLE),
@@ -105,6 +110,7 @@ def household_link(request: HttpRequest, key: str) -> HttpResponse:
     ]
     status = outing_status(household)
     policy = policy_for_path(household.path)
+    held = household.exits_held_until is not None and household.exits_held_until >= today
     context = {
         "household": household,
         "cards": cards,
@@ -115,12 +121,78 @@ def household_link(request: HttpRequest, key: str) -> HttpResponse:
         ),
         "closed_from": policy.closed_from,
         "closed_until": policy.closed_until,
-        "may_go_out_today": status.left > 0 and not status.suspended,
+        "may_go_out_today": status.left > 0 and not status.suspended and not held,
+        "held_until": household.exits_held_until if held else None,
+        **_quarantine_context(household, today),
     }
     response = render(request, "access/household_link.html", context)
     for header, value in PRIVATE_HEADERS.items():
         response[header] = value
     return response
+
+
+def _quarantine_context(household: Household, today: Any) -> dict[str, Any]:
+    """The members' active quarantines (day N of M, last day) and today's self-reports, names masked."""
+    from lianfang.core.homes import mask_name
+    from lianfang.epi.forms import SelfReportForm
+    from lianfang.epi.models import HealthCheck, Quarantine, QuarantineStatus
+    from lianfang.people.models import Resident
+
+    members = list(Resident.objects.filter(household=household).order_by("id"))
+    quarantines = Quarantine.objects.filter(household=household, status=QuarantineStatus.ACTIVE).order_by(
+        "planned_end", "id"
+    )
+    reported: dict[int, Any] = {}
+    for check in HealthCheck.objects.filter(household=household, date=today).order_by("recorded_at", "id"):
+        reported[check.resident_id] = check
+    return {
+        "quarantines": [
+            {
+                "name": mask_name(q.resident.name),
+                "kind": q.get_kind_display(),
+                "day": q.day_number(today),
+                "days": q.days,
+                "last_day": q.planned_end,
+                "start": q.start,
+            }
+            for q in quarantines.select_related("resident")
+        ],
+        "members": [{"pk": m.pk, "name": mask_name(m.name), "today": reported.get(m.pk)} for m in members],
+        "symptom_choices": SelfReportForm.base_fields["symptoms"].choices,  # type: ignore[attr-defined]
+    }
+
+
+def _self_report(request: HttpRequest, household: Household) -> None:
+    """One member's reading from the household's own page: recorded with user=None (source self)."""
+    from lianfang.core.errors import DomainError
+    from lianfang.epi.forms import SelfReportForm
+    from lianfang.epi.services import record_health_check
+    from lianfang.people.models import Resident
+
+    form = SelfReportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter the temperature, e.g. 36.5, and tick any symptoms."))
+        return
+    member = Resident.objects.filter(household=household, pk=form.cleaned_data["member"]).first()
+    if member is None:
+        messages.error(request, _("This person is not a member of the household."))
+        return
+    try:
+        check = record_health_check(
+            user=None,
+            resident=member,
+            household=household,
+            temperature=form.cleaned_data["temperature"],
+            symptoms=form.cleaned_data["symptoms"],
+            source="self",
+        )
+    except DomainError as err:
+        messages.error(request, err.message)
+        return
+    if check.abnormal:
+        messages.warning(request, _("Recorded. Your reading is not normal: the health worker has been told."))
+    else:
+        messages.success(request, _("Recorded, thank you."))
 
 
 @login_required

@@ -1,0 +1,111 @@
+"""Epidemic pages: the hub, and helpers shared by views_cases / views_lockdowns / views_quarantines.
+
+Thin views: parse, authorize, call a service (epi/services.py, epi/contacts.py), render. Reads go through
+`visible_to(user)`: out of scope is a 404, exactly like "does not exist". Roles outside EPI_ROLES get a
+404 too; roles that may read but not act (command, grid) get 403 on POSTs and see no buttons.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lianfang.core.errors import DomainError
+from lianfang.epi.models import (
+    EPI_EDIT_ROLES,
+    EPI_ROLES,
+    OPEN_CASE_STATUSES,
+    Case,
+    Quarantine,
+    QuarantineStatus,
+)
+
+
+def reader(request: HttpRequest) -> Any:
+    user: Any = request.user
+    if not (user.is_superuser or user.role in EPI_ROLES):
+        raise Http404
+    return user
+
+
+def can_edit(user: Any) -> bool:
+    return bool(user.is_superuser or user.role in EPI_EDIT_ROLES)
+
+
+def editor(request: HttpRequest) -> Any:
+    user = reader(request)
+    if not can_edit(user):
+        raise PermissionDenied(_("Your role may not change epidemic records."))
+    return user
+
+
+def raise_for_status(err: DomainError) -> None:
+    """Scope and role refusals of a service answer like the pages do: 404 / 403."""
+    if err.status == 404 or err.code == "not_found":
+        raise Http404
+    if err.status == 403 or err.code == "forbidden":
+        raise PermissionDenied(str(err.message))
+
+
+def form_error(form: forms.Form, err: DomainError, aliases: dict[str, str] | None = None) -> None:
+    """Show a service's refusal on the right field (or above the form)."""
+    raise_for_status(err)
+    field = (aliases or {}).get(err.field or "", err.field)
+    form.add_error(field if field in form.fields else None, err.message)
+
+
+def message_error(request: HttpRequest, err: DomainError) -> None:
+    raise_for_status(err)
+    messages.error(request, err.message)
+
+
+def form_message(request: HttpRequest, form: forms.Form) -> None:
+    """A POST form that redirects back: its errors become one message."""
+    texts = [str(e) for errs in form.errors.values() for e in errs]
+    messages.error(request, " ".join(texts) or _("Please check the form."))
+
+
+def day_of(start: datetime.date, last: datetime.date, today: datetime.date) -> tuple[int, int]:
+    """Day N of M, from dates (N can exceed M when a quarantine is past its end)."""
+    return (today - start).days + 1, (last - start).days + 1
+
+
+def panel_counts(user: Any, today: datetime.date | None = None) -> dict[str, int]:
+    """Quarantines ending today / tomorrow / overdue and open cases: two queries."""
+    today = today or timezone.localdate()
+    tomorrow = today + datetime.timedelta(days=1)
+    counts = (
+        Quarantine.objects.visible_to(user)
+        .filter(status=QuarantineStatus.ACTIVE)
+        .aggregate(
+            active=Count("pk"),
+            ends_today=Count("pk", filter=Q(planned_end=today)),
+            ends_tomorrow=Count("pk", filter=Q(planned_end=tomorrow)),
+            overdue=Count("pk", filter=Q(planned_end__lt=today)),
+        )
+    )
+    counts["open_cases"] = Case.objects.visible_to(user).filter(status__in=OPEN_CASE_STATUSES).count()
+    return counts
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    user = reader(request)
+    return render(request, "epi/index.html", {"counts": panel_counts(user), "can_edit": can_edit(user)})
+
+
+@login_required
+def home_panel(request: HttpRequest) -> HttpResponse:
+    """The epidemic part of a health worker's or community worker's home page, loaded by htmx."""
+    user = reader(request)
+    return render(request, "epi/_panel.html", {"counts": panel_counts(user), "can_edit": can_edit(user)})
