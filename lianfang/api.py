@@ -59,12 +59,14 @@ def ping(request):
 
 def _register() -> None:
     from lianfang.access.api import router as access_router
+    from lianfang.epi.api import router as epi_router
     from lianfang.people.api import router as people_router
     from lianfang.places.api import router as places_router
 
     api.add_router("", places_router)
     api.add_router("", people_router)
     api.add_router("", access_router)
+    api.add_router("", epi_router)
 
 
 _register()
