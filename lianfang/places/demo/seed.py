@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianfang.core import idnumbers
 from lianfang.core.errors import DomainError
+from lianfang.places.demo import epi as demo_epi
 from lianfang.places.demo import load, passages
 from lianfang.places.demo.accounts import USERNAMES, create_demo_accounts
 from lianfang.places.demo.generate import Context, Keys, copy_text_plain, generate_community
@@ -119,6 +120,7 @@ def reset_demo() -> None:
     scoped.delete()
     # Alerts point into the places being removed (TRUNCATE ... CASCADE below empties them too).
     Alert.objects.all().delete()
+    demo_epi.reset_epi()  # cases, lockdowns and quarantines protect the residents and units below
     if _is_postgres() and (Resident.objects.count() > 50_000 or Passage.objects.count() > 200_000):
         _truncate_postgres()
         return
@@ -262,6 +264,8 @@ def seed(
         load.reset_sequences()
         create_demo_accounts(password)
         t = lap("accounts", t)
+        result.counts.update(demo_epi.seed_epi(today=ctx.today, now=ctx.now))
+        t = lap("epi", t)
     if pg and method == "copy" and connection.get_autocommit():
         # Freshly copied rows: set hint bits and the visibility map now rather than in the first searches.
         with connection.cursor() as cursor:
