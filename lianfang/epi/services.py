@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db import connection, transaction
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -129,55 +129,74 @@ def _reason_text(reason: str, field: str = "reason") -> str:
     return text[:200]
 
 
-def _hold_subquery() -> Subquery:
-    return Subquery(
-        Quarantine.objects.filter(
-            household=OuterRef("pk"), status=QuarantineStatus.ACTIVE, kind=QuarantineKind.HOME
-        )
-        .values("household")
-        .annotate(last=Max("planned_end"))
-        .values("last")[:1]
-    )
+HOLD_SQL = """
+UPDATE places_household SET exits_held_until = m.last
+FROM (SELECT h.id AS hid, MAX(q.planned_end) AS last
+      FROM places_household h
+      LEFT JOIN epi_quarantine q ON q.household_id = h.id AND q.status = %s AND q.kind = %s
+      WHERE h.id IN ({targets})
+      GROUP BY h.id) m
+WHERE places_household.id = m.hid AND places_household.exits_held_until IS DISTINCT FROM m.last
+"""
 
 
 def recompute_holds(household_ids: Iterable[int] | QuerySet) -> None:
     """Household.exits_held_until = the latest planned end of its active home quarantines (None when
-    there are none): one UPDATE for all the households given (ids, or a queryset of ids)."""
+    there are none), for all the households given (ids, or a queryset of household ids), in one
+    set-based UPDATE that only writes the rows that change. Portable: PostgreSQL and SQLite >= 3.39."""
     if isinstance(household_ids, QuerySet):
-        targets = Household.objects.filter(pk__in=household_ids)
+        targets = Household.objects.filter(pk__in=household_ids).values("pk")
     else:
         ids = sorted({int(i) for i in household_ids if i is not None})
         if not ids:
             return
-        targets = Household.objects.filter(pk__in=ids)
-    targets.update(exits_held_until=_hold_subquery())
+        targets = Household.objects.filter(pk__in=ids).values("pk")
+    sub_sql, sub_params = targets.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            HOLD_SQL.format(targets=sub_sql),
+            [QuarantineStatus.ACTIVE.value, QuarantineKind.HOME.value, *sub_params],
+        )
+
+
+def _record_changes(
+    source: QuerySet,
+    kind: str,
+    *,
+    old_end: str = "NULL",
+    new_end: str = "NULL",
+    new_end_value: datetime.date | None = None,
+    note: str = "",
+    user: Any = None,
+) -> int:
+    """One QuarantineChange per quarantine of `source`, in one INSERT ... SELECT. `old_end`/`new_end`
+    are "q.planned_end", "NULL" or "%s" (then `new_end_value`)."""
+    sub_sql, sub_params = source.values("id", "planned_end").query.sql_with_params()
+    ops = connection.ops
+    params: list[Any] = [kind]
+    if old_end == "%s" or new_end == "%s":
+        params.append(ops.adapt_datefield_value(new_end_value))
+    by = _by(user)
+    params += [note[:200], by.pk if by else None, ops.adapt_datetimefield_value(timezone.now()), *sub_params]
+    sql = (
+        "INSERT INTO epi_quarantinechange (quarantine_id, kind, old_end, new_end, room_id, note, by_id, at) "
+        f"SELECT q.id, %s, {old_end}, {new_end}, NULL, %s, %s, %s FROM ({sub_sql}) q"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
 
 
 def _end_quarantines(
     qs: QuerySet, *, status: str, today: datetime.date, note: str, user: Any
 ) -> tuple[int, list[int]]:
-    """End the active quarantines of `qs` set-based; returns how many, and the households to recompute."""
-    rows = list(qs.filter(status=QuarantineStatus.ACTIVE).values_list("id", "planned_end", "household_id"))
-    if not rows:
-        return 0, []
-    ids = [r[0] for r in rows]
-    Quarantine.objects.filter(pk__in=ids).update(status=status, ended_on=today, end_note=note[:200])
-    now = timezone.now()
-    QuarantineChange.objects.bulk_create(
-        [
-            QuarantineChange(
-                quarantine_id=qid,
-                kind=QuarantineChange.Kind.END,
-                old_end=end,
-                note=note[:200],
-                by=_by(user),
-                at=now,
-            )
-            for qid, end, _h in rows
-        ],
-        batch_size=1000,
-    )
-    return len(rows), sorted({h for _q, _e, h in rows if h})
+    """End the active quarantines of `qs` set-based (an END record each, then one UPDATE); returns how
+    many, and the households to recompute."""
+    active = qs.filter(status=QuarantineStatus.ACTIVE)
+    households = sorted(set(active.exclude(household=None).values_list("household_id", flat=True)))
+    _record_changes(active, QuarantineChange.Kind.END, old_end="q.planned_end", note=note, user=user)
+    ended = active.update(status=status, ended_on=today, end_note=note[:200])
+    return ended, households
 
 
 def _by(user: Any) -> Any:
@@ -554,6 +573,37 @@ def preview_lockdown(
     )
 
 
+INSERT_LOCKDOWN_SQL = """
+INSERT INTO epi_quarantine (resident_id, household_id, kind, reason, lockdown_id, contact_id, case_id,
+                            room_id, start, planned_end, status, ended_on, end_note, path, grid_id,
+                            created_by_id, created_at)
+SELECT r.id, r.household_id, %s, %s, %s, NULL, %s, NULL, %s, %s, %s, NULL, '', r.path, r.grid_id, %s, %s
+FROM ({residents}) r
+"""
+
+
+def _insert_lockdown_quarantines(lockdown: Lockdown, residents: QuerySet, *, user: Any) -> int:
+    """One home quarantine per resident, in one INSERT ... SELECT (no rows through Python)."""
+    sub_sql, sub_params = residents.values("id", "household_id", "path", "grid_id").query.sql_with_params()
+    ops = connection.ops
+    by = _by(user)
+    params = [
+        QuarantineKind.HOME.value,
+        QuarantineReason.LOCKDOWN.value,
+        lockdown.pk,
+        lockdown.case_id,
+        ops.adapt_datefield_value(lockdown.start),
+        ops.adapt_datefield_value(lockdown.ends_on),
+        QuarantineStatus.ACTIVE.value,
+        by.pk if by else None,
+        ops.adapt_datetimefield_value(timezone.now()),
+        *sub_params,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(INSERT_LOCKDOWN_SQL.format(residents=sub_sql), params)
+        return cursor.rowcount
+
+
 @transaction.atomic
 def apply_lockdown(
     *,
@@ -595,41 +645,17 @@ def apply_lockdown(
         path=target.compound.path,
         created_by=_by(user),
     )
-    rows = list(target.residents().values_list("id", "household_id", "path", "grid_id"))
-    now = timezone.now()
-    made = Quarantine.objects.bulk_create(
-        [
-            Quarantine(
-                resident_id=rid,
-                household_id=hid,
-                kind=QuarantineKind.HOME,
-                reason=QuarantineReason.LOCKDOWN,
-                lockdown=lockdown,
-                case=case,
-                start=start,
-                planned_end=ends_on,
-                path=path,
-                grid_id=grid,
-                created_by=_by(user),
-                created_at=now,
-            )
-            for rid, hid, path, grid in rows
-        ],
-        batch_size=2000,
-    )
-    QuarantineChange.objects.bulk_create(
-        [
-            QuarantineChange(
-                quarantine_id=q.pk, kind=QuarantineChange.Kind.START, new_end=ends_on, by=_by(user), at=now
-            )
-            for q in made
-        ],
-        batch_size=2000,
+    placed = _insert_lockdown_quarantines(lockdown, target.residents(), user=user)
+    _record_changes(
+        Quarantine.objects.filter(lockdown=lockdown),
+        QuarantineChange.Kind.START,
+        new_end="q.planned_end",
+        user=user,
     )
     households = target.households()
     recompute_holds(households.values("pk"))
     lockdown.households = households.count()
-    lockdown.residents = len(rows)
+    lockdown.residents = placed
     lockdown.save(update_fields=["households", "residents"])
     audit.log(
         user=user,
@@ -692,17 +718,9 @@ def extend_lockdown(*, user: Any, lockdown: Lockdown, days: int, reason: str = "
         raise _overlap_error(other)
     note = str(reason or "").strip()[:200]
     active = lockdown.quarantines.filter(status=QuarantineStatus.ACTIVE)
-    rows = list(active.values_list("id", "planned_end", "household_id"))
-    now = timezone.now()
-    QuarantineChange.objects.bulk_create(
-        [
-            QuarantineChange(
-                quarantine_id=qid, kind=QuarantineChange.Kind.EXTEND, old_end=end, new_end=new_end, note=note,
-                by=_by(user), at=now,
-            )
-            for qid, end, _h in rows
-        ],
-        batch_size=2000,
+    _record_changes(
+        active, QuarantineChange.Kind.EXTEND, old_end="q.planned_end", new_end="%s", new_end_value=new_end,
+        note=note, user=user,
     )  # fmt: skip
     active.update(planned_end=new_end)
     recompute_holds(lockdown.quarantines.values("household_id"))
