@@ -77,11 +77,12 @@ def seed_epi(*, today: datetime.date | None = None, now: datetime.datetime | Non
     city = Area.objects.filter(level=AreaLevel.CITY).order_by("path").first()
     if health is None or staff2 is None or city is None or health.area is None or staff2.area is None:
         return {}
+    home, neighbour = health.area, staff2.area
     EpiPolicy.objects.get_or_create(area=city)
-    _facilities(health, staff2)
-    if staff2.area_id != health.area_id:
-        _history(staff2, today=today, now=now)
-    _returnee(health, users.get("resident"), today=today)
+    _facilities(health, home, staff2, neighbour)
+    if neighbour.pk != home.pk:
+        _history(staff2, neighbour, today=today, now=now)
+    _returnee(health, home, users.get("resident"), today=today)
     return {
         "lockdown": Lockdown.objects.count(),
         "quarantine": Quarantine.objects.count(),
@@ -89,21 +90,21 @@ def seed_epi(*, today: datetime.date | None = None, now: datetime.datetime | Non
     }
 
 
-def _facilities(health: User, staff2: User) -> None:
+def _facilities(health: User, home: Area, staff2: User, neighbour: Area) -> None:
     from lianfang.epi.services import create_facility
 
     create_facility(
         user=health,
-        area=health.area,
-        name=f"{health.area.name}集中隔离点（淮河宾馆）",
+        area=home,
+        name=f"{home.name}集中隔离点（淮河宾馆）",
         address="洞山中路18号",
         phone="0554-6661200",
         rooms=_rooms(range(2, 5), 10, twin_every=5),
     )
     create_facility(
         user=staff2,
-        area=staff2.area,
-        name=f"{staff2.area.name}集中隔离点（电厂招待所）",
+        area=neighbour,
+        name=f"{neighbour.name}集中隔离点（电厂招待所）",
         address="电厂路6号",
         phone="0554-6662300",
         rooms=_rooms(range(1, 3), 6),
@@ -126,13 +127,13 @@ def _history_household(community: Area) -> Household | None:
     )
 
 
-def _history(staff2: User, *, today: datetime.date, now: datetime.datetime) -> None:
+def _history(staff2: User, community: Area, *, today: datetime.date, now: datetime.datetime) -> None:
     from lianfang.epi import contacts
     from lianfang.epi.models import CaseSource, CaseStatus, Facility, Room
     from lianfang.epi.services import apply_lockdown, create_case, record_health_check
     from lianfang.people.models import Resident
 
-    household = _history_household(staff2.area)
+    household = _history_household(community)
     if household is None:
         return
     members = list(Resident.objects.filter(household=household).order_by("id"))
@@ -159,7 +160,7 @@ def _history(staff2: User, *, today: datetime.date, now: datetime.datetime) -> N
         today=today,
     )
     # The case's household: close contacts, sent to the facility (one room each).
-    facility = Facility.objects.filter(area=staff2.area).order_by("id").first()
+    facility = Facility.objects.filter(area=community).order_by("id").first()
     rooms = iter(Room.objects.filter(facility=facility).order_by("number")) if facility else iter(())
     confirmed: list[Any] = []
     for cand in contacts.candidates(case, user=staff2, now=now):
@@ -198,14 +199,14 @@ def _history(staff2: User, *, today: datetime.date, now: datetime.datetime) -> N
             )
 
 
-def _returnee(health: User, resident_account: User | None, *, today: datetime.date) -> None:
+def _returnee(health: User, home: Area, resident_account: User | None, *, today: datetime.date) -> None:
     """A returnee of the health worker's community in home quarantine whose last day is today, with two
     normal checks: the health worker can release them (not in the demo resident's household)."""
     from lianfang.epi.models import QuarantineKind, QuarantineReason
     from lianfang.epi.services import record_health_check, start_quarantine
     from lianfang.people.models import Resident
 
-    people = Resident.objects.filter(path=health.area.path, household__isnull=False)
+    people = Resident.objects.filter(path=home.path, household__isnull=False)
     if resident_account is not None and resident_account.household_id:
         people = people.exclude(household_id=resident_account.household_id)
     person = people.filter(travels__isnull=False).order_by("id").first() or people.order_by("-id").first()
