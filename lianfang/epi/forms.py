@@ -8,7 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from lianfang.epi.models import CaseSource, CaseStatus, Symptom
+from lianfang.epi.models import CaseSource, CaseStatus, Room, Symptom
+from lianfang.places.models import Area
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 OPEN_CHOICES = [
@@ -40,7 +41,7 @@ class PersonForm(forms.Form):
     phone = forms.CharField(
         label=_("Phone"), max_length=30, required=False, widget=forms.TextInput(attrs={"type": "tel"})
     )
-    community = forms.ModelChoiceField(label=_("Community"), queryset=None, empty_label=None)  # type: ignore[arg-type]
+    community = forms.ModelChoiceField(label=_("Community"), queryset=Area.objects.none(), empty_label=None)
 
     def __init__(self, *args: Any, communities: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -105,7 +106,7 @@ class ReleaseForm(forms.Form):
 
 
 class RoomForm(forms.Form):
-    room = forms.ModelChoiceField(label=_("Room"), queryset=None, empty_label=None)  # type: ignore[arg-type]
+    room = forms.ModelChoiceField(label=_("Room"), queryset=Room.objects.none(), empty_label=None)
 
     def __init__(self, *args: Any, rooms: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -162,7 +163,7 @@ class DismissContactForm(forms.Form):
 
 class FacilityForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
-    area = forms.ModelChoiceField(label=_("Area"), queryset=None, empty_label=None)  # type: ignore[arg-type]
+    area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.none(), empty_label=None)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     rooms = forms.CharField(

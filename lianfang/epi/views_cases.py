@@ -230,16 +230,19 @@ def _timeline(user: Any, case: Case) -> tuple[list[dict[str, Any]], tuple[Any, A
             _("Contact confirmed: {name}") if c.status == "confirmed" else _("Contact dismissed: {name}")
         ).format(name=c.resident.name)
         add(c.decided_at, "contact", text, note=c.note)
+    # A lockdown's quarantines are summed up by the lockdown's own line (there may be hundreds).
     quarantines = (
         Quarantine.objects.visible_to(user)
         .filter(Q(case=case) | Q(contact__case=case) | Q(resident_id=case.resident_id))
+        .filter(lockdown__isnull=True)
         .select_related("resident", "room", "room__facility")
         .order_by("start", "id")
     )
     for qu in quarantines:
         place = str(qu.room) if qu.room_id else qu.get_kind_display()
+        started_then = timezone.localdate(qu.created_at) == qu.start
         add(
-            qu.start,
+            qu.created_at if started_then else qu.start,
             "quarantine",
             _("{name}: {place} until {end}").format(
                 name=qu.resident.name, place=place, end=qu.planned_end.isoformat()
@@ -283,6 +286,16 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case(user, pk)
     events, period, n_passages = _timeline(user, case)
     cands = contact_service.candidates(case, user=user)
+    # The state of confirmed contacts: their quarantine from this case (one query).
+    states = {
+        q.resident_id: q
+        for q in Quarantine.objects.visible_to(user)
+        .filter(contact__case=case)
+        .select_related("room", "room__facility")
+        .order_by("start", "id")
+    }
+    for cand in cands:
+        cand.quarantine = states.get(cand.resident_id)  # type: ignore[attr-defined]
     rooms = room_choices(user) if can_edit(user) else []
     return render(
         request,

@@ -344,7 +344,7 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "facility": facility,
             "rows": rows,
-            "beds": sum(r["room"].capacity for r in rows),
+            "beds": sum(room.capacity for room, _used in occupancy),
             "used": sum(r["used"] for r in rows),
             "today": today,
             "can_edit": can_edit(user),
