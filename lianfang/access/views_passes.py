@@ -149,6 +149,7 @@ def _quarantine_context(household: Household, today: Any) -> dict[str, Any]:
         "quarantines": [
             {
                 "name": mask_name(q.resident.name),
+                "relation": q.resident.get_relation_display(),
                 "kind": q.get_kind_display(),
                 "day": q.day_number(today),
                 "days": q.days,
@@ -157,7 +158,15 @@ def _quarantine_context(household: Household, today: Any) -> dict[str, Any]:
             }
             for q in quarantines.select_related("resident")
         ],
-        "members": [{"pk": m.pk, "name": mask_name(m.name), "today": reported.get(m.pk)} for m in members],
+        "members": [
+            {
+                "pk": m.pk,
+                "name": mask_name(m.name),
+                "relation": m.get_relation_display(),
+                "today": reported.get(m.pk),
+            }
+            for m in members
+        ],
         "symptom_choices": SelfReportForm.base_fields["symptoms"].choices,  # type: ignore[attr-defined]
     }
 

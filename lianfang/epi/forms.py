@@ -106,7 +106,7 @@ class ReleaseForm(forms.Form):
 
 
 class RoomForm(forms.Form):
-    room = forms.ModelChoiceField(label=_("Room"), queryset=Room.objects.none(), empty_label=None)
+    room = forms.ModelChoiceField(label=_("Facility room"), queryset=Room.objects.none(), empty_label=None)
 
     def __init__(self, *args: Any, rooms: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -193,5 +193,5 @@ class FacilityForm(forms.Form):
 
 
 class RoomAddForm(forms.Form):
-    number = forms.CharField(label=_("Room"), max_length=20)
+    number = forms.CharField(label=_("Room number"), max_length=20)
     capacity = forms.IntegerField(label=_("Beds"), min_value=1, max_value=50, initial=1)
