@@ -20,6 +20,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -32,7 +33,7 @@ def setup_django() -> None:
     django.setup()
 
 
-def build(n_households: int) -> tuple[object, object, int]:
+def build(n_households: int) -> tuple[Any, Any, int]:
     """The area tree, a health worker, the compound to seal and a neighbour; returns (user, compound,
     residents in the compound)."""
     from django.core.management import call_command
@@ -83,7 +84,7 @@ def build(n_households: int) -> tuple[object, object, int]:
                     for u in range(units_per_building)
                 ]
             )
-            households = []
+            households: list[Any] = []
             for unit in units:
                 for k in range(per_unit):
                     if len(households) == count:

@@ -91,7 +91,7 @@ WHERE places_household.id = m.hid AND places_household.exits_held_until IS DISTI
 """
 
 
-def recompute_holds(household_ids: Iterable[int] | QuerySet) -> None:
+def recompute_holds(household_ids: Iterable[int | None] | QuerySet) -> None:
     """Household.exits_held_until = the latest planned end of its active home quarantines (None when
     there are none), for all the households given (ids, or a queryset of household ids), in one
     set-based UPDATE that only writes the rows that change. Portable: PostgreSQL and SQLite >= 3.39."""

@@ -85,7 +85,9 @@ def gate(client, device):
 def decide_on(world, p: Pass, day: datetime.date, direction: str = "out") -> str:
     when = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0)))
     scan = ScanInput(client_id=uuid.uuid4(), token=p.qr_text, direction=direction, temperature="36.5")
-    return record_scan(gate=gatecache.for_gate(world.gate_a.pk), scan=scan, now=when).code
+    ctx = gatecache.for_gate(world.gate_a.pk)
+    assert ctx is not None
+    return record_scan(gate=ctx, scan=scan, now=when).code
 
 
 def held() -> dict[str, datetime.date | None]:
