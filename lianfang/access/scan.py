@@ -1,13 +1,17 @@
-"""The gate decision (pretix's perform_checkin, for compounds): one read and one insert per scan.
+"""The gate decision (pretix's perform_checkin, for compounds): one round trip per scan on PostgreSQL.
 
-The read fetches, in one round trip, the pass, its household's label, the first answer to this
-client_id if the scan was sent before, and the household's exits counted in the policy window.
-The insert uses ON CONFLICT (client_id) DO NOTHING, so a retry racing its original stores nothing.
-Both SQL statements are portable between SQLite (3.35+) and PostgreSQL.
+PostgreSQL: one call of the SQL function `access_record_scan` (migration access/0004) reads the pass, its
+household, a first answer to this client_id and the household's exits in the policy window, decides in
+the order of `_decide` below, and inserts the passage (ON CONFLICT (client_id) DO NOTHING, so a retry
+racing its original stores nothing and gets the original's answer).
+
+Other databases (SQLite): the same in Python: one read, `_decide`, one insert (SQLite 3.35+).
+The access tests run on both, and test_scan_paths_agree compares the two paths scan by scan.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import uuid
 from dataclasses import dataclass
@@ -182,9 +186,17 @@ def _next_allowed(household_id: int, policy: Policy, since: datetime.datetime) -
 
 
 def record_scan(
-    *, gate: GateContext, scan: ScanInput, guard_id: int | None = None, now: datetime.datetime | None = None
+    *,
+    gate: GateContext,
+    scan: ScanInput,
+    guard_id: int | None = None,
+    now: datetime.datetime | None = None,
+    portable: bool = False,
 ) -> ScanResult:
-    """Decide one scan at a gate and store it (once, whatever the retries)."""
+    """Decide one scan at a gate and store it (once, whatever the retries).
+
+    On PostgreSQL the decision and the insert are one SQL function call; elsewhere, or with
+    portable=True (tests compare the two), a read, the decision in Python and an insert."""
     now = now or timezone.now()
     # 1. The request itself: refused without storing anything, so the guard can correct it.
     try:
@@ -210,10 +222,43 @@ def record_scan(
     if temperature is not None and not (MIN_TEMP <= temperature <= MAX_TEMP):
         return _result(cid, "temperature_impossible")
 
-    # 2. One read: pass, household, a previous answer to this client_id, exits in the window.
     parsed = parse_token(scan.token)
     today = timezone.localdate(now)
     since = _local_midnight(policy.window_start(today))
+    decide = _record_scan_pg if connection.vendor == "postgresql" and not portable else _record_scan_py
+    return decide(
+        gate=gate,
+        policy=policy,
+        parsed=parsed,
+        client_uuid=client_uuid,
+        cid=cid,
+        scan=scan,
+        temperature=temperature,
+        client_time=client_time,
+        guard_id=guard_id,
+        now=now,
+        today=today,
+        since=since,
+    )
+
+
+def _record_scan_py(
+    *,
+    gate: GateContext,
+    policy: Policy,
+    parsed: Any,
+    client_uuid: uuid.UUID,
+    cid: str,
+    scan: ScanInput,
+    temperature: Decimal | None,
+    client_time: datetime.datetime | None,
+    guard_id: int | None,
+    now: datetime.datetime,
+    today: datetime.date,
+    since: datetime.datetime,
+) -> ScanResult:
+    """Any database (SQLite in development and tests): a read, the decision in Python, an insert."""
+    # 2. One read: pass, household, a previous answer to this client_id, exits in the window.
     key, key_value = ("number", parsed.number) if parsed.number else ("id", parsed.pass_id or 0)
     with connection.cursor() as cursor:
         cursor.execute(READ_SQL.format(key=key), [_db_time(since), key_value, _db_uuid(client_uuid)])
@@ -332,6 +377,114 @@ def record_scan(
         return record_scan(gate=gate, scan=scan, guard_id=guard_id, now=now)
     result.stored = True
     return result
+
+
+# PostgreSQL: the read, the decision (scan._decide, in the same order) and the insert in one round trip.
+# The function is created by migration access/0004_gate_scan_function.
+PG_SQL = (
+    "SELECT * FROM access_record_scan(%s::uuid, %s, %s, %s, %s, %s, %s, %s::text[], %s, %s, %s, %s, %s, "
+    "%s::numeric, %s::timestamptz, %s::timestamptz, %s::date, %s::timestamptz, %s, %s, %s, %s::text[], "
+    "%s::numeric, %s)"
+)
+
+
+def _record_scan_pg(
+    *,
+    gate: GateContext,
+    policy: Policy,
+    parsed: Any,
+    client_uuid: uuid.UUID,
+    cid: str,
+    scan: ScanInput,
+    temperature: Decimal | None,
+    client_time: datetime.datetime | None,
+    guard_id: int | None,
+    now: datetime.datetime,
+    today: datetime.date,
+    since: datetime.datetime,
+) -> ScanResult:
+    params = [
+        client_uuid,
+        gate.gate_id,
+        gate.device_id,
+        guard_id,
+        gate.compound_id,
+        gate.path,
+        gate.is_open,
+        list(gate.accepted_kinds),
+        parsed.pass_id,
+        parsed.number,
+        parsed.version,
+        parsed.error,
+        scan.direction,
+        temperature,
+        client_time,
+        now,
+        today,
+        since,
+        policy.is_closed_at(timezone.localtime(now).time()),
+        policy.exits_per_period,
+        policy.period_days,
+        list(policy.exempt_kinds),
+        policy.fever_line,
+        timezone.get_current_timezone_name(),
+    ]
+    fever = temperature is not None and temperature >= policy.fever_line
+    with transaction.atomic() if fever else _NO_TRANSACTION:
+        with connection.cursor() as cursor:
+            cursor.execute(PG_SQL, params)
+            dup, code, exits_left, next_allowed, temp, household_id, label, cname, v_from, v_to, held = (
+                cursor.fetchone()
+            )
+        if label:
+            household = f"{gate.compound_name} {label}" if cname is None else f"{cname} {label}".strip()
+        else:
+            household = None
+        if dup:
+            first = _result(
+                cid,
+                code,
+                exits_left=exits_left,
+                next_allowed=next_allowed,
+                temperature=temp,
+                fever_line=policy.fever_line,
+                household=household,
+            )
+            first.duplicate = True
+            return first
+        if code == "fever":
+            _raise_fever(
+                gate=gate,
+                household_id=household_id,
+                household=household,
+                temperature=temperature,
+                policy=policy,
+                client_id=cid,
+                now=now,
+            )
+    result = _result(
+        cid,
+        code,
+        household=household,
+        exits_left=exits_left,
+        next_allowed=next_allowed,
+        temperature=temperature,
+        fever_line=policy.fever_line,
+        valid_to=v_to,
+        valid_from=v_from,
+        held_until=held,
+    )
+    result.stored = True
+    return result
+
+
+_NO_TRANSACTION = contextlib.nullcontext()
+
+
+def queries_per_scan() -> int:
+    """SQL statements one scan costs once the gate and policy caches are warm (new or retried, without
+    fever): one on PostgreSQL; on SQLite the read, then the insert (or a retry's household label)."""
+    return 1 if connection.vendor == "postgresql" else 2
 
 
 def record_scans(
