@@ -91,6 +91,11 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     travels = list(
         TravelRecord.objects.visible_to(user).filter(resident=resident).select_related("recorded_by")
     )
+    from lianfang.epi.models import EPI_EDIT_ROLES, Quarantine, QuarantineStatus
+
+    quarantines = list(
+        Quarantine.objects.visible_to(user).filter(resident=resident, status=QuarantineStatus.ACTIVE)
+    )
     return render(
         request,
         "people/resident_detail.html",
@@ -98,6 +103,8 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "resident": resident,
             "memberships": memberships,
             "travels": travels,
+            "quarantines": quarantines,
+            "can_epi": user.role in EPI_EDIT_ROLES,
             "can_edit": _can_edit(user),
             "can_see_full_id": services.can_see_full_id(user),
         },
