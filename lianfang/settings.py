@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "lianfang.people",
     "lianfang.access",
     "lianfang.epi",
+    "lianfang.care",
 ]
 
 MIDDLEWARE = [

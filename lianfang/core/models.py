@@ -51,6 +51,9 @@ class AlertKind(models.TextChoices):
     FEVER = "fever", _("Fever at the gate")
     HEALTH_CHECK = "health_check", _("Abnormal health check")
     CASE = "case", _("New case")
+    CALL_OVERDUE = "call_overdue", _("Care call overdue")
+    UNREACHABLE = "unreachable", _("Household unreachable")
+    ERRAND_OVERDUE = "errand_overdue", _("Errand overdue")
     OTHER = "other", _("Other")
 
 

@@ -20,6 +20,7 @@ from lianfang.epi.models import (
     QuarantineStatus,
 )
 from lianfang.epi.policy import can_edit_epi
+from lianfang.epi.signals import holds_changed
 from lianfang.people.models import Resident
 from lianfang.places.models import Household
 
@@ -108,6 +109,7 @@ def recompute_holds(household_ids: Iterable[int | None] | QuerySet) -> None:
             HOLD_SQL.format(targets=sub_sql),
             [QuarantineStatus.ACTIVE.value, QuarantineKind.HOME.value, *sub_params],
         )
+    holds_changed.send(sender=Household, household_ids=targets)
 
 
 def _record_changes(
