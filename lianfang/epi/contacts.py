@@ -143,22 +143,31 @@ def infectious_period(
     return start, max(start, end)
 
 
-def _case_household_id(case: Case) -> int | None:
-    return case.household_id or case.resident.household_id
-
-
 def _full_label(compound: str | None, label: str | None) -> str:
     return f"{compound or ''} {label or ''}".strip()
 
 
-Encounter = tuple[int, datetime.datetime, float]  # gate id, the candidate's passage time, seconds apart
+Encounter = tuple[float, "Reason"]  # seconds to the nearest case passage, the reason shown
+ResidentRow = tuple[int, str, int | None, str | None, str | None]  # id, name, household, label, compound
+RESIDENT_ROW = ("id", "name", "household_id", "household__label", "household__compound__name")
+MEMBER_ROW = (
+    "household__residents__id",
+    "household__residents__name",
+    "household_id",
+    "household__label",
+    "household__compound__name",
+)
 
 
 def _gate_encounters(
     case: Case, household_id: int, start: datetime.datetime, end: datetime.datetime, window_minutes: int
-) -> tuple[dict[tuple[int, int | None], list[Encounter]], dict[int, str]]:
-    """Co-present passages, keyed by (household id, person id of a personal pass or None), and the names
-    of the gates involved."""
+) -> dict[int, tuple[ResidentRow, list[Encounter]]]:
+    """The people met at a gate: resident id -> (their row, their encounters).
+
+    A household pass names every current member of its household; a personal pass only its holder. The
+    co-present passages come joined to their household's members in one statement (a few rows per
+    passage), so that no list of household ids travels back to the database. One Reason per passage,
+    shared by the members it names."""
     case_passages = list(
         Passage.objects.filter(
             Q(pass_obj__resident_id__isnull=True) | Q(pass_obj__resident_id=case.resident_id),
@@ -171,7 +180,7 @@ def _gate_encounters(
         .values_list("gate_id", "server_time", "gate__name")
     )
     if not case_passages:
-        return {}, {}
+        return {}
     window = datetime.timedelta(minutes=window_minutes)
     times: dict[int, list[datetime.datetime]] = {}
     names: dict[int, str] = {}
@@ -189,22 +198,53 @@ def _gate_encounters(
                 ranges |= Q(gate_id=gate_id, server_time__gte=lo, server_time__lte=hi)
                 lo, hi = t - window, t + window
         ranges |= Q(gate_id=gate_id, server_time__gte=lo, server_time__lte=hi)
-    others = (
+    rows = (
         Passage.objects.filter(ranges, decision__in=GATE_DECISIONS, household_id__isnull=False)
         .exclude(household_id=household_id)
         .order_by()
-        .values_list("household_id", "pass_obj__resident_id", "gate_id", "server_time")
+        .values_list("pass_obj__resident_id", "gate_id", "server_time", *MEMBER_ROW)
     )
-    found: dict[tuple[int, int | None], list[Encounter]] = {}
-    for other_household, person, gate_id, at in others:
-        ts = times[gate_id]
-        i = bisect.bisect_left(ts, at)
-        seconds = min(abs((ts[j] - at).total_seconds()) for j in (i - 1, i) if 0 <= j < len(ts))
-        found.setdefault((other_household, person), []).append((gate_id, at, seconds))
-    return found, names
+    template = _("{gate} {time}, {minutes} min apart")  # translated once, not once per reason
+    tz = timezone.get_current_timezone()
+    seen: dict[tuple[int, datetime.datetime], Encounter] = {}
 
+    def encounter(gate_id: int, at: datetime.datetime) -> Encounter:
+        hit = seen.get((gate_id, at))
+        if hit is None:
+            ts = times[gate_id]
+            i = bisect.bisect_left(ts, at)
+            seconds = min(abs((ts[j] - at).total_seconds()) for j in (i - 1, i) if 0 <= j < len(ts))
+            minutes = int(seconds // 60)
+            text = template.format(
+                gate=names[gate_id], time=at.astimezone(tz).strftime("%m-%d %H:%M"), minutes=minutes
+            )
+            hit = seen[(gate_id, at)] = (
+                seconds,
+                Reason(ContactReason.GATE.value, text, gate_id, at, minutes),
+            )
+        return hit
 
-RESIDENT_ROW = ("id", "name", "household_id", "household__label", "household__compound__name")
+    met: dict[int, tuple[ResidentRow, list[Encounter]]] = {}
+    by_holder: dict[int, dict[tuple[int, datetime.datetime], Encounter]] = {}  # personal passes
+    for person, gate_id, at, rid, *member in rows:
+        if person is not None:
+            by_holder.setdefault(person, {})[(gate_id, at)] = encounter(gate_id, at)
+        elif rid is not None and rid != case.resident_id:
+            hit = met.get(rid)
+            if hit is None:
+                hit = met[rid] = ((rid, *member), [])  # type: ignore[assignment]
+            hit[1].append(encounter(gate_id, at))
+    if by_holder:  # personal passes (rare): their holders read apart, wherever they live now
+        holders = (
+            Resident.objects.filter(pk__in=list(by_holder))
+            .exclude(pk=case.resident_id)
+            .exclude(household_id=household_id)
+            .order_by()
+            .values_list(*RESIDENT_ROW)
+        )
+        for row in holders:
+            met.setdefault(row[0], (row, []))[1].extend(by_holder[row[0]].values())
+    return met
 
 
 def candidates(case: Case | int, *, user: Any, now: datetime.datetime | None = None) -> list[Candidate]:
@@ -219,7 +259,7 @@ def candidates(case: Case | int, *, user: Any, now: datetime.datetime | None = N
     case = _visible_case(case, user)
     rules = epi_policy_for_path(case.path)
     start, end = infectious_period(case, rules, now=now)
-    household = case.household or case.resident.household
+    household = case.household or (case.resident.household if case.resident.household_id else None)
     found: dict[int, Candidate] = {}
 
     def add(row: tuple, reason: Reason, degree: int = 1) -> Candidate:
@@ -241,44 +281,34 @@ def candidates(case: Case | int, *, user: Any, now: datetime.datetime | None = N
     if household is not None:
         # 1 + 2: the household and (by policy) the rest of its unit, in one read.
         near = Q(household__unit_id=household.unit_id) if rules.same_unit_contacts else Q(household=household)
-        for row in (
-            Resident.objects.filter(near).exclude(pk=case.resident_id).order_by().values_list(*RESIDENT_ROW)
-        ):
-            if row[2] == household.pk:
-                add(row, Reason(ContactReason.HOUSEHOLD.value, _("Same household")))
+        same_household, same_unit = _("Same household"), _("Same unit: {household}")
+        compound = household.compound.name  # the unit's compound: no join for it
+        rows = (
+            Resident.objects.filter(near)
+            .exclude(pk=case.resident_id)
+            .order_by()
+            .values_list("id", "name", "household_id", "household__label")
+        )
+        for rid, name, hh, label in rows:
+            row = (rid, name, hh, label, compound)
+            if hh == household.pk:
+                add(row, Reason(ContactReason.HOUSEHOLD.value, same_household))
             else:
-                text = _("Same unit: {household}").format(household=_full_label(row[4], row[3]))
+                text = same_unit.format(household=_full_label(row[4], row[3]))
                 add(row, Reason(ContactReason.UNIT.value, text))
 
         # 3: gate co-presence. A household pass names its household; a personal pass, its person.
-        encounters, gate_names = _gate_encounters(
-            case, household.pk, start, end, rules.contact_window_minutes
-        )
-        if encounters:
-            households = {hh for hh, person in encounters if person is None}
-            by_person: dict[int, list[Encounter]] = {}
-            for (_hh, person), met in encounters.items():
-                if person is not None:
-                    by_person.setdefault(person, []).extend(met)
-            people = (
-                Resident.objects.filter(Q(household_id__in=households) | Q(pk__in=list(by_person)))
-                .exclude(pk=case.resident_id)
-                .exclude(household=household)
-                .order_by()
-                .values_list(*RESIDENT_ROW)
-            )
-            for row in people:
-                rid, hh = row[0], row[2]
-                met = encounters.get((hh, None), []) + by_person.get(rid, [])
-                for gate_id, at, seconds in sorted(met, key=lambda e: (e[2], e[1])):
-                    minutes = int(seconds // 60)
-                    text = _("{gate} {time}, {minutes} min apart").format(
-                        gate=gate_names.get(gate_id, ""),
-                        time=timezone.localtime(at).strftime("%m-%d %H:%M"),
-                        minutes=minutes,
-                    )
-                    cand = add(row, Reason(ContactReason.GATE.value, text, gate_id, at, minutes))
-                    cand.closest_seconds = min(cand.closest_seconds, seconds)
+        met = _gate_encounters(case, household.pk, start, end, rules.contact_window_minutes)
+        for row, encounters in met.values():
+            encounters.sort(key=lambda e: (e[0], e[1].at))
+            cand = found.get(row[0])
+            if cand is None:
+                cand = add(row, encounters[0][1])
+                rest = encounters[1:]
+            else:
+                rest = encounters
+            cand.reasons.extend(r for _s, r in rest)
+            cand.closest_seconds = encounters[0][0]
 
     # Decisions taken, and 4: secondary contacts, from the confirmed close contacts' households.
     decided = list(
