@@ -290,12 +290,11 @@ def candidates(case: Case | int, *, user: Any, now: datetime.datetime | None = N
             .values_list("id", "name", "household_id", "household__label")
         )
         for rid, name, hh, label in rows:
-            row = (rid, name, hh, label, compound)
             if hh == household.pk:
-                add(row, Reason(ContactReason.HOUSEHOLD.value, same_household))
+                add((rid, name, hh, label, compound), Reason(ContactReason.HOUSEHOLD.value, same_household))
             else:
-                text = same_unit.format(household=_full_label(row[4], row[3]))
-                add(row, Reason(ContactReason.UNIT.value, text))
+                text = same_unit.format(household=_full_label(compound, label))
+                add((rid, name, hh, label, compound), Reason(ContactReason.UNIT.value, text))
 
         # 3: gate co-presence. A household pass names its household; a personal pass, its person.
         met = _gate_encounters(case, household.pk, start, end, rules.contact_window_minutes)
