@@ -6,3 +6,10 @@ class CareConfig(AppConfig):
     name = "lianfang.care"
     label = "care"
     verbose_name = _("Care for quarantined households")
+
+    def ready(self) -> None:
+        from lianfang.care.teams import on_holds_changed
+        from lianfang.epi.signals import holds_changed
+
+        # epi recomputed some households' holds: open or end their care teams (set-based).
+        holds_changed.connect(on_holds_changed, dispatch_uid="care_teams_on_holds_changed")

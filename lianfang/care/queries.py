@@ -1,0 +1,71 @@
+"""Read side of care, always scoped with visible_to(user): the worker's board (what is overdue comes
+first) in a fixed number of SQL queries whatever the number of households."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+
+from lianfang.care.calls import annotated_teams, held_teams, slots_of
+from lianfang.care.common import local_date, now_or
+from lianfang.care.errands import PENDING_ERRAND_STATUSES
+from lianfang.care.models import OPEN_ERRAND_STATUSES, CareTeam, Errand
+from lianfang.care.policy import care_rules_resolver
+
+BOARD_LIMIT = 100
+
+
+def open_errands(user: Any, now: datetime.datetime | None = None) -> QuerySet:
+    """Open errands of the user's scope, overdue first then by due time; each with `late`."""
+    now = now_or(now)
+    late = Q(status__in=PENDING_ERRAND_STATUSES, due_at__lt=now)
+    return (
+        Errand.objects.visible_to(user)
+        .filter(status__in=OPEN_ERRAND_STATUSES)
+        .annotate(late=ExpressionWrapper(late, output_field=BooleanField()))
+        .select_related("household__compound", "assignee")
+        .order_by("-late", "due_at", "pk")
+    )
+
+
+def worker_board(user: Any, now: datetime.datetime | None = None, limit: int = BOARD_LIMIT) -> dict[str, Any]:
+    """The home page of a care worker: overdue calls first, calls due now, open errands of the scope
+    and the user's own errands (each list at most `limit` long), and the counts. Six queries (seven
+    when the user's scope area is not loaded yet), however many households are in care."""
+    now = now_or(now)
+    today = local_date(now)
+    scope_path = user.scope_path if not user.is_superuser else ""
+    rules_for = care_rules_resolver(scope_path)
+    base = CareTeam.objects.visible_to(user)
+    overdue, due = slots_of(list(annotated_teams(base, now, user)), now, rules_for)
+    households = held_teams(base, today).count()
+    errands = open_errands(user, now)
+    late = Q(status__in=PENDING_ERRAND_STATUSES, due_at__lt=now)
+    counts = (
+        Errand.objects.visible_to(user)
+        .filter(status__in=OPEN_ERRAND_STATUSES)
+        .aggregate(
+            open=Count("pk"),
+            overdue=Count("pk", filter=late),
+            mine=Count("pk", filter=Q(assignee_id=user.pk)),
+        )
+    )
+    mine = open_errands(user, now).filter(assignee_id=user.pk)
+    return {
+        "now": now,
+        "overdue_calls": overdue[:limit],
+        "due_calls": due[:limit],
+        "open_errands": list(errands[:limit]),
+        "my_errands": list(mine[:limit]),
+        "counts": {
+            "households": households,
+            "overdue_calls": len(overdue),
+            "due_calls": len(due),
+            "my_overdue_calls": sum(1 for s in overdue if s.mine),
+            "open_errands": counts["open"],
+            "overdue_errands": counts["overdue"],
+            "my_errands": counts["mine"],
+        },
+    }

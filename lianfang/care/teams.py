@@ -1,0 +1,180 @@
+"""Care teams (四包一): opened set-based when epi reports changed holds, closed when the hold ends;
+staff change members. Public through lianfang.care.services."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lianfang.care.common import not_found
+from lianfang.care.models import CareTeam, CareTeamMember, TeamRole
+from lianfang.care.policy import TEAM_EDIT_ROLES, covers
+from lianfang.core import audit
+from lianfang.core.audit import AuditAction
+from lianfang.core.errors import DomainError
+from lianfang.core.roles import Role
+from lianfang.places.models import Household
+
+# The user role each team role must have.
+ROLE_OF_MEMBER = {
+    TeamRole.GRID: Role.GRID,
+    TeamRole.SECRETARY: Role.COMMUNITY,
+    TeamRole.HEALTH: Role.HEALTH,
+    TeamRole.LEADER: Role.COMMAND,
+}
+
+# One new team per held household of the targets without an open team. It starts with the household's
+# earliest active home quarantine, but not before today (nobody could call before the team existed).
+TEAM_INSERT = """
+INSERT INTO care_careteam (household_id, started, ended, path, created_at)
+SELECT h.id,
+       (SELECT CASE WHEN MIN(q.start) > %s THEN MIN(q.start) ELSE %s END
+          FROM epi_quarantine q
+         WHERE q.household_id = h.id AND q.status = 'active' AND q.kind = 'home'),
+       NULL, h.path, %s
+FROM places_household h
+WHERE h.id IN ({targets}) AND h.exits_held_until >= %s
+  AND NOT EXISTS (SELECT 1 FROM care_careteam t WHERE t.household_id = h.id AND t.ended IS NULL)
+RETURNING id
+"""
+
+# The proposed member of each role, as a correlated subquery on team t / household h (lowest id wins;
+# the health worker and the leader: the nearest area first). Role values are code constants.
+_ACTIVE = "u.is_active = %s"
+MEMBER_PICKS = {
+    TeamRole.GRID: f"""SELECT u.id FROM accounts_user u
+        WHERE u.role = 'grid' AND {_ACTIVE} AND u.grid_id = h.grid_id ORDER BY u.id LIMIT 1""",
+    TeamRole.SECRETARY: f"""SELECT u.id FROM accounts_user u
+        JOIN places_compound c ON c.community_id = u.area_id
+        WHERE c.id = h.compound_id AND u.role = 'community' AND {_ACTIVE} ORDER BY u.id LIMIT 1""",
+    TeamRole.HEALTH: f"""SELECT u.id FROM accounts_user u JOIN places_area a ON a.id = u.area_id
+        WHERE u.role = 'health' AND {_ACTIVE} AND substr(h.path, 1, length(a.path)) = a.path
+        ORDER BY length(a.path) DESC, u.id LIMIT 1""",
+    TeamRole.LEADER: f"""SELECT u.id FROM accounts_user u JOIN places_area a ON a.id = u.area_id
+        WHERE u.role = 'command' AND {_ACTIVE} AND a.level IN ('street', 'district')
+          AND substr(h.path, 1, length(a.path)) = a.path
+        ORDER BY length(a.path) DESC, u.id LIMIT 1""",
+}
+
+MEMBER_INSERT = """
+INSERT INTO care_careteammember (team_id, user_id, role)
+SELECT x.team_id, x.user_id, x.role FROM (
+  {selects}
+) x WHERE x.user_id IS NOT NULL
+"""
+MEMBER_SELECT = """SELECT t.id AS team_id, ({pick}) AS user_id, '{role}' AS role
+  FROM care_careteam t JOIN places_household h ON h.id = t.household_id WHERE t.id IN ({ids})"""
+
+CHUNK = 2000
+
+
+def _targets(household_ids: Iterable[int | None] | QuerySet) -> QuerySet:
+    if isinstance(household_ids, QuerySet):
+        return Household.objects.filter(pk__in=household_ids).values("pk")
+    ids = sorted({int(i) for i in household_ids if i is not None})
+    return Household.objects.filter(pk__in=ids).values("pk")
+
+
+def sync_care_teams(
+    household_ids: Iterable[int | None] | QuerySet, today: datetime.date | None = None
+) -> int:
+    """Open a proposed team for every held household of `household_ids` that has none, and end the open
+    teams of those no longer held. Set-based: a few statements whatever the number of households.
+    Returns the number of teams opened. Runs inside the caller's transaction (epi's service)."""
+    today = today or timezone.localdate()
+    targets = _targets(household_ids)
+    CareTeam.objects.filter(ended__isnull=True, household_id__in=targets).filter(
+        Q(household__exits_held_until__isnull=True) | Q(household__exits_held_until__lt=today)
+    ).update(ended=today)
+    ops = connection.ops
+    day = ops.adapt_datefield_value(today)
+    sub_sql, sub_params = targets.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            TEAM_INSERT.format(targets=sub_sql),
+            [day, day, ops.adapt_datetimefield_value(timezone.now()), *sub_params, day],
+        )
+        new_ids = [row[0] for row in cursor.fetchall()]
+        for start in range(0, len(new_ids), CHUNK):
+            chunk = new_ids[start : start + CHUNK]
+            marks = ", ".join(["%s"] * len(chunk))
+            selects = "\nUNION ALL\n".join(
+                MEMBER_SELECT.format(pick=pick, role=role.value, ids=marks)
+                for role, pick in MEMBER_PICKS.items()
+            )
+            cursor.execute(MEMBER_INSERT.format(selects=selects), [True, *chunk] * len(MEMBER_PICKS))
+    return len(new_ids)
+
+
+def on_holds_changed(sender: Any, household_ids: QuerySet, **kwargs: Any) -> None:
+    """Receiver of epi.signals.holds_changed (connected in CareConfig.ready)."""
+    sync_care_teams(household_ids)
+
+
+def end_finished_teams(today: datetime.date | None = None) -> int:
+    """End the open teams whose household's hold ran out by date (no epi change sent a signal)."""
+    today = today or timezone.localdate()
+    return (
+        CareTeam.objects.filter(ended__isnull=True)
+        .filter(Q(household__exits_held_until__isnull=True) | Q(household__exits_held_until__lt=today))
+        .update(ended=today)
+    )
+
+
+@transaction.atomic
+def set_team_member(*, user: Any, team: CareTeam, role: str, member: Any | None) -> CareTeam:
+    """Community staff put `member` in `role` of an open team (None: leave the role empty)."""
+    if not (
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and (user.is_superuser or user.role in TEAM_EDIT_ROLES)
+    ):
+        raise DomainError("forbidden", _("Only community staff may change a care team."), status=403)
+    found = (
+        CareTeam.objects.visible_to(user)
+        .select_for_update()
+        .select_related("household")
+        .filter(pk=team.pk)
+        .first()
+    )
+    if found is None:
+        raise not_found()
+    if found.ended is not None:
+        raise DomainError("team_ended", _("This care team has ended."))
+    if role not in TeamRole.values:
+        raise DomainError("bad_team_role", _("Unknown role in a care team."), field="role")
+    household = found.household
+    if member is None:
+        CareTeamMember.objects.filter(team=found, role=role).delete()
+        audit.log(user=user, action=AuditAction.CHANGE, obj=found, summary=f"care team {role}: none")
+        return found
+    if member.role != ROLE_OF_MEMBER[TeamRole(role)] or not member.is_active:
+        raise DomainError(
+            "member_wrong_role",
+            _("{name} cannot be the {role} of a team: their role is {their}.").format(
+                name=member, role=TeamRole(role).label, their=member.get_role_display()
+            ),
+            field="member",
+        )
+    if not covers(member, household):
+        raise DomainError(
+            "member_out_of_scope",
+            _("{name} does not work in the area of this household.").format(name=member),
+            field="member",
+        )
+    CareTeamMember.objects.update_or_create(team=found, role=role, defaults={"user": member})
+    audit.log(user=user, action=AuditAction.CHANGE, obj=found, summary=f"care team {role}: {member.pk}")
+    return found
+
+
+def team_members(team: CareTeam) -> list[CareTeamMember]:
+    """The members of a team in the order leader, secretary, grid, health (one query)."""
+    order = {r: i for i, r in enumerate(TeamRole.values)}
+    rows = list(CareTeamMember.objects.filter(team=team).select_related("user"))
+    return sorted(rows, key=lambda m: order[m.role])
