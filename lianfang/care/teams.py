@@ -31,6 +31,7 @@ ROLE_OF_MEMBER = {
 
 # One new team per held household of the targets without an open team. It starts with the household's
 # earliest active home quarantine, but not before today (nobody could call before the team existed).
+# NOT IN (hashed) rather than NOT EXISTS: the planner's row estimates are stale right after epi's UPDATE.
 TEAM_INSERT = """
 INSERT INTO care_careteam (household_id, started, ended, path, created_at)
 SELECT h.id,
@@ -40,45 +41,60 @@ SELECT h.id,
        NULL, h.path, %s
 FROM places_household h
 WHERE h.id IN ({targets}) AND h.exits_held_until >= %s
-  AND NOT EXISTS (SELECT 1 FROM care_careteam t WHERE t.household_id = h.id AND t.ended IS NULL)
+  AND h.id NOT IN (SELECT t.household_id FROM care_careteam t WHERE t.ended IS NULL)
 RETURNING id
 """
 
-# The proposed member of each role, as a correlated subquery on team t / household h (lowest id wins;
-# the health worker and the leader: the nearest area first). Role values are code constants.
-_ACTIVE = "u.is_active = %s"
-MEMBER_PICKS = {
-    TeamRole.GRID: f"""SELECT u.id FROM accounts_user u
-        WHERE u.role = 'grid' AND {_ACTIVE} AND u.grid_id = h.grid_id ORDER BY u.id LIMIT 1""",
-    TeamRole.SECRETARY: f"""SELECT u.id FROM accounts_user u
-        JOIN places_compound c ON c.community_id = u.area_id
-        WHERE c.id = h.compound_id AND u.role = 'community' AND {_ACTIVE} ORDER BY u.id LIMIT 1""",
-    TeamRole.HEALTH: f"""SELECT u.id FROM accounts_user u JOIN places_area a ON a.id = u.area_id
-        WHERE u.role = 'health' AND {_ACTIVE} AND substr(h.path, 1, length(a.path)) = a.path
-        ORDER BY length(a.path) DESC, u.id LIMIT 1""",
-    TeamRole.LEADER: f"""SELECT u.id FROM accounts_user u JOIN places_area a ON a.id = u.area_id
-        WHERE u.role = 'command' AND {_ACTIVE} AND a.level IN ('street', 'district')
-          AND substr(h.path, 1, length(a.path)) = a.path
-        ORDER BY length(a.path) DESC, u.id LIMIT 1""",
-}
-
+# The proposed members of the new teams. Picks depend only on the household's grid, compound and path,
+# so they are computed once per distinct (grid, compound, path) — a handful for a whole compound — then
+# joined to the teams. Lowest id wins; the health worker and the leader: the nearest area first. Role
+# values are code constants.
 MEMBER_INSERT = """
+WITH new AS (
+  SELECT t.id AS team_id, COALESCE(h.grid_id, 0) AS gk, h.compound_id AS ck, h.path AS pk
+  FROM care_careteam t JOIN places_household h ON h.id = t.household_id
+  WHERE t.id IN ({ids})
+),
+picks AS (
+  SELECT k.gk, k.ck, k.pk,
+    (SELECT u.id FROM accounts_user u
+      WHERE u.role = 'grid' AND u.is_active = %s AND u.grid_id = k.gk ORDER BY u.id LIMIT 1) AS grid_user,
+    (SELECT u.id FROM accounts_user u JOIN places_compound c ON c.community_id = u.area_id
+      WHERE c.id = k.ck AND u.role = 'community' AND u.is_active = %s
+      ORDER BY u.id LIMIT 1) AS secretary_user,
+    (SELECT u.id FROM accounts_user u JOIN places_area a ON a.id = u.area_id
+      WHERE u.role = 'health' AND u.is_active = %s AND substr(k.pk, 1, length(a.path)) = a.path
+      ORDER BY length(a.path) DESC, u.id LIMIT 1) AS health_user,
+    (SELECT u.id FROM accounts_user u JOIN places_area a ON a.id = u.area_id
+      WHERE u.role = 'command' AND u.is_active = %s AND a.level IN ('street', 'district')
+        AND substr(k.pk, 1, length(a.path)) = a.path
+      ORDER BY length(a.path) DESC, u.id LIMIT 1) AS leader_user
+  FROM (SELECT DISTINCT gk, ck, pk FROM new) k
+)
 INSERT INTO care_careteammember (team_id, user_id, role)
 SELECT x.team_id, x.user_id, x.role FROM (
-  {selects}
+  SELECT n.team_id, p.grid_user AS user_id, 'grid' AS role FROM new n
+    JOIN picks p ON p.gk = n.gk AND p.ck = n.ck AND p.pk = n.pk
+  UNION ALL
+  SELECT n.team_id, p.secretary_user, 'secretary' FROM new n
+    JOIN picks p ON p.gk = n.gk AND p.ck = n.ck AND p.pk = n.pk
+  UNION ALL
+  SELECT n.team_id, p.health_user, 'health' FROM new n
+    JOIN picks p ON p.gk = n.gk AND p.ck = n.ck AND p.pk = n.pk
+  UNION ALL
+  SELECT n.team_id, p.leader_user, 'leader' FROM new n
+    JOIN picks p ON p.gk = n.gk AND p.ck = n.ck AND p.pk = n.pk
 ) x WHERE x.user_id IS NOT NULL
 """
-MEMBER_SELECT = """SELECT t.id AS team_id, ({pick}) AS user_id, '{role}' AS role
-  FROM care_careteam t JOIN places_household h ON h.id = t.household_id WHERE t.id IN ({ids})"""
 
 CHUNK = 2000
 
 
 def _targets(household_ids: Iterable[int | None] | QuerySet) -> QuerySet:
     if isinstance(household_ids, QuerySet):
-        return Household.objects.filter(pk__in=household_ids).values("pk")
+        return Household.objects.filter(pk__in=household_ids).order_by().values("pk")
     ids = sorted({int(i) for i in household_ids if i is not None})
-    return Household.objects.filter(pk__in=ids).values("pk")
+    return Household.objects.filter(pk__in=ids).order_by().values("pk")
 
 
 def sync_care_teams(
@@ -103,12 +119,9 @@ def sync_care_teams(
         new_ids = [row[0] for row in cursor.fetchall()]
         for start in range(0, len(new_ids), CHUNK):
             chunk = new_ids[start : start + CHUNK]
-            marks = ", ".join(["%s"] * len(chunk))
-            selects = "\nUNION ALL\n".join(
-                MEMBER_SELECT.format(pick=pick, role=role.value, ids=marks)
-                for role, pick in MEMBER_PICKS.items()
+            cursor.execute(
+                MEMBER_INSERT.format(ids=", ".join(["%s"] * len(chunk))), [*chunk, True, True, True, True]
             )
-            cursor.execute(MEMBER_INSERT.format(selects=selects), [True, *chunk] * len(MEMBER_PICKS))
     return len(new_ids)
 
 
