@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianfang.core import idnumbers
 from lianfang.core.errors import DomainError
+from lianfang.places.demo import care as demo_care
 from lianfang.places.demo import epi as demo_epi
 from lianfang.places.demo import load, passages
 from lianfang.places.demo.accounts import USERNAMES, create_demo_accounts
@@ -120,6 +121,7 @@ def reset_demo() -> None:
     scoped.delete()
     # Alerts point into the places being removed (TRUNCATE ... CASCADE below empties them too).
     Alert.objects.all().delete()
+    demo_care.reset_care()  # care rows point at households, buildings and areas
     demo_epi.reset_epi()  # cases, lockdowns and quarantines protect the residents and units below
     if _is_postgres() and (Resident.objects.count() > 50_000 or Passage.objects.count() > 200_000):
         _truncate_postgres()
@@ -174,6 +176,7 @@ def seed(
     defer_indexes: bool = True,
     passage_days: int = 0,
     today: datetime.date | None = None,
+    now: datetime.datetime | None = None,
     log: Callable[[str], None] = lambda _msg: None,
 ) -> SeedResult:
     if scale not in SCALES:
@@ -223,8 +226,8 @@ def seed(
         hash_key, enc_key = idnumbers._keys(settings.LIANFANG_DATA_KEY)
         ctx = Context(
             seed=seed,
-            today=today or timezone.localdate(),
-            now=timezone.now(),
+            today=today or timezone.localdate(now),
+            now=now or timezone.now(),
             keys=Keys(hash_key=hash_key, enc_key=enc_key),
             passage_days=passage_days,
         )
@@ -266,6 +269,8 @@ def seed(
         t = lap("accounts", t)
         result.counts.update(demo_epi.seed_epi(today=ctx.today, now=ctx.now))
         t = lap("epi", t)
+        result.counts.update(demo_care.seed_care(today=ctx.today, now=ctx.now))
+        t = lap("care", t)
     if pg and method == "copy" and connection.get_autocommit():
         # Freshly copied rows: set hint bits and the visibility map now rather than in the first searches.
         with connection.cursor() as cursor:
