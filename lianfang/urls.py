@@ -14,6 +14,7 @@ urlpatterns = [
     path("audit/", include("lianfang.core.urls")),
     path("access/", include("lianfang.access.urls")),
     path("epi/", include("lianfang.epi.urls")),
+    path("care/", include("lianfang.care.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

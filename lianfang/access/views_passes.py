@@ -91,7 +91,13 @@ def household_link(request: HttpRequest, key: str) -> HttpResponse:
     if household is None:
         raise Http404
     if request.method == "POST":
-        _self_report(request, household)
+        action = request.POST.get("action", "")
+        if action == "errand":
+            _raise_errand(request, household)
+        elif action == "confirm":
+            _confirm_errand(request, household)
+        else:
+            _self_report(request, household)
         return redirect("access:household-link", key=key)
     today = timezone.localdate()
     passes = sorted(
@@ -116,6 +122,7 @@ def household_link(request: HttpRequest, key: str) -> HttpResponse:
         "cards": cards,
         "status": status,
         "today": today,
+        "now": timezone.now(),
         "policy_text": _("{n} exit(s) per {days} day(s)").format(
             n=status.exits_per_period, days=status.period_days
         ),
@@ -124,6 +131,7 @@ def household_link(request: HttpRequest, key: str) -> HttpResponse:
         "may_go_out_today": status.left > 0 and not status.suspended and not held,
         "held_until": household.exits_held_until if held else None,
         **_quarantine_context(household, today),
+        **_care_context(household, held),
     }
     response = render(request, "access/household_link.html", context)
     for header, value in PRIVATE_HEADERS.items():
@@ -169,6 +177,83 @@ def _quarantine_context(household: Household, today: Any) -> dict[str, Any]:
         ],
         "symptom_choices": SelfReportForm.base_fields["symptoms"].choices,  # type: ignore[attr-defined]
     }
+
+
+def _care_context(household: Household, held: bool) -> dict[str, Any]:
+    """Care of a household in home quarantine: the next call window, its care team (names and phones),
+    its errands (raise one, confirm a delivered one). Names of residents never appear here."""
+    from lianfang.care.calls import next_call_window
+    from lianfang.care.forms import ErrandForm
+    from lianfang.care.models import CareTeamMember, Errand, ErrandStatus, TeamRole
+
+    errands = list(Errand.objects.filter(household=household).order_by("-created_at", "-id")[:10])
+    if not held:
+        return {"care_errands": [e for e in errands if e.status == ErrandStatus.DELIVERED]}
+    members = (
+        CareTeamMember.objects.filter(team__household=household, team__ended__isnull=True)
+        .select_related("user")
+        .order_by("id")
+    )
+    order = list(TeamRole.values)
+    team = [
+        {"role": m.get_role_display(), "name": m.user.name or m.user.username, "phone": m.user.phone}
+        for m in sorted(members, key=lambda m: order.index(m.role) if m.role in order else len(order))
+    ]
+    window = next_call_window(household)
+    return {
+        "care": True,
+        "next_call": {"starts": window[0], "ends": window[1]} if window else None,
+        "care_team": team,
+        "care_errands": errands,
+        "errand_form": ErrandForm(),
+    }
+
+
+def _raise_errand(request: HttpRequest, household: Household) -> None:
+    """The household asks for an errand from its own page (user None: the link is the credential)."""
+    from lianfang.care.forms import ErrandForm
+    from lianfang.care.services import raise_errand
+    from lianfang.core.errors import DomainError
+
+    form = ErrandForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose what kind of errand and say what is needed."))
+        return
+    try:
+        raise_errand(
+            user=None,
+            household=household,
+            category=form.cleaned_data["category"],
+            details=form.cleaned_data["details"],
+        )
+    except DomainError as err:
+        messages.error(request, err.message)
+        return
+    messages.success(request, _("Sent. Your care team will take care of it; follow it below."))
+
+
+def _confirm_errand(request: HttpRequest, household: Household) -> None:
+    """The household confirms that a delivered errand arrived (and what it paid back)."""
+    from lianfang.care.forms import ConfirmForm
+    from lianfang.care.services import confirm_errand
+    from lianfang.core.errors import DomainError
+
+    form = ConfirmForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter the money paid back in yuan, e.g. 35.50, or leave it empty."))
+        return
+    try:
+        confirm_errand(
+            errand=form.cleaned_data["errand"],
+            household=household,
+            money_repaid=form.cleaned_data["money_repaid"],
+        )
+    except DomainError as err:
+        if err.status == 404:
+            raise Http404 from None
+        messages.error(request, err.message)
+        return
+    messages.success(request, _("Thank you: confirmed."))
 
 
 def _self_report(request: HttpRequest, household: Household) -> None:

@@ -80,6 +80,16 @@ def home_context(user: Any) -> dict[str, Any]:
     from lianfang.places.models import Area, Compound, Gate, Household
 
     ctx: dict[str, Any] = {"template": "core/home.html", "role": user.role}
+    if user.role in (Role.COMMUNITY, Role.HEALTH, Role.GRID):
+        # The care board first: overdue calls, calls due now, open errands (a fixed number of queries).
+        from lianfang.care.queries import worker_board
+
+        ctx["care_board"] = worker_board(user)
+    if user.role == Role.VOLUNTEER:
+        from lianfang.care.queries import open_errands
+
+        # A volunteer's errands: those assigned to them, overdue first.
+        ctx["my_errands"] = list(open_errands(user).filter(assignee_id=user.pk)[:100])
     if user.role in (Role.COMMAND, Role.COMMUNITY, Role.HEALTH, Role.GRID) or user.is_superuser:
         ctx["counts"] = scope_counts(user)
     if user.role == Role.COMMAND or user.is_superuser:

@@ -1,0 +1,108 @@
+"""Care pages: the board, and helpers shared by views_households / views_errands / views_places.
+
+Thin views: parse, authorize, call a service (care/services.py), render. Reads go through
+`visible_to(user)`: out of scope is a 404, exactly like "does not exist". Roles outside CARE_ROLES get a
+404. Command reads but may not act (403 on POSTs, no buttons). Volunteers see only the errands assigned to
+them, and may only start and deliver those; every other care page answers them 404.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lianfang.care.forms import since_days
+from lianfang.care.models import CARE_EDIT_ROLES, CARE_ROLES, ErrandStatus
+from lianfang.core.errors import DomainError
+from lianfang.core.roles import Role
+
+# Open and not yet delivered: what can be overdue.
+PENDING = (ErrandStatus.NEW, ErrandStatus.ASSIGNED, ErrandStatus.ON_THE_WAY)
+
+
+def mark_overdue(errands: list[Any], now: datetime.datetime) -> list[Any]:
+    for e in errands:
+        e.late = e.status in PENDING and e.due_at < now
+    return errands
+
+
+def reader(request: HttpRequest) -> Any:
+    """Any care role (volunteers included: their pages check the assignment themselves)."""
+    user: Any = request.user
+    if not (user.is_superuser or user.role in CARE_ROLES):
+        raise Http404
+    return user
+
+
+def staff_reader(request: HttpRequest) -> Any:
+    """Care staff (command, community, health, grid): the pages about households, not volunteers."""
+    user = reader(request)
+    if user.role == Role.VOLUNTEER and not user.is_superuser:
+        raise Http404
+    return user
+
+
+def can_edit(user: Any) -> bool:
+    return bool(user.is_superuser or user.role in CARE_EDIT_ROLES)
+
+
+def editor(request: HttpRequest) -> Any:
+    user = staff_reader(request)
+    if not can_edit(user):
+        raise PermissionDenied(_("Your role may not change care records."))
+    return user
+
+
+def raise_for_status(err: DomainError) -> None:
+    """Scope and role refusals of a service answer like the pages do: 404 / 403."""
+    if err.status == 404 or err.code == "not_found":
+        raise Http404
+    if err.status == 403 or err.code == "forbidden":
+        raise PermissionDenied(str(err.message))
+
+
+def message_error(request: HttpRequest, err: DomainError) -> None:
+    raise_for_status(err)
+    messages.error(request, err.message)
+
+
+def form_message(request: HttpRequest, form: Any) -> None:
+    """A POST form that redirects back: its errors become one message."""
+    texts = [str(e) for errs in form.errors.values() for e in errs]
+    messages.error(request, " ".join(texts) or _("Please check the form."))
+
+
+def board_context(user: Any, now: datetime.datetime | None = None) -> dict[str, Any]:
+    """The care board (worker_board: a fixed number of queries) for the home page and the board page."""
+    from lianfang.care.queries import worker_board
+
+    now = now or timezone.now()
+    board = worker_board(user, now=now)
+    return {"board": board, "now": now, "can_edit_care": can_edit(user)}
+
+
+@login_required
+def board(request: HttpRequest) -> HttpResponse:
+    """The whole board: overdue calls first, then calls due now, then open errands."""
+    user = staff_reader(request)
+    return render(request, "care/board.html", board_context(user))
+
+
+@login_required
+def response_times(request: HttpRequest) -> HttpResponse:
+    """Per community: median hours from raised to delivered, errands delivered, errands overdue now."""
+    from lianfang.care.services import errand_response_times
+
+    user = staff_reader(request)
+    days = since_days(request.GET.get("days"))
+    since = timezone.now() - datetime.timedelta(days=days)
+    rows = errand_response_times(user=user, since=since)
+    return render(request, "care/response_times.html", {"rows": rows, "days": days, "since": since})

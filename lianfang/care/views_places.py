@@ -1,0 +1,112 @@
+"""Disinfection today (buildings of quarantined households or sealed areas: red until logged, green once
+done) and kits (households still waiting for their nine-item kit; deliver one)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lianfang.care.forms import DisinfectionForm, KitDeliveryForm
+from lianfang.care.views import can_edit, editor, form_message, message_error, staff_reader
+from lianfang.core.errors import DomainError
+from lianfang.places.models import Building, Household
+
+SHOWN = 300
+
+
+@login_required
+def disinfection(request: HttpRequest) -> HttpResponse:
+    from lianfang.care.services import buildings_to_disinfect
+
+    user = staff_reader(request)
+    today = timezone.localdate()
+    rows = buildings_to_disinfect(user=user, today=today)
+    return render(
+        request,
+        "care/disinfection.html",
+        {
+            "rows": rows[:SHOWN],
+            "total": len(rows),
+            "missed": sum(1 for r in rows if not r.done),
+            "today": today,
+            "can_edit": can_edit(user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def disinfection_record(request: HttpRequest) -> HttpResponse:
+    from lianfang.care.services import record_disinfection
+
+    user = editor(request)
+    form = DisinfectionForm(request.POST)
+    if not form.is_valid():
+        form_message(request, form)
+        return redirect("care:disinfection")
+    building = get_object_or_404(
+        Building.objects.visible_to(user).select_related("compound"), pk=form.cleaned_data["building"]
+    )
+    try:
+        record_disinfection(user=user, building=building, areas=form.cleaned_data["areas"])
+    except DomainError as err:
+        message_error(request, err)
+    else:
+        messages.success(
+            request,
+            _("{compound} {building}: disinfection recorded.").format(
+                compound=building.compound.name, building=building
+            ),
+        )
+    return redirect("care:disinfection")
+
+
+@login_required
+def kits(request: HttpRequest) -> HttpResponse:
+    from lianfang.care.services import households_waiting_for_kit, kits_for_path
+
+    user = staff_reader(request)
+    households = list(households_waiting_for_kit(user=user)[:SHOWN])
+    scope = user.scope_path if not user.is_superuser else ""
+    templates = list(kits_for_path(scope)) if scope else []
+    return render(
+        request,
+        "care/kits.html",
+        {"households": households, "templates": templates, "can_edit": can_edit(user)},
+    )
+
+
+@login_required
+@require_POST
+def kit_deliver(request: HttpRequest) -> HttpResponse:
+    """Without a kit chosen: the nearest kit in use above the household, else the community's nine items."""
+    from lianfang.care.services import default_kit, deliver_kit, kits_for_path
+
+    user = editor(request)
+    form = KitDeliveryForm(request.POST)
+    if not form.is_valid():
+        form_message(request, form)
+        return redirect("care:kits")
+    household = get_object_or_404(
+        Household.objects.visible_to(user).select_related("compound__community"),
+        pk=form.cleaned_data["household"],
+    )
+    template: Any = form.cleaned_data["template"]
+    if not template:
+        template = kits_for_path(household.path).first() or default_kit(household.compound.community)
+    try:
+        deliver_kit(user=user, household=household, template=template)
+    except DomainError as err:
+        message_error(request, err)
+    else:
+        messages.success(request, _("{household}: kit delivered.").format(household=household))
+    if request.POST.get("next") == "household":
+        return redirect("care:household", pk=household.pk)
+    return redirect("care:kits")
