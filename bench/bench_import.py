@@ -19,7 +19,9 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -76,6 +78,30 @@ def make_file(path: Path, rows: int, compound: str) -> None:
     wb.save(path)
 
 
+def _server_cpu_reader(connection: Any) -> Callable[[], float | None]:
+    """A function giving the CPU seconds used so far by this connection's PostgreSQL backend (None when the
+    server is not PostgreSQL on this machine)."""
+
+    def unknown() -> float | None:
+        return None
+
+    if connection.vendor != "postgresql":
+        return unknown
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    stat = Path(f"/proc/{pid}/stat")
+
+    def read() -> float | None:
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    return read
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
@@ -120,10 +146,13 @@ def main() -> None:
         openpyxl_s, openpyxl_cpu = time.perf_counter() - t, time.process_time() - cpu
         print(f"openpyxl read-only parse: {parsed} rows in {openpyxl_s:.2f} s")
 
+        server_cpu = _server_cpu_reader(connection)
+        server0 = server_cpu()
         t, cpu = time.perf_counter(), time.process_time()
         with xlsx.open("rb") as f:
             report = run_import(fileobj=f, filename=xlsx.name, community=community, commit="all")
         import_s, import_cpu = time.perf_counter() - t, time.process_time() - cpu
+        server_s = server_cpu() - server0 if server0 is not None else None
         written = Resident.objects.count() - before
         print(
             f"import: {report['rows']} rows, {len(report['errors'])} errors,"
@@ -153,6 +182,7 @@ def main() -> None:
             "unit": "rows/s",
             "note": f"same import per CPU second of this process ({import_cpu:.1f} s; wall {import_s:.0f} s)"
             + (" — excludes the PostgreSQL server's CPU" if db == "postgresql" else "")
+            + (f" (its backend used {server_s:.1f} s CPU)" if server_s is not None else "")
             + f"; openpyxl parse took {openpyxl_cpu:.1f} s CPU",
         },
     }

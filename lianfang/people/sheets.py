@@ -161,8 +161,8 @@ def _column(ref: str) -> int:
     return n - 1
 
 
-def _row_blocks(f: IO[bytes]) -> Iterator[ET.Element]:
-    """Parse <sheetData> in blocks of whole rows; yields <row> elements."""
+def _row_texts(f: IO[bytes]) -> Iterator[tuple[str, str]]:
+    """<sheetData> cut into blocks of whole rows: (wrapper start tag with the namespaces, rows text)."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     buf = ""
     wrapper = ""
@@ -192,13 +192,16 @@ def _row_blocks(f: IO[bytes]) -> Iterator[ET.Element]:
         else:
             end = _SHEETDATA_END.search(buf)
             part, buf = (buf[: end.start()] if end else buf), ""
-        try:
-            rows = ET.fromstring(wrapper + part + "</w>")
-        except ET.ParseError:
-            raise _bad_xlsx() from None
-        yield from rows
+        yield wrapper, part
         if not block:
             return
+
+
+def _row_elements(wrapper: str, part: str) -> list[ET.Element]:
+    try:
+        return list(ET.fromstring(wrapper + part + "</w>"))
+    except ET.ParseError:
+        raise _bad_xlsx() from None
 
 
 def _xlsx_rows(fileobj: IO[bytes]) -> Iterator[Row]:
@@ -217,14 +220,99 @@ def _xlsx_rows(fileobj: IO[bytes]) -> Iterator[Row]:
 
 
 def _sheet_rows(sheet: IO[bytes], strings: list[str]) -> Iterator[Row]:
-    number = 0
-    ns = None
-    v_tag = is_tag = t_tag = ""
-    columns: dict[str, int] = {}
-    for row in _row_blocks(sheet):
-        if ns is None:
-            ns = row.tag[: -len("row")]
-            v_tag, is_tag, t_tag = ns + "v", ns + "is", ns + "t"
+    state = _SheetState(strings)
+    for wrapper, part in _row_texts(sheet):
+        fast = _fast_rows(part, state)
+        if fast is None:
+            fast = _element_rows(_row_elements(wrapper, part), state)
+        yield from fast
+
+
+class _SheetState:
+    """What reading a sheet carries from one block of rows to the next."""
+
+    def __init__(self, strings: list[str]) -> None:
+        self.strings = strings
+        self.number = 0  # the last row number
+        self.columns: dict[str, int] = {}  # column letters -> index
+        self.ns: str | None = None
+
+
+# The common shapes of rows and cells, as Excel, WPS, LibreOffice and openpyxl write them: a cell with
+# its reference first, then style and type, and a value <v> (after an optional formula <f>), an inline
+# string <is><t> without rich text, or nothing. Anything else (other attribute orders, namespace prefixes,
+# rich text, CDATA, comments...) matches "other", and that block goes to the XML parser instead.
+_TOKENS = re.compile(
+    r'(?P<cell><c) r="(?P<col>[A-Z]+)\d+"(?: s="\d+")?(?: t="(?P<kind>\w+)")?(?: s="\d+")?'
+    r'(?: (?:cm|vm|ph)="\d+")*\s*'
+    r"(?:/>|>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?"
+    r'(?:<v>(?P<v>[^<]*)</v>|<v\s*/>|<is><t(?: xml:space="preserve")?>(?P<t>[^<]*)</t></is>)?</c>)'
+    r"|(?P<end></row>)"
+    r'|(?P<row><row)(?P<row_attrs>(?:\s+[\w:.-]+="[^"]*")*)\s*/?>'
+    r"|\s+"
+    r"|(?P<other>.)",
+    re.DOTALL,
+)
+_ROW_NUMBER = re.compile(r'\sr="([^"]*)"')
+
+
+def _fast_rows(part: str, state: _SheetState) -> list[Row] | None:
+    """The rows of a block read with one regular expression, or None if the block has other shapes
+    (or character references or carriage returns, which the XML parser resolves)."""
+    if "&" in part or "\r" in part:
+        return None
+    strings = state.strings
+    columns = state.columns
+    number = state.number
+    out: list[Row] = []
+    cells: list[str | None] = []
+    for cell, letters, kind, v, t, end, row, row_attrs, other in _TOKENS.findall(part):
+        if cell:
+            col = columns.get(letters)
+            if col is None:
+                col = columns[letters] = _column(letters)
+            value = t if kind == "inlineStr" else v
+            if not value:
+                continue
+            if kind == "s":
+                try:
+                    value = strings[int(value)]
+                except (ValueError, IndexError):
+                    raise _bad_xlsx() from None
+                if not value:
+                    continue
+            elif kind == "b":
+                value = "TRUE" if value == "1" else "FALSE"
+            if col >= len(cells):
+                cells.extend([None] * (col + 1 - len(cells)))
+            cells[col] = value
+        elif row:
+            m = _ROW_NUMBER.search(row_attrs) if row_attrs else None
+            number = int(m.group(1)) if m else number + 1
+            cells = []
+        elif end:
+            if cells:
+                out.append((number, cells))
+            cells = []
+        elif other:
+            return None
+    state.number = number
+    return out
+
+
+def _element_rows(rows: list[ET.Element], state: _SheetState) -> list[Row]:
+    """The rows of a block parsed by the XML parser (any shape the format allows)."""
+    out: list[Row] = []
+    if not rows:
+        return out
+    if state.ns is None:
+        state.ns = rows[0].tag[: -len("row")]
+    ns = state.ns
+    v_tag, is_tag, t_tag = ns + "v", ns + "is", ns + "t"
+    columns = state.columns
+    strings = state.strings
+    number = state.number
+    for row in rows:
         r = row.get("r")
         number = int(r) if r else number + 1
         cells: list[str | None] = []
@@ -267,4 +355,6 @@ def _sheet_rows(sheet: IO[bytes], strings: list[str]) -> Iterator[Row]:
                 cells.extend([None] * (col + 1 - len(cells)))
             cells[col] = value
         if cells:
-            yield number, cells
+            out.append((number, cells))
+    state.number = number
+    return out

@@ -7,10 +7,11 @@ The job row carries status, progress and the report; the uploaded file is delete
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -76,9 +77,7 @@ def process_job(job_id: int, *, request: Any = None) -> None:
     jobs.update(status=ImportStatus.RUNNING, progress=0)
     commit = None if job.action == ImportAction.PREVIEW else job.action
 
-    def progress(n: int) -> None:
-        jobs.update(progress=n)
-
+    progress, done = _progress_reporter(job.pk)
     try:
         with job.file.open("rb") as f:
             report = run_import(
@@ -95,6 +94,8 @@ def process_job(job_id: int, *, request: Any = None) -> None:
             finished_at=timezone.now(),
         )
         raise
+    finally:
+        done()
     status, message = ImportStatus.DONE, ""
     if commit is None:
         status = ImportStatus.PREVIEWED
@@ -110,6 +111,23 @@ def process_job(job_id: int, *, request: Any = None) -> None:
     )  # fmt: skip
     if status == ImportStatus.DONE:
         job.file.delete(save=False)  # the file holds ID numbers; what was written is in the registry now
+
+
+def _progress_reporter(job_id: int) -> tuple[Callable[[int], None], Callable[[], None]]:
+    """(progress callback, close). A commit reads the file inside its transaction; on PostgreSQL the rows
+    done go through a connection of their own, so the progress bar moves meanwhile (unless the caller
+    holds a transaction already, which may have locked the job row)."""
+    jobs = ImportJob.objects.filter(pk=job_id)
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return (lambda n: jobs.update(progress=n)), (lambda: None)
+    side = connections.create_connection(DEFAULT_DB_ALIAS)
+    sql = f"UPDATE {ImportJob._meta.db_table} SET progress = %s WHERE id = %s"
+
+    def progress(n: int) -> None:
+        with side.cursor() as cursor:
+            cursor.execute(sql, [n, job_id])
+
+    return progress, side.close
 
 
 @task()
