@@ -31,7 +31,6 @@ ROLE_OF_MEMBER = {
 
 # One new team per held household of the targets without an open team. It starts with the household's
 # earliest active home quarantine, but not before today (nobody could call before the team existed).
-# NOT IN (hashed) rather than NOT EXISTS: the planner's row estimates are stale right after epi's UPDATE.
 TEAM_INSERT = """
 INSERT INTO care_careteam (household_id, started, ended, path, created_at)
 SELECT h.id,
@@ -40,7 +39,7 @@ SELECT h.id,
          WHERE q.household_id = h.id AND q.status = 'active' AND q.kind = 'home'),
        NULL, h.path, %s
 FROM places_household h
-WHERE h.id IN ({targets}) AND h.exits_held_until >= %s
+WHERE h.id IN ({targets})
   AND h.id NOT IN (SELECT t.household_id FROM care_careteam t WHERE t.ended IS NULL)
 RETURNING id
 """
@@ -87,7 +86,15 @@ SELECT x.team_id, x.user_id, x.role FROM (
 ) x WHERE x.user_id IS NOT NULL
 """
 
-CHUNK = 2000
+CHUNK = 5000
+
+
+def _chunks(ids: list[int]) -> list[list[int]]:
+    return [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
+
+
+def _marks(ids: list[int]) -> str:
+    return ", ".join(["%s"] * len(ids))
 
 
 def _targets(household_ids: Iterable[int | None] | QuerySet) -> QuerySet:
@@ -104,24 +111,26 @@ def sync_care_teams(
     teams of those no longer held. Set-based: a few statements whatever the number of households.
     Returns the number of teams opened. Runs inside the caller's transaction (epi's service)."""
     today = today or timezone.localdate()
-    targets = _targets(household_ids)
-    CareTeam.objects.filter(ended__isnull=True, household_id__in=targets).filter(
-        Q(household__exits_held_until__isnull=True) | Q(household__exits_held_until__lt=today)
-    ).update(ended=today)
+    # The targets' ids and whether each is held, read once: the statements below then filter on plain id
+    # lists, whose plans stay good on the stale statistics right after epi's UPDATE (nested subqueries
+    # planned as one scan per team took a second for a 1,000-household lift).
+    rows = _targets(household_ids).values_list("pk", "exits_held_until")
+    held = [pk for pk, until in rows if until is not None and until >= today]
+    released = [pk for pk, until in rows if until is None or until < today]
+    for chunk in _chunks(released):
+        CareTeam.objects.filter(ended__isnull=True, household_id__in=chunk).update(ended=today)
     ops = connection.ops
     day = ops.adapt_datefield_value(today)
-    sub_sql, sub_params = targets.query.sql_with_params()
+    new_ids: list[int] = []
     with connection.cursor() as cursor:
-        cursor.execute(
-            TEAM_INSERT.format(targets=sub_sql),
-            [day, day, ops.adapt_datetimefield_value(timezone.now()), *sub_params, day],
-        )
-        new_ids = [row[0] for row in cursor.fetchall()]
-        for start in range(0, len(new_ids), CHUNK):
-            chunk = new_ids[start : start + CHUNK]
+        for chunk in _chunks(held):
             cursor.execute(
-                MEMBER_INSERT.format(ids=", ".join(["%s"] * len(chunk))), [*chunk, True, True, True, True]
+                TEAM_INSERT.format(targets=_marks(chunk)),
+                [day, day, ops.adapt_datetimefield_value(timezone.now()), *chunk],
             )
+            new_ids += [row[0] for row in cursor.fetchall()]
+        for chunk in _chunks(new_ids):
+            cursor.execute(MEMBER_INSERT.format(ids=_marks(chunk)), [*chunk, True, True, True, True])
     return len(new_ids)
 
 

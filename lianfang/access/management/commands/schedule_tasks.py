@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from lianfang.access.tasks import schedule_purge
+from lianfang.care.tasks import schedule_overdue_alerts
 
 
 class Command(BaseCommand):
@@ -8,3 +9,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         self.stdout.write("scheduled" if schedule_purge() else "already scheduled")
+        schedule_overdue_alerts()  # care: overdue calls and errands, every 15 minutes
