@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -97,7 +98,9 @@ class ErrandForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=None, empty_label=None)  # type: ignore[arg-type]
+    assignee: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Assign to"), queryset=get_user_model().objects.none(), empty_label=None
+    )
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -131,7 +134,9 @@ class ConfirmForm(forms.Form):
 
 class TeamMemberForm(forms.Form):
     role = forms.ChoiceField(label=_("Role in the team"), choices=TeamRole.choices)
-    user = forms.ModelChoiceField(label=_("Staff"), queryset=None, empty_label=None)  # type: ignore[arg-type]
+    user: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Staff"), queryset=get_user_model().objects.none(), empty_label=None
+    )
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -28,7 +28,7 @@ from lianfang.core.roles import Role
 PENDING = (ErrandStatus.NEW, ErrandStatus.ASSIGNED, ErrandStatus.ON_THE_WAY)
 
 
-def mark_overdue(errands: list[Any], now: datetime.datetime) -> list[Any]:
+def mark_overdue(errands: Any, now: datetime.datetime) -> Any:
     for e in errands:
         e.late = e.status in PENDING and e.due_at < now
     return errands

@@ -45,12 +45,6 @@ from lianfang.epi.models import Symptom
 from lianfang.people.models import Resident
 from lianfang.places.models import Household
 
-TEAM_ROLES = {
-    TeamRole.LEADER: (Role.COMMAND,),
-    TeamRole.SECRETARY: (Role.COMMUNITY,),
-    TeamRole.GRID: (Role.GRID,),
-    TeamRole.HEALTH: (Role.HEALTH,),
-}
 TEAM_ORDER = [TeamRole.LEADER, TeamRole.SECRETARY, TeamRole.GRID, TeamRole.HEALTH]
 
 
