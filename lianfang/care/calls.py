@@ -165,7 +165,7 @@ def _checks(household: Household, checks: Iterable[dict[str, Any]]) -> list[tupl
         if (temperature is None or str(temperature).strip() == "") and not symptoms:
             continue  # nobody measured this person on this call
         try:
-            resident = members[int(pk)]
+            resident = members[int(str(pk))]
         except (KeyError, TypeError, ValueError):
             raise DomainError(
                 "not_a_member", _("This person is not a member of the household."), field="checks"
@@ -211,7 +211,7 @@ def record_call(
     if window not in CallWindow.values:
         raise DomainError("bad_window", _("Morning or afternoon call?"), field="window")
     team = open_team(household, today)
-    if date < team.started or date > household.exits_held_until:
+    if date < team.started or household.exits_held_until is None or date > household.exits_held_until:
         raise not_in_quarantine()
     rules = care_policy_for_path(household.path)
     start, _end = rules.window_bounds(date, window)

@@ -86,10 +86,11 @@ def create_errand_rows(
     rules = care_policy_for_path(household.path)
     made = []
     for need in needs:
+        category = _category(need.get("category"))
         errand = Errand.objects.create(
             household=household,
-            category=_category(need.get("category")),
-            need=NEED_OF_CATEGORY[ErrandCategory(need.get("category"))],
+            category=category,
+            need=NEED_OF_CATEGORY[ErrandCategory(category)],
             details=_details(need.get("details")),
             raised_by=RaisedBy.CALL,
             raised_by_user=user,
