@@ -103,13 +103,16 @@ def test_the_demo_volunteer_has_an_assigned_errand_and_can_set_off_with_it(after
     assert errand.category == "vegetables" and errand.call_id is not None
 
 
-def test_the_family_s_delivered_errand_waits_for_it_on_its_own_page(afternoon):
+def test_the_family_s_page_shows_its_delivered_errand_to_confirm_and_its_team_s_phones(afternoon):
     delivered = Errand.objects.get(status=ErrandStatus.DELIVERED)
     household = Household.objects.get(pk=delivered.household_id)
 
     response = Client().get(f"/access/h/{household.link_key}/")
 
-    assert household.link_key and response.status_code == 200
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f'data-errand="{delivered.pk}"' in page and 'data-test="confirm-form"' in page
+    assert afternoon["grid"].phone and afternoon["grid"].phone in page
 
 
 def test_demo_logins_prints_the_secret_links_of_the_quarantined_households(afternoon):

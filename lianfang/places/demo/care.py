@@ -19,7 +19,8 @@ In the demo grid worker's grid (`grid`, 恒大新村西区 1栋1单元 — the o
 - disinfection: the unit's building done yesterday and not yet today (red), the sealed building of the
   neighbouring community done today;
 - the nine-item kit (九个一) delivered to the returnee family and the returnee, the two others waiting;
-- the returnee family and the contact family get their secret link (`manage.py demo_logins` prints it).
+- the returnee family and the contact family get their secret link (`manage.py demo_logins` prints it);
+- the team members and the volunteer get a work phone number, shown to the household on its page.
 
 Times are taken relative to the seed's `now`: a step that cannot have happened yet (a call before its
 window) is left out, so the demo is coherent whatever the hour it is seeded at. The same few dozen
@@ -123,6 +124,7 @@ def seed_care(*, today: datetime.date | None = None, now: datetime.datetime | No
     grid, health = users.get("grid"), users.get("health")
     if grid is None or health is None or grid.grid_id is None:
         return {}
+    _phones()
     resident = users.get("resident")
     keep_free = {resident.household_id} if resident is not None and resident.household_id else set()
     free = _households(grid.grid_id, keep_free)
@@ -164,6 +166,21 @@ def seed_care(*, today: datetime.date | None = None, now: datetime.datetime | No
         "errand": Errand.objects.count(),
         "kit_delivery": KitDelivery.objects.count(),
     }
+
+
+# Work phones of the team members and the volunteer: the household's page lists its team's numbers.
+PHONES = {
+    "grid": "13955410231",
+    "staff": "13955410102",
+    "health": "13955410315",
+    "district": "13955400018",
+    "volunteer": "15255410667",
+}
+
+
+def _phones() -> None:
+    for username, phone in PHONES.items():
+        User.objects.filter(username=username, phone="").update(phone=phone)
 
 
 def _calls(
