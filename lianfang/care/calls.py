@@ -20,7 +20,7 @@ from lianfang.core import audit
 from lianfang.core.audit import AuditAction
 from lianfang.core.errors import DomainError
 from lianfang.core.models import Alert, AlertKind
-from lianfang.epi.models import CheckSource, HealthCheck
+from lianfang.epi.models import CheckSource
 from lianfang.people.models import Resident
 from lianfang.places.models import Household
 
@@ -250,19 +250,16 @@ def record_call(
     except IntegrityError:  # a second caller won the race
         raise _already(date, window) from None
     for resident, temperature, symptoms in readings:
-        # epi's service checks and stores the reading (fever line, abnormal alert). It authorizes epi
-        # editors only (community, health), so the call passes the household (the person must live
-        # there; the caller was authorized above) and marks the source and caller afterwards.
-        check = record_health_check(
-            user=None,
+        # epi's service checks and stores the reading (fever line, abnormal alert); the caller records it.
+        record_health_check(
+            user=user,
             resident=resident,
             temperature=temperature,
             symptoms=symptoms,
             date=date,
             today=today,
-            household=household,
+            source=CheckSource.CARE_CALL,
         )
-        HealthCheck.objects.filter(pk=check.pk).update(source=CheckSource.CARE_CALL, recorded_by=user)
     create_errand_rows(user=user, household=household, needs=needs, call=call, now=now)
     if not reached and _unreached_twice(call):
         Alert.objects.create(
