@@ -91,7 +91,8 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     travels = list(
         TravelRecord.objects.visible_to(user).filter(resident=resident).select_related("recorded_by")
     )
-    from lianfang.epi.models import EPI_EDIT_ROLES, Quarantine, QuarantineStatus
+    from lianfang.epi.models import Quarantine, QuarantineStatus
+    from lianfang.epi.policy import can_edit_epi
 
     quarantines = list(
         Quarantine.objects.visible_to(user).filter(resident=resident, status=QuarantineStatus.ACTIVE)
@@ -104,7 +105,7 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "memberships": memberships,
             "travels": travels,
             "quarantines": quarantines,
-            "can_epi": user.role in EPI_EDIT_ROLES,
+            "can_epi": can_edit_epi(user),
             "can_edit": _can_edit(user),
             "can_see_full_id": services.can_see_full_id(user),
         },
