@@ -270,15 +270,11 @@ def seal(
 
 
 def _windows(path: str) -> list[tuple[str, datetime.time, datetime.time]]:
-    try:
-        from lianfang.care.policy import care_policy_for_path  # type: ignore[import-not-found]
+    from lianfang.care.models import CallWindow
+    from lianfang.care.policy import care_policy_for_path
 
-        p = care_policy_for_path(path)
-    except ImportError:
-        from lianfang.care.models import CarePolicy
-
-        p = CarePolicy()
-    return [("am", p.morning_from, p.morning_until), ("pm", p.afternoon_from, p.afternoon_until)]
+    rules = care_policy_for_path(path)
+    return [(str(w), *rules.window_times(w)) for w in (CallWindow.MORNING, CallWindow.AFTERNOON)]
 
 
 def add_calls_and_errands(

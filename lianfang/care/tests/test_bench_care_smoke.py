@@ -20,7 +20,7 @@ from lianfang.places.demo.seed import seed
 from lianfang.places.models import Household
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bench"))
-import bench_care  # noqa: E402
+import bench_care
 
 pytestmark = pytest.mark.django_db
 
