@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Annotated, Any, TypedDict
 
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.security import HttpBearer
+from pydantic import TypeAdapter
 
 from lianfang.access import gatecache
 from lianfang.access.models import Pass
 from lianfang.access.scan import ScanInput, record_scans
+from lianfang.core.errors import DomainError
 from lianfang.places.models import Gate, Household
 
 router = Router(tags=["gates"])
@@ -20,6 +23,17 @@ router = Router(tags=["gates"])
 
 class DeviceToken(HttpBearer):
     """A gate device token (`manage.py create_gate_device --gate ID`)."""
+
+    def __call__(self, request: Any) -> Any:
+        # HttpBearer's reading of `Authorization: Bearer <token>`, taken straight from the WSGI environ:
+        # request.headers would first copy every header of the request, on every scan.
+        value = request.META.get("HTTP_AUTHORIZATION")
+        if not value:
+            return None
+        scheme, _sep, token = value.partition(" ")
+        if scheme.lower() != self.openapi_scheme:
+            return None
+        return self.authenticate(request, token)
 
     def authenticate(self, request: Any, token: str) -> Any:
         ctx = gatecache.for_device_token(token)
@@ -38,16 +52,55 @@ class GateOut(Schema):
     accepts: list[str]
 
 
-class ScanIn(Schema):
-    client_id: str | None = Field(
-        None, description="A UUID made by the device; resending it records nothing new."
-    )
-    token: str | None = Field(None, description="The QR text of the pass, or its 8-character number.")
-    direction: str | None = Field(None, description='"in" or "out".')
-    temperature: float | str | None = Field(None, description="°C, 34-43.")
-    scanned_at: str | None = Field(
-        None, description="ISO-8601 time on the device (kept; the server decides on its own time)."
-    )
+class ScanIn(TypedDict, total=False):
+    """One scan as a device sends it (documentation only: the endpoint takes each field loosely and
+    record_scan checks it, so that one bad item of a batch is answered on its own)."""
+
+    client_id: Annotated[
+        str | None, Field(description="A UUID made by the device; resending it records nothing new.")
+    ]
+    token: Annotated[str | None, Field(description="The QR text of the pass, or its 8-character number.")]
+    direction: Annotated[str | None, Field(description='"in" or "out".')]
+    temperature: Annotated[float | str | None, Field(description="°C, 34-43.")]
+    scanned_at: Annotated[
+        str | None,
+        Field(description="ISO-8601 time on the device (kept; the server decides on its own time)."),
+    ]
+
+
+MAX_BATCH = 500
+_SCAN_ITEM_SCHEMA = TypeAdapter(ScanIn).json_schema()
+SCAN_BODY_OPENAPI = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "anyOf": [
+                        _SCAN_ITEM_SCHEMA,
+                        {"type": "array", "items": _SCAN_ITEM_SCHEMA, "maxItems": MAX_BATCH},
+                    ]
+                }
+            }
+        },
+    }
+}
+
+
+def parse_scans(body: bytes) -> tuple[list[ScanInput], bool]:
+    """(scans, whether a list was sent). The gate's hot path reads the body itself: django-ninja's body
+    machinery (a Schema model per item, then model_dump) cost more than the rest of the request."""
+    try:
+        payload = json.loads(body)
+    except ValueError:  # not JSON, or not UTF-8
+        raise DomainError("malformed_json", _("The request body is not valid JSON.")) from None
+    is_list = isinstance(payload, list)
+    items = payload if is_list else [payload]
+    if not all(isinstance(i, dict) for i in items):
+        raise DomainError("invalid", _("Send one scan or a list of scans."), status=422)
+    if len(items) > MAX_BATCH:
+        raise DomainError("batch_too_large", _("Send at most 500 scans at once."))
+    return [ScanInput.from_mapping(i) for i in items], is_list
 
 
 class ScanOut(Schema):
@@ -95,19 +148,14 @@ def list_gates(request: Any) -> list[GateOut]:
     auth=DeviceToken(),
     response={200: ScanOut | list[ScanOut]},
     summary="Record one scan, or a batch (a JSON list), at the device's gate",
+    openapi_extra=SCAN_BODY_OPENAPI,
 )
-def post_scans(request: Any, payload: ScanIn | list[ScanIn]) -> Any:
-    ctx = request.gate_ctx
-    items = payload if isinstance(payload, list) else [payload]
-    if len(items) > 500:
-        from lianfang.core.errors import DomainError
-
-        raise DomainError("batch_too_large", _("Send at most 500 scans at once."))
-    scans = [ScanInput.from_mapping(s.model_dump()) for s in items]
-    answers = [r.as_dict() for r in record_scans(gate=ctx, scans=scans)]
+def post_scans(request: Any) -> Any:
+    scans, is_list = parse_scans(request.body)
+    answers = [r.as_dict() for r in record_scans(gate=request.gate_ctx, scans=scans)]
     # Answered as built (the schema above documents it): validating our own output again on every scan
     # of the gate's hot path would cost more than the rest of the response.
-    return JsonResponse(answers if isinstance(payload, list) else answers[0], safe=False)
+    return JsonResponse(answers if is_list else answers[0], safe=False)
 
 
 @router.get(
