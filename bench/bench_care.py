@@ -54,6 +54,7 @@ PORT = int(os.environ.get("LIANFANG_BENCH_CARE_PORT", 8767))
 PREFIX = "bench_care_"
 REASON = "bench_care"
 MARKERS = ROOT / "bench" / "out" / "care_markers.json"
+SESSIONS: list[str] = []  # session keys of the logins made here (removed with the rest)
 
 
 def log(msg: str) -> None:
@@ -117,19 +118,20 @@ def _model(label: str, name: str) -> Any:
     return apps.get_model(label, name)
 
 
-def take_markers() -> dict[str, int]:
+def take_markers() -> dict[str, Any]:
     """The highest id of every table this run writes to, before it writes."""
     from django.db.models import Max
 
-    markers = {}
+    markers: dict[str, Any] = {}
     for label, name in TABLES:
         markers[f"{label}.{name}"] = _model(label, name).objects.aggregate(m=Max("pk"))["m"] or 0
     return markers
 
 
-def clean_up(markers: dict[str, int]) -> None:
+def clean_up(markers: dict[str, Any]) -> None:
     """Remove what the run added: rows above the markers, the bench users, then the holds recomputed
     for the households it touched (one set-based UPDATE, as epi does it)."""
+    from django.contrib.sessions.models import Session
     from django.db import transaction
 
     from lianfang.accounts.models import User
@@ -147,6 +149,7 @@ def clean_up(markers: dict[str, int]) -> None:
         # recompute_holds told care about the households again: drop the teams that opened just now.
         CareTeam.objects.filter(pk__gt=markers["care.CareTeam"]).delete()
         User.objects.filter(username__startswith=PREFIX).delete()
+        Session.objects.filter(session_key__in=[*markers.get("sessions", []), *SESSIONS]).delete()
     MARKERS.unlink(missing_ok=True)
 
 
@@ -484,6 +487,7 @@ def count_queries(users: list[Any]) -> dict[int, int]:
     for user in users:
         client = Client()
         client.force_login(user)
+        SESSIONS.append(client.session.session_key or "")
         client.get("/")  # the first request of a session may warm caches
         with CaptureQueriesContext(connection) as ctx:
             response = client.get("/")
@@ -501,6 +505,7 @@ def session_cookies(users: list[Any]) -> dict[int, str]:
     for user in users:
         client = Client()
         client.force_login(user)
+        SESSIONS.append(client.session.session_key or "")
         cookies[user.pk] = (
             f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
         )
@@ -611,6 +616,7 @@ def main() -> None:
             raise SystemExit("no grid worker has a held household")
         queries = count_queries(users)
         cookies = session_cookies(users)
+        MARKERS.write_text(json.dumps({**markers, "sessions": SESSIONS}))
         connection.close()
         times = measure_http(cookies, args.requests, args.warmup, args.server_workers)
     finally:
