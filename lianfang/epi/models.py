@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lianfang.core.roles import Role
 from lianfang.core.scoping import ScopedManager, ScopeRule
@@ -193,7 +194,7 @@ class LockdownScope(models.TextChoices):
 
 
 class LockdownStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("lockdown status", "Active")
     LIFTED = "lifted", _("Lifted")
 
 
@@ -277,7 +278,7 @@ class Lockdown(models.Model):
 
 
 class ContactStatus(models.TextChoices):
-    CONFIRMED = "confirmed", _("Confirmed")
+    CONFIRMED = "confirmed", pgettext_lazy("contact decision", "Confirmed")
     DISMISSED = "dismissed", _("Dismissed")
 
 
