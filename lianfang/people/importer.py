@@ -34,6 +34,7 @@ from __future__ import annotations
 import base64
 import datetime
 import gc
+import hashlib
 import hmac
 import os
 import queue
@@ -302,7 +303,14 @@ def fast_clean(data: ResidentData, today: datetime.date) -> CleanResident | None
 def id_hasher() -> Callable[[str], str]:
     """idnumbers.digest with the key derived once: HMAC-SHA256, hex."""
     hash_key, _enc = idnumbers._keys(settings.LIANFANG_DATA_KEY)
-    return lambda number: hmac.digest(hash_key, number.encode(), "sha256").hex()
+    keyed = hmac.new(hash_key, digestmod=hashlib.sha256)
+
+    def digest(number: str) -> str:
+        h = keyed.copy()
+        h.update(number.encode())
+        return h.hexdigest()
+
+    return digest
 
 
 def id_encrypter() -> Callable[[list[str]], list[str]]:
@@ -716,23 +724,25 @@ class Writer:
     def _places(self, rows: list[ParsedRow]) -> list[tuple[int, int | None, str]]:
         """Per row (household id, grid id, path), creating what is missing."""
         compound_of = [self._compound(r.compound) for r in rows]
-        new_b = {
-            (c.pk, r.building): Building(compound=c, number=r.building, path=c.path)
+        missing_b = {
+            (c, r.building)
             for c, r in zip(compound_of, rows, strict=True)
             if (c.pk, r.building) not in self.buildings
         }
-        if new_b:
-            Building.objects.bulk_create(list(new_b.values()), batch_size=500)
-            self.buildings.update({key: (b.pk, None) for key, b in new_b.items()})
+        if missing_b:
+            new_b = [Building(compound=c, number=n, path=c.path) for c, n in missing_b]
+            Building.objects.bulk_create(new_b, batch_size=500)
+            self.buildings.update({(b.compound_id, b.number): (b.pk, None) for b in new_b})
         places = [(c.pk, *self.buildings[(c.pk, r.building)]) for c, r in zip(compound_of, rows, strict=True)]
-        new_u = {
-            (bid, r.unit): Unit(building_id=bid, number=r.unit, path=self.paths[cid])
+        missing_u = {
+            (cid, bid, r.unit)
             for (cid, bid, _grid), r in zip(places, rows, strict=True)
             if (bid, r.unit) not in self.units
         }
-        if new_u:
-            Unit.objects.bulk_create(list(new_u.values()), batch_size=500)
-            self.units.update({key: u.pk for key, u in new_u.items()})
+        if missing_u:
+            new_u = [Unit(building_id=bid, number=n, path=self.paths[cid]) for cid, bid, n in missing_u]
+            Unit.objects.bulk_create(new_u, batch_size=500)
+            self.units.update({(u.building_id, u.number): u.pk for u in new_u})
         now = connection.ops.adapt_datetimefield_value(self.now) if not self.copy else self.now
         new_h: dict[tuple[int, str], tuple] = {}
         keys = []
