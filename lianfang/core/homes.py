@@ -75,6 +75,9 @@ def scope_counts(user: Any) -> dict[str, int]:
     }
 
 
+HOME_CARE_ROWS = 20
+
+
 def home_context(user: Any) -> dict[str, Any]:
     from lianfang.people.models import Resident
     from lianfang.places.models import Area, Compound, Gate, Household
@@ -84,7 +87,8 @@ def home_context(user: Any) -> dict[str, Any]:
         # The care board first: overdue calls, calls due now, open errands (a fixed number of queries).
         from lianfang.care.queries import worker_board
 
-        ctx["care_board"] = worker_board(user)
+        # The home page shows the first rows of each list; the care board page (care:board) shows more.
+        ctx["care_board"] = worker_board(user, limit=HOME_CARE_ROWS)
     if user.role == Role.VOLUNTEER:
         from lianfang.care.queries import open_errands
 

@@ -72,3 +72,23 @@ def test_the_home_page_costs_the_same_queries_for_one_household_in_care_or_many(
         page = client.get(reverse("home")).content.decode()
     assert page.count('data-test="call"') >= 6 * 2 and page.count('data-test="errand"') == 5
     assert len(ctx.captured_queries) == GRID_HOME_QUERIES
+
+
+def test_the_home_page_shows_the_first_twenty_overdue_calls_and_links_to_all_of_them(
+    world, login, held_a1, today
+):
+    from lianfang.core.homes import HOME_CARE_ROWS
+
+    for n in range(12):
+        household = ensure_household(compound=world.compound_a, building="3", unit="1", room=f"5{n:02d}")
+        (resident,) = add_residents(world, household, f"住户5{n:02d}")
+        quarantine_home(world, resident, today)
+    since_yesterday(today)  # yesterday's two windows are overdue for all 13 households (today's maybe too)
+    page = login(world.grid_a1_worker).get(reverse("home")).content.decode()
+    total = int(page.split('data-test="n-overdue">')[1].split("<")[0])
+    assert total >= 26
+    overdue = page.split('data-test="overdue-calls"')[1].split("</ul>")[0]
+    assert overdue.count('data-test="call"') == HOME_CARE_ROWS == 20
+    assert f"All {total} overdue calls" in page.split('data-test="more-overdue"')[1][:60]
+    board = login(world.grid_a1_worker).get(reverse("care:board")).content.decode()
+    assert board.split('data-test="overdue-calls"')[1].split("</ul>")[0].count('data-test="call"') == total
