@@ -93,6 +93,7 @@ def _quarantine_household(
     from lianfang.epi.models import QuarantineKind
     from lianfang.epi.services import start_quarantine
     from lianfang.people.models import Resident
+    from lianfang.places.demo.epi import stay_home
 
     for person in Resident.objects.filter(household=household).order_by("id"):
         start_quarantine(
@@ -104,6 +105,7 @@ def _quarantine_household(
             days=14,
             today=today,
         )
+    stay_home([household.pk], start)
 
 
 def seed_care(*, today: datetime.date | None = None, now: datetime.datetime | None = None) -> dict[str, int]:

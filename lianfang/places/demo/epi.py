@@ -52,6 +52,21 @@ def reset_epi() -> None:
         model.objects.all().delete()
 
 
+def stay_home(household_ids: list[int], since: datetime.date) -> int:
+    """A household in home quarantine did not go through its gate: the generated gate log (made before
+    the epidemic demo data) loses its passages from the quarantine's first day on. Returns the count."""
+    from lianfang.access.models import Passage
+
+    from lianfang.core.models import Alert
+
+    midnight = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
+    gone = Passage.objects.filter(household_id__in=household_ids, server_time__gte=midnight)
+    fevers = [str(c) for c in gone.filter(code="fever").values_list("client_id", flat=True)]
+    Alert.objects.filter(source_type="passage", source_id__in=fevers).delete()
+    deleted, _ = gone.delete()
+    return deleted
+
+
 def _rooms(floors: range, per_floor: int, twin_every: int = 0) -> list[tuple[str, int]]:
     return [
         (f"{floor}{n:02d}", 2 if twin_every and n % twin_every == 0 else 1)
@@ -159,6 +174,9 @@ def _history(staff2: User, community: Area, *, today: datetime.date, now: dateti
         reason="确诊病例所在单元",
         today=today,
     )
+    stay_home(
+        list(Household.objects.filter(unit_id=household.unit_id).values_list("pk", flat=True)), reported
+    )
     # The case's household: close contacts, sent to the facility (one room each).
     facility = Facility.objects.filter(area=community).order_by("id").first()
     rooms = iter(Room.objects.filter(facility=facility).order_by("number")) if facility else iter(())
@@ -221,6 +239,7 @@ def _returnee(health: User, home: Area, resident_account: User | None, *, today:
         days=RELEASE_TODAY_DAYS,
         today=today,
     )
+    stay_home([person.household_id], today - datetime.timedelta(days=RELEASE_TODAY_DAYS - 1))
     for back, temperature in ((1, "36.4"), (0, "36.6")):
         record_health_check(
             user=health,
