@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from lianfang.care.forms import since_days
 from lianfang.care.models import CARE_EDIT_ROLES, CARE_ROLES, ErrandStatus
-from lianfang.core.errors import DomainError
 from lianfang.core.roles import Role
+from lianfang.core.viewtools import form_message, message_error, raise_for_status  # noqa: F401  (used by the views_* modules)
 
 # Open and not yet delivered: what can be overdue.
 PENDING = (ErrandStatus.NEW, ErrandStatus.ASSIGNED, ErrandStatus.ON_THE_WAY)
@@ -59,25 +58,6 @@ def editor(request: HttpRequest) -> Any:
     if not can_edit(user):
         raise PermissionDenied(_("Your role may not change care records."))
     return user
-
-
-def raise_for_status(err: DomainError) -> None:
-    """Scope and role refusals of a service answer like the pages do: 404 / 403."""
-    if err.status == 404 or err.code == "not_found":
-        raise Http404
-    if err.status == 403 or err.code == "forbidden":
-        raise PermissionDenied(str(err.message))
-
-
-def message_error(request: HttpRequest, err: DomainError) -> None:
-    raise_for_status(err)
-    messages.error(request, err.message)
-
-
-def form_message(request: HttpRequest, form: Any) -> None:
-    """A POST form that redirects back: its errors become one message."""
-    texts = [str(e) for errs in form.errors.values() for e in errs]
-    messages.error(request, " ".join(texts) or _("Please check the form."))
 
 
 def board_context(user: Any, now: datetime.datetime | None = None) -> dict[str, Any]:

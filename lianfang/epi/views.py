@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -20,7 +18,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lianfang.core.errors import DomainError
+from lianfang.core.viewtools import (  # noqa: F401  (the views_* modules import them from here)
+    form_error,
+    form_message,
+    message_error,
+    raise_for_status,
+)
 from lianfang.epi.models import (
     EPI_EDIT_ROLES,
     EPI_ROLES,
@@ -47,32 +50,6 @@ def editor(request: HttpRequest) -> Any:
     if not can_edit(user):
         raise PermissionDenied(_("Your role may not change epidemic records."))
     return user
-
-
-def raise_for_status(err: DomainError) -> None:
-    """Scope and role refusals of a service answer like the pages do: 404 / 403."""
-    if err.status == 404 or err.code == "not_found":
-        raise Http404
-    if err.status == 403 or err.code == "forbidden":
-        raise PermissionDenied(str(err.message))
-
-
-def form_error(form: forms.Form, err: DomainError, aliases: dict[str, str] | None = None) -> None:
-    """Show a service's refusal on the right field (or above the form)."""
-    raise_for_status(err)
-    field = (aliases or {}).get(err.field or "", err.field)
-    form.add_error(field if field in form.fields else None, err.message)
-
-
-def message_error(request: HttpRequest, err: DomainError) -> None:
-    raise_for_status(err)
-    messages.error(request, err.message)
-
-
-def form_message(request: HttpRequest, form: forms.Form) -> None:
-    """A POST form that redirects back: its errors become one message."""
-    texts = [str(e) for errs in form.errors.values() for e in errs]
-    messages.error(request, " ".join(texts) or _("Please check the form."))
 
 
 def day_of(start: datetime.date, last: datetime.date, today: datetime.date) -> tuple[int, int]:

@@ -1,4 +1,4 @@
-"""The registry's pages lead to the epi work: a resident's quarantine and health check, sealing from a compound."""
+"""The registry pages lead to the epi work: a resident's quarantine and health check; sealing a compound."""
 
 from __future__ import annotations
 

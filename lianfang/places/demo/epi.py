@@ -56,7 +56,6 @@ def stay_home(household_ids: list[int], since: datetime.date) -> int:
     """A household in home quarantine did not go through its gate: the generated gate log (made before
     the epidemic demo data) loses its passages from the quarantine's first day on. Returns the count."""
     from lianfang.access.models import Passage
-
     from lianfang.core.models import Alert
 
     midnight = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
