@@ -73,6 +73,14 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # JIT off for Lianfang's connections (an OLTP setting: short, indexed queries). PostgreSQL compiles a
+        # query whose ESTIMATED cost passes jit_above_cost; the contact search's range join is estimated far
+        # above its real work and spent ~190-300 ms compiling for a 5 ms statement (docs/operations.md).
+        # LIANFANG_PG_OPTIONS replaces these options ("" keeps the server's settings).
+        pg_options = env_str("LIANFANG_PG_OPTIONS", "-c jit=off")
+        if pg_options:
+            DATABASES["default"].setdefault("OPTIONS", {})["options"] = pg_options
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
