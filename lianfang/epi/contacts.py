@@ -30,21 +30,33 @@ Exact rules of the gate co-presence:
 - only passages with a household count (passes without one, e.g. a work pass of an outside unit,
   name nobody).
 
-The SQL: one read of the case household's passages in the period (index access_passage_hh_time),
-then one read of the other passages at those gates with one `gate_id = g AND server_time BETWEEN
-t - W AND t + W` range per case passage (overlapping ranges of a gate merged) — index
-access_passage_gate_time, one range scan each, never a scan of the gate's whole log — then the
-current members of the households found. Both databases run the same ORM statements.
+How it is read:
+- PostgreSQL: ONE statement (`CANDIDATES_SQL`, one round trip): the case in the user's scope with its
+  policy and infectious period, the case household's passages in the period (index
+  access_passage_hh_time), the other passages at the same gate within ±W of each (index
+  access_passage_gate_time, one range scan per case passage, never a scan of a gate's whole log), the
+  people they name grouped per person, household and unit, decisions and secondary contacts — about one
+  row per person, plus one per co-present passage (its Reason is built once and shared by the people it
+  names).
+- SQLite (and `candidates(portable=True)`): the case with its policy in one read (`CASE_SQL`), then the
+  same steps with the ORM (the case passages' ranges of a gate merged into one `server_time BETWEEN`
+  each), a few queries.
+test_contacts_paths_agree builds random gate logs and checks that both give the same answer, field by
+field; the benchmark (bench/bench_contacts.py) compares the PostgreSQL path with a hand-written statement.
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime
+import json
+import re
 from dataclasses import asdict, dataclass, field
+from dataclasses import fields as dataclass_fields
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.core.exceptions import EmptyResultSet
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,6 +65,7 @@ from lianfang.access.models import Decision, Passage
 from lianfang.core import audit
 from lianfang.core.errors import DomainError
 from lianfang.epi.models import Case, Contact, ContactReason, ContactStatus, QuarantineReason
+from lianfang.epi.policy import DEFAULT_RULES, EpiRules
 from lianfang.people.models import Resident
 
 GATE_DECISIONS = (Decision.ALLOWED.value, Decision.REFERRED.value)
@@ -121,6 +134,76 @@ def _visible_case(case: Case | int, user: Any) -> Case:
     if found is None:
         raise _not_found()
     return found
+
+
+RULE_FIELDS = tuple(f.name for f in dataclass_fields(EpiRules) if f.name != "source_area")
+
+
+@dataclass(frozen=True)
+class HomeFacts:
+    """The case's household (the one at registration, else the person's current one)."""
+
+    id: int
+    unit_id: int
+    compound: str
+
+
+# The case, its household and its rules (as epi_policy_for_path gives them: the EpiPolicy of the deepest
+# area whose path starts the case's path) in one read, on both databases. {visible} is the user's scope
+# (Case.objects.visible_to(user)), compiled by the ORM.
+CASE_SQL = """
+SELECT c.id, c.resident_id, c.household_id, c.onset_date, c.report_date, c.isolation_date, c.path,
+       h.id, h.unit_id, co.name, a.code, {rules}
+FROM (
+    SELECT c.*, (
+        SELECT x.id FROM (
+            SELECT p.id, (SELECT a.path FROM places_area a WHERE a.id = p.area_id) AS path
+            FROM epi_epipolicy p
+        ) x
+        WHERE c.path <> '' AND substr(c.path, 1, length(x.path)) = x.path
+        ORDER BY length(x.path) DESC LIMIT 1
+    ) AS policy_id
+    FROM epi_case c
+    WHERE c.id IN ({visible})
+) c
+JOIN people_resident r ON r.id = c.resident_id
+LEFT JOIN places_household h ON h.id = COALESCE(c.household_id, r.household_id)
+LEFT JOIN places_compound co ON co.id = h.compound_id
+LEFT JOIN epi_epipolicy p ON p.id = c.policy_id
+LEFT JOIN places_area a ON a.id = p.area_id
+"""
+
+
+def _read_case(case: Case | int, user: Any) -> tuple[Case, EpiRules, HomeFacts | None]:
+    """The case as the user may see it (else not_found), its rules and its household, in one query."""
+    case_id = case.pk if isinstance(case, Case) else case
+    try:
+        visible, params = (
+            Case.objects.visible_to(user).filter(pk=case_id).values("pk").order_by().query.sql_with_params()
+        )
+    except EmptyResultSet:
+        raise _not_found() from None
+    sql = CASE_SQL.format(visible=visible, rules=", ".join(f"p.{f}" for f in RULE_FIELDS))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        raise _not_found()
+    cid, resident_id, household_id, onset, report, isolation, path, hh, unit, compound, area, *values = row
+    found = Case(
+        id=cid,
+        resident_id=resident_id,
+        household_id=household_id,
+        onset_date=onset,
+        report_date=report,
+        isolation_date=isolation,
+        path=path,
+    )
+    if area is None:
+        rules = DEFAULT_RULES
+    else:
+        rules = EpiRules(**dict(zip(RULE_FIELDS, values, strict=True)), source_area=area)
+    return found, rules, HomeFacts(hh, unit, compound or "") if hh is not None else None
 
 
 def _local_midnight(day: datetime.date) -> datetime.datetime:
@@ -215,9 +298,7 @@ def _gate_encounters(
             i = bisect.bisect_left(ts, at)
             seconds = min(abs((ts[j] - at).total_seconds()) for j in (i - 1, i) if 0 <= j < len(ts))
             minutes = int(seconds // 60)
-            text = template.format(
-                gate=names[gate_id], time=at.astimezone(tz).strftime("%m-%d %H:%M"), minutes=minutes
-            )
+            text = template.format(gate=names[gate_id], time=_local_text(at, tz), minutes=minutes)
             hit = seen[(gate_id, at)] = (
                 seconds,
                 Reason(ContactReason.GATE.value, text, gate_id, at, minutes),
@@ -247,19 +328,42 @@ def _gate_encounters(
     return met
 
 
-def candidates(case: Case | int, *, user: Any, now: datetime.datetime | None = None) -> list[Candidate]:
+def candidates(
+    case: Case | int, *, user: Any, now: datetime.datetime | None = None, portable: bool = False
+) -> list[Candidate]:
     """The ranked contact candidates of a case, with their reasons and any decision taken (module doc).
 
     The user must see the case (else DomainError not_found, as if it did not exist). Candidates are not
     filtered by the user's scope: a contact at a gate of the case's compound is proposed to whoever
-    traces the case. Queries: the case, the policy, household and unit, the case's passages, the
-    co-present passages, their people, the decisions (+1 for secondary contacts once some are confirmed)."""
-    from lianfang.epi.policy import epi_policy_for_path
+    traces the case.
 
-    case = _visible_case(case, user)
-    rules = epi_policy_for_path(case.path)
-    start, end = infectious_period(case, rules, now=now)
-    household = case.household or (case.resident.household if case.resident.household_id else None)
+    PostgreSQL: one statement (`CANDIDATES_SQL`): the case in the user's scope, its rules and infectious
+    period, household, unit, the gate co-presence grouped per person, the decisions and the secondary
+    contacts. Other databases (SQLite), or `portable=True`: the case with its rules (`_read_case`),
+    then with the ORM household and unit, the case's passages, the co-present passages with their
+    people, the decisions (+1 for secondary contacts once some are confirmed).
+    test_contacts_paths_agree compares the two on PostgreSQL."""
+    if connection.vendor == "postgresql" and not portable:
+        found = _found_pg(case, user, now)  # scored
+    else:
+        found_case, rules, household = _read_case(case, user)
+        start, end = infectious_period(found_case, rules, now=now)
+        found = _found_orm(found_case, household, rules, start, end)
+        for cand in found.values():
+            cand.score = _score(cand)
+    return sorted(
+        found.values(), key=lambda c: (-c.score, c.closest_seconds, c.household_label, c.resident_id)
+    )
+
+
+def _found_orm(
+    case: Case,
+    household: HomeFacts | None,
+    rules: EpiRules,
+    start: datetime.datetime,
+    end: datetime.datetime,
+) -> dict[int, Candidate]:
+    """The candidates, unranked, with the ORM (any database)."""
     found: dict[int, Candidate] = {}
 
     def add(row: tuple, reason: Reason, degree: int = 1) -> Candidate:
@@ -280,9 +384,11 @@ def candidates(case: Case | int, *, user: Any, now: datetime.datetime | None = N
 
     if household is not None:
         # 1 + 2: the household and (by policy) the rest of its unit, in one read.
-        near = Q(household__unit_id=household.unit_id) if rules.same_unit_contacts else Q(household=household)
+        near = (
+            Q(household__unit_id=household.unit_id) if rules.same_unit_contacts else Q(household=household.id)
+        )
         same_household, same_unit = _("Same household"), _("Same unit: {household}")
-        compound = household.compound.name  # the unit's compound: no join for it
+        compound = household.compound  # the unit's compound: no join for it
         rows = (
             Resident.objects.filter(near)
             .exclude(pk=case.resident_id)
@@ -290,16 +396,16 @@ def candidates(case: Case | int, *, user: Any, now: datetime.datetime | None = N
             .values_list("id", "name", "household_id", "household__label")
         )
         for rid, name, hh, label in rows:
-            if hh == household.pk:
+            if hh == household.id:
                 add((rid, name, hh, label, compound), Reason(ContactReason.HOUSEHOLD.value, same_household))
             else:
                 text = same_unit.format(household=_full_label(compound, label))
                 add((rid, name, hh, label, compound), Reason(ContactReason.UNIT.value, text))
 
         # 3: gate co-presence. A household pass names its household; a personal pass, its person.
-        met = _gate_encounters(case, household.pk, start, end, rules.contact_window_minutes)
+        met = _gate_encounters(case, household.id, start, end, rules.contact_window_minutes)
         for row, encounters in met.values():
-            encounters.sort(key=lambda e: (e[0], e[1].at))
+            encounters.sort(key=lambda e: (e[0], e[1].at, e[1].gate_id))
             cand = found.get(row[0])
             if cand is None:
                 cand = add(row, encounters[0][1])
@@ -323,6 +429,7 @@ def candidates(case: Case | int, *, user: Any, now: datetime.datetime | None = N
             .order_by()
             .values_list(*RESIDENT_ROW, "household__residents__id", "household__residents__name")
         )
+        rows.sort(key=lambda r: r[-2])  # the first confirmed member (by id) is the one named
         for *row, via, via_name in rows:
             # Close contacts stay close; a second confirmed contact of the same household adds nothing.
             if via not in confirmed or row[0] in confirmed or row[0] in found:
@@ -352,11 +459,241 @@ def candidates(case: Case | int, *, user: Any, now: datetime.datetime | None = N
         found[rid].decision = status
         found[rid].contact_id = cid
 
-    for cand in found.values():
-        cand.score = _score(cand)
-    return sorted(
-        found.values(), key=lambda c: (-c.score, c.closest_seconds, c.household_label, c.resident_id)
-    )
+    return found
+
+
+# The PostgreSQL path: the case, its rules and its candidates in one statement.
+# Parameters: case, now, tz (the current time zone's name), the default rules (window, days, same_unit),
+# and those of {visible} — the user's scope (Case.objects.visible_to(user)), compiled by the ORM.
+# k: the case as the user may see it (no row: not found), its household and unit, its rules (the EpiPolicy
+# of the deepest area whose path starts the case's path, as epi_policy_for_path) and its infectious
+# period (as infectious_period()); c: the case household's passages in the period
+# (access_passage_hh_time); e: the other households' passages at the same gate within ±window of one of
+# them, each once with the nearest distance (access_passage_gate_time, one range scan per case passage);
+# met: the people each names (a household pass: its household's members; a personal pass: its holder);
+# g: per person, the passages met, nearest first; d: the decisions; s: the secondary contacts (members of
+# confirmed close contacts' households, named through the first confirmed member); ids: everyone
+# proposed or decided.
+# The answer: a 'p' row per co-present passage (its gate's name, time and distance: one Reason each,
+# shared by the people it names), then a 'c' row per person. k leads the 'c' rows, so a visible case
+# always gives at least one row.
+GATE_DECISIONS_SQL = ", ".join(f"'{d}'" for d in GATE_DECISIONS)
+CANDIDATES_SQL = f"""
+WITH k AS MATERIALIZED (
+    SELECT c.id AS case_id, c.resident_id AS person, h.id AS household, h.unit_id AS unit,
+           coalesce(p.same_unit_contacts, %(same_unit)s) AS same_unit,
+           make_interval(mins => coalesce(p.contact_window_minutes, %(window)s)) AS win,
+           b.start,
+           greatest(b.start, least(%(now)s, ((c.isolation_date + 1)::timestamp AT TIME ZONE %(tz)s))) AS stop
+    FROM epi_case c
+    JOIN people_resident r ON r.id = c.resident_id
+    LEFT JOIN places_household h ON h.id = coalesce(c.household_id, r.household_id)
+    LEFT JOIN LATERAL (
+        SELECT p.* FROM (
+            SELECT p.*, (SELECT a.path FROM places_area a WHERE a.id = p.area_id) AS area_path
+            FROM epi_epipolicy p
+        ) p
+        WHERE substr(c.path, 1, length(p.area_path)) = p.area_path
+        ORDER BY length(p.area_path) DESC LIMIT 1
+    ) p ON c.path <> ''
+    CROSS JOIN LATERAL (
+        SELECT (coalesce(c.onset_date, c.report_date)
+                - coalesce(p.infectious_days_before_onset, %(days)s))::timestamp AT TIME ZONE %(tz)s AS start
+    ) b
+    WHERE c.id = %(case)s AND c.id IN ({{visible}})
+), c AS MATERIALIZED (
+    SELECT p.gate_id, p.server_time
+    FROM access_passage p
+    LEFT JOIN access_pass cp ON cp.id = p.pass_id
+    WHERE p.household_id = (SELECT household FROM k)
+      AND p.server_time >= (SELECT start FROM k) AND p.server_time < (SELECT stop FROM k)
+      AND p.decision IN ({GATE_DECISIONS_SQL})
+      AND (cp.resident_id IS NULL OR cp.resident_id = (SELECT person FROM k))
+), e AS (
+    SELECT o.id, o.household_id, op.resident_id AS holder, o.gate_id, o.server_time,
+           MIN(ABS(EXTRACT(EPOCH FROM o.server_time - c.server_time)))::float8 AS seconds
+    FROM c
+    JOIN access_passage o
+      ON o.gate_id = c.gate_id
+     AND o.server_time BETWEEN c.server_time - (SELECT win FROM k) AND c.server_time + (SELECT win FROM k)
+    LEFT JOIN access_pass op ON op.id = o.pass_id
+    WHERE o.decision IN ({GATE_DECISIONS_SQL})
+      AND o.household_id IS NOT NULL AND o.household_id <> (SELECT household FROM k)
+    GROUP BY o.id, op.resident_id
+), met AS (
+    SELECT r.id AS rid, e.id AS pid, e.gate_id, e.server_time, e.seconds
+    FROM e JOIN people_resident r ON r.household_id = e.household_id
+    WHERE e.holder IS NULL AND r.id <> (SELECT person FROM k)
+    UNION ALL
+    SELECT r.id, e.id, e.gate_id, e.server_time, e.seconds
+    FROM e JOIN people_resident r ON r.id = e.holder
+    WHERE r.id <> (SELECT person FROM k) AND r.household_id IS DISTINCT FROM (SELECT household FROM k)
+), g AS (
+    SELECT rid, array_agg(pid ORDER BY seconds, server_time, gate_id) AS pids
+    FROM met
+    GROUP BY rid
+), d AS (
+    SELECT d.id, d.resident_id, d.status, d.degree, d.reasons, v.resident_id AS via
+    FROM epi_contact d
+    LEFT JOIN epi_contact v ON v.id = d.via_id
+    WHERE d.case_id = (SELECT case_id FROM k)
+), s AS (
+    SELECT DISTINCT ON (r.id) r.id AS rid, vr.id AS via, vr.name AS via_name
+    FROM d
+    JOIN people_resident vr ON vr.id = d.resident_id
+    JOIN people_resident r ON r.household_id = vr.household_id
+    WHERE d.status = '{ContactStatus.CONFIRMED.value}' AND d.degree = 1 AND r.id <> (SELECT person FROM k)
+    ORDER BY r.id, vr.id
+), ids AS (
+    SELECT r.id AS rid
+    FROM people_resident r
+    WHERE r.household_id IN (
+        SELECT h.id FROM places_household h
+        WHERE h.id = (SELECT household FROM k)
+           OR ((SELECT same_unit FROM k) AND h.unit_id = (SELECT unit FROM k))
+    ) AND r.id <> (SELECT person FROM k)
+    UNION SELECT rid FROM g
+    UNION SELECT resident_id FROM d
+    UNION SELECT rid FROM s
+)
+SELECT 'p', e.id, gt.name, e.gate_id, NULL, NULL, NULL, NULL::bigint[], NULL::json, NULL::json,
+       e.server_time, e.seconds
+FROM e JOIN (SELECT id, name FROM places_gate WHERE id IN (SELECT gate_id FROM c)) gt ON gt.id = e.gate_id
+UNION ALL
+SELECT 'c', r.id, r.name, r.household_id, h.label, co.name,
+       CASE WHEN r.id = k.person THEN NULL
+            WHEN r.household_id = k.household THEN '{ContactReason.HOUSEHOLD.value}'
+            WHEN k.same_unit AND h.unit_id = k.unit THEN '{ContactReason.UNIT.value}' END,
+       g.pids,
+       (SELECT json_build_array(d.id, d.status, d.degree, d.reasons, d.via)
+        FROM d WHERE d.resident_id = r.id),
+       (SELECT json_build_array(s.via, s.via_name) FROM s WHERE s.rid = r.id),
+       NULL, NULL
+FROM k
+LEFT JOIN (
+    ids
+    JOIN people_resident r ON r.id = ids.rid
+    LEFT JOIN places_household h ON h.id = r.household_id
+    LEFT JOIN places_compound co ON co.id = h.compound_id
+    LEFT JOIN g ON g.rid = r.id
+) ON true
+"""
+
+
+# The statement for each scope seen (the Case scope rule's filter for a user: the same for every user of
+# the same role and area), with Case.objects.visible_to's filter compiled in; a few hundred at most.
+_statements: dict[Q, tuple[str, dict[str, Any]]] = {}
+
+
+def _statement_for(user: Any) -> tuple[str, dict[str, Any]] | None:
+    """CANDIDATES_SQL with {visible} = the cases `Case.objects.visible_to(user)` reads (ScopeRule.q_for
+    is what visible_to filters on), and that filter's parameters; None when the user sees no case."""
+    q = Case.scope.q_for(user)  # type: ignore[attr-defined]
+    if q is None:
+        return None
+    hit = _statements.get(q)
+    if hit is None:
+        visible, vparams = Case.objects.filter(q).values("pk").order_by().query.sql_with_params()
+        pieces = re.split(r"(?<!%)%s", visible)  # its positional parameters, named
+        visible = pieces[0] + "".join(f"%(v{i})s{piece}" for i, piece in enumerate(pieces[1:]))
+        if len(_statements) >= 512:
+            _statements.clear()
+        hit = _statements[q] = (
+            CANDIDATES_SQL.replace("{visible}", visible),
+            {f"v{i}": v for i, v in enumerate(vparams)},
+        )
+    return hit
+
+
+def _found_pg(case: Case | int, user: Any, now: datetime.datetime | None) -> dict[int, Candidate]:
+    """The candidates, scored and unranked, from CANDIDATES_SQL (PostgreSQL): the same answer as
+    `_read_case` + `infectious_period` + `_found_orm`, in one round trip."""
+    statement = _statement_for(user)
+    if statement is None:
+        raise _not_found()
+    sql, scope_params = statement
+    params = scope_params | {
+        "case": case.pk if isinstance(case, Case) else case,
+        "now": now or timezone.now(),
+        "tz": timezone.get_current_timezone_name(),
+        "window": DEFAULT_RULES.contact_window_minutes,
+        "days": DEFAULT_RULES.infectious_days_before_onset,
+        "same_unit": DEFAULT_RULES.same_unit_contacts,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not rows:
+        raise _not_found()
+    return _candidates_of_rows(rows)
+
+
+def _candidates_of_rows(rows: list[tuple[Any, ...]]) -> dict[int, Candidate]:
+    """The Candidates of CANDIDATES_SQL's rows, scored as _score() scores them: household > unit +
+    encounters > gate + encounters > secondary."""
+    same_household, same_unit = _("Same household"), _("Same unit: {household}")
+    template = _("{gate} {time}, {minutes} min apart")
+    secondary = _("Household of close contact {name}")
+    tz = timezone.get_current_timezone()
+    household_kind, unit_kind = ContactReason.HOUSEHOLD.value, ContactReason.UNIT.value
+    gate_kind = ContactReason.GATE.value
+    unit_cap = MAX_ENCOUNTER_POINTS[ContactReason.UNIT.value]
+    gate_cap = MAX_ENCOUNTER_POINTS[ContactReason.GATE.value]
+    passages: dict[int, tuple[Reason, float]] = {}  # one Reason per passage, as the ORM path
+    people = []
+    for kind, pid, gate_name, gate_id, *rest, at, seconds in rows:
+        if kind == "p":
+            minutes = int(seconds // 60)
+            text = template.format(gate=gate_name, time=_local_text(at, tz), minutes=minutes)
+            passages[pid] = (Reason(gate_kind, text, gate_id, at, minutes), seconds)
+        else:
+            people.append((pid, gate_name, gate_id, *rest))
+    found: dict[int, Candidate] = {}
+    for rid, name, hh, label, compound, near, pids, decided, named in people:
+        if rid is None:  # the case's row alone: no candidates
+            continue
+        full = f"{compound or ''} {label or ''}".strip()
+        reasons: list[Reason] = []
+        if near == household_kind:
+            reasons.append(Reason(household_kind, same_household))
+            score = SCORE_HOUSEHOLD
+        elif near == unit_kind:
+            reasons.append(Reason(unit_kind, same_unit.format(household=full)))
+            score = SCORE_UNIT + min(len(pids) if pids else 0, unit_cap)
+        elif pids:
+            score = SCORE_GATE + min(len(pids), gate_cap)
+        else:
+            score = 0
+        cand = Candidate(rid, name, full, 1, score, reasons, None, None, None, hh)
+        if pids:
+            met = [passages[p] for p in pids]
+            reasons.extend(r for r, _s in met)
+            cand.closest_seconds = met[0][1]
+        cid = status = None
+        if decided is not None:  # [contact id, status, degree, stored reasons, via resident]
+            cid, status, degree, stored, via_rid = decided
+            cand.decision, cand.contact_id = status, cid
+        if not reasons:
+            if named is not None and not (status == ContactStatus.CONFIRMED and degree == 1):
+                # [the confirmed member, their name]
+                cand.degree, cand.via_resident_id, cand.score = 2, named[0], SCORE_SECONDARY
+                reasons.append(Reason(ContactReason.SECONDARY.value, secondary.format(name=named[1])))
+            elif cid is not None:  # decided, no longer found: stays listed with its stored reasons
+                if isinstance(stored, str):
+                    stored = json.loads(stored)
+                cand.degree, cand.via_resident_id = degree, via_rid
+                cand.reasons = [Reason.from_json(r) for r in stored or []]
+                cand.score = _score(cand)
+            else:
+                continue
+        found[rid] = cand
+    return found
+
+
+def _local_text(at: datetime.datetime, tz: Any) -> str:
+    """ "03-10 08:15": month, day, hour and minute in the local time zone (strftime("%m-%d %H:%M"))."""
+    t = at.astimezone(tz)
+    return f"{t.month:02}-{t.day:02} {t.hour:02}:{t.minute:02}"
 
 
 def _score(cand: Candidate) -> int:
