@@ -43,7 +43,7 @@ DOC = ROOT / "docs" / "benchmarks.md"
 PG_SH = BENCH / "pg.sh"
 PGBIN = Path(os.environ.get("LIANFANG_PGBIN", "/usr/lib/postgresql/15/bin"))
 # The order in which the known benchmarks run (others found later run after them, by name).
-KNOWN = ["import", "seed", "search"]
+KNOWN = ["import", "seed", "search", "contacts", "care", "lockdown", "gate"]
 TIMEOUT = int(os.environ.get("LIANFANG_BENCH_TIMEOUT", 3600))
 
 
