@@ -134,7 +134,7 @@ def sync_care_teams(
     return len(new_ids)
 
 
-def on_holds_changed(sender: Any, household_ids: QuerySet, **kwargs: Any) -> None:
+def on_holds_changed(sender: Any, household_ids: list[int], **kwargs: Any) -> None:
     """Receiver of epi.signals.holds_changed (connected in CareConfig.ready)."""
     sync_care_teams(household_ids)
 

@@ -81,35 +81,58 @@ def _reason_text(reason: str, field: str = "reason") -> str:
     return text[:200]
 
 
-HOLD_SQL = """
-UPDATE places_household SET exits_held_until = m.last
-FROM (SELECT h.id AS hid, MAX(q.planned_end) AS last
-      FROM places_household h
-      LEFT JOIN epi_quarantine q ON q.household_id = h.id AND q.status = %s AND q.kind = %s
-      WHERE h.id IN ({targets})
-      GROUP BY h.id) m
-WHERE places_household.id = m.hid AND places_household.exits_held_until IS DISTINCT FROM m.last
+# A correlated subquery on purpose: each target household looks up its own active home quarantines on
+# the (household, status) index, a plan PostgreSQL picks even on tables it has no statistics for yet.
+# (An UPDATE ... FROM (GROUP BY) join was planned as nested loops over seq scans on fresh tables and ran
+# for minutes on a few thousand households.)
+_LAST_END = """(SELECT MAX(q.planned_end) FROM epi_quarantine q
+                WHERE q.household_id = places_household.id AND q.status = %s AND q.kind = %s)"""
+HOLD_SQL = f"""
+UPDATE places_household SET exits_held_until = {_LAST_END}
+WHERE places_household.id IN ({{targets}})
+  AND places_household.exits_held_until IS DISTINCT FROM {_LAST_END}
 """
 
 
-def recompute_holds(household_ids: Iterable[int | None] | QuerySet) -> None:
+HOLD_CHUNK = 5000
+
+
+def _ids(household_ids: Iterable[Any] | QuerySet) -> list[int]:
+    """Plain ids from ids, or from a queryset of household ids (values(), values_list(), flat or not)."""
+    ids: set[int] = set()
+    for value in household_ids:
+        if isinstance(value, dict):
+            value = next(iter(value.values()), None)
+        elif isinstance(value, tuple):
+            value = value[0] if value else None
+        elif isinstance(value, Household):
+            value = value.pk
+        if value is not None:
+            ids.add(int(value))
+    return sorted(ids)
+
+
+def recompute_holds(household_ids: Iterable[Any] | QuerySet) -> None:
     """Household.exits_held_until = the latest planned end of its active home quarantines (None when
     there are none), for all the households given (ids, or a queryset of household ids), in one
-    set-based UPDATE that only writes the rows that change. Portable: PostgreSQL and SQLite >= 3.39."""
-    if isinstance(household_ids, QuerySet):
-        targets = Household.objects.filter(pk__in=household_ids).values("pk")
-    else:
-        ids = sorted({int(i) for i in household_ids if i is not None})
-        if not ids:
-            return
-        targets = Household.objects.filter(pk__in=ids).values("pk")
-    sub_sql, sub_params = targets.query.sql_with_params()
+    set-based UPDATE that only writes the rows that change. Portable: PostgreSQL and SQLite >= 3.39.
+
+    The ids are read once and passed as a plain list: nested `IN (subquery)` filters on tables that
+    PostgreSQL has no statistics for yet (a fresh database, a bulk load in progress) were planned as
+    nested loops over whole tables and took minutes."""
+    ids = _ids(household_ids)
+    if not ids:
+        return
     with connection.cursor() as cursor:
-        cursor.execute(
-            HOLD_SQL.format(targets=sub_sql),
-            [QuarantineStatus.ACTIVE.value, QuarantineKind.HOME.value, *sub_params],
-        )
-    holds_changed.send(sender=Household, household_ids=targets)
+        for i in range(0, len(ids), HOLD_CHUNK):  # bound the statement's parameters (SQLite: 32,766)
+            chunk = ids[i : i + HOLD_CHUNK]
+            cursor.execute(
+                HOLD_SQL.format(targets=", ".join(["%s"] * len(chunk))),
+                [QuarantineStatus.ACTIVE.value, QuarantineKind.HOME.value]
+                + chunk
+                + [QuarantineStatus.ACTIVE.value, QuarantineKind.HOME.value],
+            )
+    holds_changed.send(sender=Household, household_ids=ids)
 
 
 def _record_changes(

@@ -3,6 +3,6 @@
 from django.dispatch import Signal
 
 # Sent by service_common.recompute_holds after households' holds were recomputed, inside the service's
-# transaction. Argument: household_ids — a queryset of household primary keys (values("pk")) that may
+# transaction. Argument: household_ids — a sorted list of household primary keys that may
 # have started, changed or ended a home quarantine. Receivers must be set-based (a lockdown sends 1,000s).
 holds_changed = Signal()
