@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from lianfang.access.models import OutingPolicy, PassKind, VisitorRule
+from lianfang.places.inherit import nearest
 
 CACHE_SECONDS = 10.0
 
@@ -61,19 +62,13 @@ DEFAULT = Policy()
 _cache: dict[str, tuple[float, Policy]] = {}
 
 
-def prefixes(path: str) -> list[str]:
-    parts = path.rstrip(".").split(".")
-    return [".".join(parts[: i + 1]) + "." for i in range(len(parts))]
-
-
 def policy_for_path(path: str) -> Policy:
     hit = _cache.get(path)
     now = time.monotonic()
     if hit and now - hit[0] < CACHE_SECONDS:
         return hit[1]
-    rows = list(OutingPolicy.objects.filter(area__path__in=prefixes(path)).select_related("area"))
-    rows.sort(key=lambda p: len(p.area.path), reverse=True)
-    policy = Policy.from_model(rows[0]) if rows else DEFAULT
+    row = nearest(OutingPolicy, path)
+    policy = Policy.from_model(row) if row else DEFAULT
     _cache[path] = (now, policy)
     return policy
 

@@ -12,7 +12,6 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lianfang.access.policy import prefixes
 from lianfang.care.common import local_date, not_found, now_or, open_team, visible_household
 from lianfang.care.models import DEFAULT_KIT_ITEMS, CareTeam, Disinfection, KitDelivery, KitTemplate
 from lianfang.care.policy import require_care_editor
@@ -20,6 +19,7 @@ from lianfang.core import audit
 from lianfang.core.audit import AuditAction
 from lianfang.core.errors import DomainError
 from lianfang.epi.models import Lockdown, LockdownScope, LockdownStatus
+from lianfang.places.inherit import prefixes
 from lianfang.places.models import Area, Building, Household
 
 DEFAULT_KIT_NAME = "九个一"

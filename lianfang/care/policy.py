@@ -12,10 +12,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lianfang.access.policy import prefixes
 from lianfang.care.models import CARE_EDIT_ROLES, CallWindow, CarePolicy
 from lianfang.core.errors import DomainError
 from lianfang.core.roles import Role
+from lianfang.places.inherit import nearest, prefixes
 
 # Who may change a care team's members: community staff (the "staff can change it" of the issue).
 TEAM_EDIT_ROLES = frozenset({Role.COMMUNITY})
@@ -71,10 +71,8 @@ def _pick(rows: Iterable[CarePolicy], path: str) -> CareRules:
 def care_policy_for_path(path: str) -> CareRules:
     """The rules for an area path: the CarePolicy of the deepest area above (or at) it, else defaults.
     One query."""
-    if not path:
-        return DEFAULT_RULES
-    rows = list(CarePolicy.objects.filter(area__path__in=prefixes(path)).select_related("area"))
-    return _pick(rows, path)
+    row = nearest(CarePolicy, path)
+    return CareRules.from_model(row) if row else DEFAULT_RULES
 
 
 def care_rules_resolver(scope_path: str | None) -> Callable[[str], CareRules]:

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lianfang.access.policy import prefixes
 from lianfang.care.forms import (
     NEED_ROWS,
     CallForm,
@@ -43,6 +42,7 @@ from lianfang.core.errors import DomainError
 from lianfang.core.roles import Role
 from lianfang.epi.models import Symptom
 from lianfang.people.models import Resident
+from lianfang.places.inherit import prefixes
 from lianfang.places.models import Household
 
 TEAM_ORDER = [TeamRole.LEADER, TeamRole.SECRETARY, TeamRole.GRID, TeamRole.HEALTH]

@@ -8,9 +8,9 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from lianfang.access.policy import prefixes
 from lianfang.core.errors import DomainError
 from lianfang.epi.models import EPI_EDIT_ROLES, EpiPolicy
+from lianfang.places.inherit import nearest
 
 
 @dataclass(frozen=True)
@@ -46,13 +46,8 @@ DEFAULT_RULES = EpiRules()
 def epi_policy_for_path(path: str) -> EpiRules:
     """The rules for an area path: the EpiPolicy of the deepest area above (or at) it, else defaults.
     One query; not cached (epidemic actions are rare next to gate scans)."""
-    if not path:
-        return DEFAULT_RULES
-    rows = list(EpiPolicy.objects.filter(area__path__in=prefixes(path)).select_related("area"))
-    if not rows:
-        return DEFAULT_RULES
-    rows.sort(key=lambda p: len(p.area.path), reverse=True)
-    return EpiRules.from_model(rows[0])
+    row = nearest(EpiPolicy, path)
+    return EpiRules.from_model(row) if row else DEFAULT_RULES
 
 
 def can_edit_epi(user: Any) -> bool:
