@@ -9,20 +9,38 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import IntegrityError, connections, transaction
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils.translation import gettext as _
 
 from lianfang.care.common import local_date, not_in_quarantine, now_or, open_team, visible_household
 from lianfang.care.models import CallWindow, CareCall, CareTeam, CareTeamMember
-from lianfang.care.policy import WINDOWS, CareRules, care_policy_for_path, require_care_editor
+from lianfang.care.policy import (
+    DEFAULT_RULES,
+    WINDOWS,
+    CareRules,
+    care_policy_for_path,
+    require_care_editor,
+)
 from lianfang.core import audit
 from lianfang.core.audit import AuditAction
 from lianfang.core.errors import DomainError
 from lianfang.core.models import Alert, AlertKind
 from lianfang.epi.models import CheckSource
 from lianfang.people.models import Resident
-from lianfang.places.models import Household
+from lianfang.places.models import Compound, Household
 
 MAX_NOTES = 2000
 
@@ -116,6 +134,145 @@ def slots_of(
     overdue.sort(key=lambda s: (s.ends_at, s.team.household.label, s.team.pk))
     due.sort(key=lambda s: (s.ends_at, s.team.household.label, s.team.pk))
     return overdue, due
+
+
+@dataclass(frozen=True)
+class BoardSlots:
+    """The first overdue and due windows of a scope (as `slots_of` orders them) and how many there are."""
+
+    overdue: list[CallSlot]
+    due: list[CallSlot]
+    n_overdue: int
+    n_due: int
+    n_my_overdue: int
+
+
+def _day_slots(today: datetime.date) -> list[tuple[str, datetime.date, str]]:
+    yesterday = today - datetime.timedelta(days=1)
+    return [(key, day, window) for key, day in (("y", yesterday), ("t", today)) for window in WINDOWS]
+
+
+def _loader(model: Any, alias: str, connection: Any) -> tuple[str, Callable[[Any], Any]]:
+    """The SELECT list of `model`'s columns under `alias`, and values -> instance, converted as the ORM
+    converts them (SQLite's dates are text, for instance): raw SQL rows become model instances."""
+    fields = model._meta.concrete_fields
+    qn = connection.ops.quote_name
+    columns = [f.get_col(alias) for f in fields]
+    converters = [connection.ops.get_db_converters(c) + c.get_db_converters(connection) for c in columns]
+    names = [f.attname for f in fields]
+    db = connection.alias
+
+    def load(values: Any) -> Any:
+        converted = []
+        for value, col, convs in zip(values, columns, converters, strict=True):
+            for convert in convs:
+                value = convert(value, col, connection)
+            converted.append(value)
+        return model.from_db(db, names, converted)
+
+    return ", ".join(f"{alias}.{qn(f.column)}" for f in fields), load
+
+
+def board_slots(
+    base: QuerySet,
+    now: datetime.datetime,
+    policies: list[tuple[str, CareRules]],
+    user: Any = None,
+    limit: int = 100,
+) -> BoardSlots:
+    """What `slots_of(annotated_teams(base, now, user), ...)` answers, computed in SQL: the first `limit`
+    overdue and due windows and their counts, without loading every team. One query, whatever the number
+    of teams; the teams shown come with their household and its compound (as select_related gives them).
+
+    `policies` are `care_policies(scope)` rows (deepest area first). Their windows of yesterday and today
+    are computed here, in Python, as `window_bounds` does; SQL gets, per policy and window, only whether it
+    is overdue or due now and the rank of its end: a team takes the first policy whose area path starts
+    its path (a CASE), joins those rows, drops the windows already called (EXISTS on care calls, as
+    `annotated_teams`) and yesterday's when the team began today, then numbers and counts them per state
+    ordered by (end, household label, team) — labels compared by code point, as Python does."""
+    today = local_date(now)
+    yesterday = today - datetime.timedelta(days=1)
+    slots = _day_slots(today)
+    rules = [DEFAULT_RULES, *(r for _path, r in policies)]
+    # (policy index, slot index) -> (start, end) of the windows begun by now (never none: yesterday's have)
+    begun: dict[tuple[int, int], tuple[datetime.datetime, datetime.datetime]] = {}
+    for i, r in enumerate(rules):
+        for s, (_key, day, window) in enumerate(slots):
+            start, end = r.window_bounds(day, window)
+            if now >= start:
+                begun[(i, s)] = (start, end)
+    rank = {end: n for n, end in enumerate(sorted({end for _start, end in begun.values()}))}
+    flags: dict[str, Any] = {
+        f"c{s}": Exists(CareCall.objects.filter(household_id=OuterRef("household_id"), date=d, window=w))
+        for s, (_key, d, w) in enumerate(slots)
+    }
+    mine: Any = Value(False)
+    if user is not None:
+        mine = Exists(CareTeamMember.objects.filter(team_id=OuterRef("pk"), user_id=user.pk))
+    whens = [When(path__startswith=path, then=Value(i)) for i, (path, _r) in enumerate(policies, start=1)]
+    teams = (
+        held_teams(base, today)
+        .annotate(
+            **flags,
+            mine=mine,
+            pol=Case(*whens, default=Value(0), output_field=IntegerField()) if whens else Value(0),
+            begun_y=ExpressionWrapper(Q(started__lte=yesterday), output_field=BooleanField()),
+            label=F("household__label"),
+            team=F("pk"),
+        )
+        .order_by()
+        .values("team", "mine", "pol", "begun_y", "label", *flags)
+    )
+    inner_sql, inner_params = teams.query.get_compiler(using=teams.db).as_sql()
+    windows_sql = " UNION ALL ".join("SELECT %s AS pol, %s AS slot, %s AS overdue, %s AS ends" for _ in begun)
+    windows_params: list[Any] = []
+    for (i, s), (_start, end) in begun.items():
+        windows_params += [i, s, 1 if now >= end else 0, rank[end]]
+    connection = connections[teams.db]
+    collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
+    called = " ".join(f"WHEN {s} THEN t.c{s}" for s in range(len(slots)))
+    order = f"w.ends, t.label{collate}, t.team, w.slot"  # `slot` orders a team's windows that end together
+    team_cols, team_of = _loader(CareTeam, "lf_t", connection)
+    household_cols, household_of = _loader(Household, "lf_h", connection)
+    compound_cols, compound_of = _loader(Compound, "lf_c", connection)
+    sql = f"""
+        SELECT x.slot, x.pol, x.overdue, x.mine, x.n, x.n_mine, {team_cols}, {household_cols}, {compound_cols}
+        FROM (
+            SELECT t.team, w.slot, w.pol, w.overdue, t.mine,
+                ROW_NUMBER() OVER (PARTITION BY w.overdue ORDER BY {order}) AS rn,
+                COUNT(*) OVER (PARTITION BY w.overdue) AS n,
+                SUM(CASE WHEN t.mine THEN 1 ELSE 0 END) OVER (PARTITION BY w.overdue) AS n_mine
+            FROM ({inner_sql}) t INNER JOIN ({windows_sql}) w ON w.pol = t.pol
+            WHERE (w.slot >= 2 OR t.begun_y) AND NOT (CASE w.slot {called} END)
+        ) x
+        INNER JOIN {CareTeam._meta.db_table} lf_t ON lf_t.id = x.team
+        INNER JOIN {Household._meta.db_table} lf_h ON lf_h.id = lf_t.household_id
+        INNER JOIN {Compound._meta.db_table} lf_c ON lf_c.id = lf_h.compound_id
+        WHERE x.rn <= %s ORDER BY x.overdue DESC, x.rn
+    """  # only numbers, names and the ORM's own SQL are formatted in
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*inner_params, *windows_params, max(limit, 1)])
+        rows = cursor.fetchall()
+    out: dict[bool, list[CallSlot]] = {True: [], False: []}
+    counts = {True: (0, 0), False: (0, 0)}
+    teams_by_pk: dict[int, CareTeam] = {}
+    n_team, n_household = len(CareTeam._meta.concrete_fields), len(Household._meta.concrete_fields)
+    for row in rows:
+        s, i, overdue, is_mine, n, n_mine = row[:6]
+        values = row[6:]
+        team = team_of(values[:n_team])
+        team = teams_by_pk.setdefault(team.pk, team)  # one object per team, as select_related gives
+        if not CareTeam.household.is_cached(team):
+            household = household_of(values[n_team : n_team + n_household])
+            Household.compound.field.set_cached_value(household, compound_of(values[n_team + n_household :]))
+            CareTeam.household.field.set_cached_value(team, household)
+        _key, day, window = slots[s]
+        start, end = begun[(i, s)]
+        late = bool(overdue)
+        out[late].append(CallSlot(team, day, window, start, end, late, bool(is_mine)))
+        counts[late] = (int(n), int(n_mine or 0))
+    (n_overdue, n_my_overdue), (n_due, _n) = counts[True], counts[False]
+    return BoardSlots(out[True][:limit], out[False][:limit], n_overdue, n_due, n_my_overdue)
 
 
 def call_slots(

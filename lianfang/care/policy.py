@@ -4,7 +4,7 @@ call windows as aware datetimes, and who may do what in care."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,12 +60,15 @@ DEFAULT_RULES = CareRules()
 WINDOWS = (CallWindow.MORNING, CallWindow.AFTERNOON)
 
 
-def _pick(rows: Iterable[CarePolicy], path: str) -> CareRules:
-    best = None
-    for p in rows:
-        if path.startswith(p.area.path) and (best is None or len(p.area.path) > len(best.area.path)):
-            best = p
-    return CareRules.from_model(best) if best else DEFAULT_RULES
+def care_policies(scope_path: str | None) -> list[tuple[str, CareRules]]:
+    """(area path, rules) of every policy that can apply inside a scope (set above it or below it),
+    deepest area first: the first whose path starts a household's path is the one that applies.
+    `scope_path=None`: every policy (the alert task). One query."""
+    qs = CarePolicy.objects.select_related("area")
+    if scope_path is not None:
+        qs = qs.filter(Q(area__path__in=prefixes(scope_path)) | Q(area__path__startswith=scope_path))
+    rows = sorted(qs, key=lambda p: (-len(p.area.path), p.area.path))
+    return [(p.area.path, CareRules.from_model(p)) for p in rows]
 
 
 def care_policy_for_path(path: str) -> CareRules:
@@ -75,21 +78,22 @@ def care_policy_for_path(path: str) -> CareRules:
     return CareRules.from_model(row) if row else DEFAULT_RULES
 
 
-def care_rules_resolver(scope_path: str | None) -> Callable[[str], CareRules]:
-    """One query for every policy that can apply inside a scope (above it or below it), then a
-    path -> rules function without further queries. `scope_path=None`: every policy (the alert task)."""
-    qs = CarePolicy.objects.select_related("area")
-    if scope_path is not None:
-        qs = qs.filter(Q(area__path__in=prefixes(scope_path)) | Q(area__path__startswith=scope_path))
-    rows = list(qs)
+def rules_from(policies: list[tuple[str, CareRules]]) -> Callable[[str], CareRules]:
+    """path -> rules over `care_policies` rows (deepest first), without further queries."""
     cache: dict[str, CareRules] = {}
 
     def resolve(path: str) -> CareRules:
         if path not in cache:
-            cache[path] = _pick(rows, path)
+            cache[path] = next((rules for area, rules in policies if path.startswith(area)), DEFAULT_RULES)
         return cache[path]
 
     return resolve
+
+
+def care_rules_resolver(scope_path: str | None) -> Callable[[str], CareRules]:
+    """One query for every policy that can apply inside a scope (above it or below it), then a
+    path -> rules function without further queries. `scope_path=None`: every policy (the alert task)."""
+    return rules_from(care_policies(scope_path))
 
 
 def can_edit_care(user: Any) -> bool:

@@ -8,11 +8,11 @@ from typing import Any
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 
-from lianfang.care.calls import annotated_teams, held_teams, slots_of
+from lianfang.care.calls import board_slots, held_teams
 from lianfang.care.common import local_date, now_or
 from lianfang.care.errands import PENDING_ERRAND_STATUSES
 from lianfang.care.models import OPEN_ERRAND_STATUSES, CareTeam, Errand
-from lianfang.care.policy import care_rules_resolver
+from lianfang.care.policy import care_policies
 
 BOARD_LIMIT = 100
 
@@ -33,13 +33,13 @@ def open_errands(user: Any, now: datetime.datetime | None = None) -> QuerySet:
 def worker_board(user: Any, now: datetime.datetime | None = None, limit: int = BOARD_LIMIT) -> dict[str, Any]:
     """The home page of a care worker: overdue calls first, calls due now, open errands of the scope
     and the user's own errands (each list at most `limit` long), and the counts. Six queries (seven
-    when the user's scope area is not loaded yet), however many households are in care."""
+    when the user's scope area is not loaded yet), however many households are in care: the windows are
+    numbered and counted in SQL (calls.board_slots), only the teams shown are loaded."""
     now = now_or(now)
     today = local_date(now)
     scope_path = user.scope_path if not user.is_superuser else ""
-    rules_for = care_rules_resolver(scope_path)
     base = CareTeam.objects.visible_to(user)
-    overdue, due = slots_of(list(annotated_teams(base, now, user)), now, rules_for)
+    slots = board_slots(base, now, care_policies(scope_path), user, limit)
     households = held_teams(base, today).count()
     errands = open_errands(user, now)
     late = Q(status__in=PENDING_ERRAND_STATUSES, due_at__lt=now)
@@ -55,15 +55,15 @@ def worker_board(user: Any, now: datetime.datetime | None = None, limit: int = B
     mine = open_errands(user, now).filter(assignee_id=user.pk)
     return {
         "now": now,
-        "overdue_calls": overdue[:limit],
-        "due_calls": due[:limit],
+        "overdue_calls": slots.overdue,
+        "due_calls": slots.due,
         "open_errands": list(errands[:limit]),
         "my_errands": list(mine[:limit]),
         "counts": {
             "households": households,
-            "overdue_calls": len(overdue),
-            "due_calls": len(due),
-            "my_overdue_calls": sum(1 for s in overdue if s.mine),
+            "overdue_calls": slots.n_overdue,
+            "due_calls": slots.n_due,
+            "my_overdue_calls": slots.n_my_overdue,
             "open_errands": counts["open"],
             "overdue_errands": counts["overdue"],
             "my_errands": counts["mine"],

@@ -12,7 +12,7 @@ from lianfang.care.services import assign_errand, raise_errand, record_call
 from lianfang.care.tests.conftest import make_user
 from lianfang.core.roles import Role
 
-BOARD_QUERIES = 7  # the grid (scope), policies, teams with their windows, households, errands x2, counts
+BOARD_QUERIES = 7  # the grid (scope), policies, windows with their teams, households, errands x2, counts
 
 
 def seal_building_3(world, today, households: int) -> list:
