@@ -59,6 +59,15 @@ def test_grid_worker_sees_vulnerable_residents_and_households_of_their_grid(worl
     assert "5栋1单元201" not in page
 
 
+def test_grid_workers_home_links_each_household_and_vulnerable_resident_to_their_pages(world, login):
+    page = home(login, world.grid_a1_worker)
+    h, zs = world.household_a1, world.zhang_san
+    assert f'<a href="{reverse("people:resident-detail", args=[zs.pk])}">张三</a>' in page
+    assert f'<a href="{reverse("places:household-detail", args=[h.pk])}">阳光小区 3栋1单元101</a>' in page
+    assert f'<a href="{reverse("people:visit-create", args=[h.pk])}">Record a visit</a>' in page
+    assert page.count(f'href="{reverse("places:household-detail", args=[h.pk])}"') == 2  # resident, row
+
+
 def test_gate_duty_sees_their_gate_and_a_way_to_the_checkpoint(world, login):
     page = home(login, world.guard_a)
     assert "东门" in page
