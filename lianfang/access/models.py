@@ -221,9 +221,18 @@ class Passage(models.Model):
     client_id = models.UUIDField(_("client id"), unique=True, default=uuid.uuid4)
     # Foreign keys without their own index where a composite index below starts with them (gate,
     # household) or where the value is nearly always empty (device, guard: partial indexes): every
-    # index is paid on every scan.
+    # index is paid on every scan. And without database constraints (db_constraint=False): the passage
+    # log is append-only and written at every scan; a constraint would check each referenced row at every
+    # commit and lock it (FOR KEY SHARE), so that all the scans of one gate queue on its row. The scan
+    # reads the pass and household it stores, the gate and device come from the device token, and
+    # Django still carries out on_delete (cascade, set null) when those rows are deleted.
     gate = models.ForeignKey(
-        "places.Gate", verbose_name=_("gate"), related_name="+", on_delete=models.CASCADE, db_index=False
+        "places.Gate",
+        verbose_name=_("gate"),
+        related_name="+",
+        on_delete=models.CASCADE,
+        db_index=False,
+        db_constraint=False,
     )
     device = models.ForeignKey(
         GateDevice,
@@ -233,6 +242,7 @@ class Passage(models.Model):
         related_name="+",
         on_delete=models.SET_NULL,
         db_index=False,
+        db_constraint=False,
     )
     guard = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -242,6 +252,7 @@ class Passage(models.Model):
         related_name="+",
         on_delete=models.SET_NULL,
         db_index=False,
+        db_constraint=False,
     )
     pass_obj = models.ForeignKey(
         Pass,
@@ -251,6 +262,7 @@ class Passage(models.Model):
         related_name="passages",
         on_delete=models.SET_NULL,
         db_column="pass_id",
+        db_constraint=False,
     )
     household = models.ForeignKey(
         "places.Household",
@@ -260,6 +272,7 @@ class Passage(models.Model):
         related_name="+",
         on_delete=models.SET_NULL,
         db_index=False,
+        db_constraint=False,
     )
     direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
     temperature = models.DecimalField(_("temperature"), max_digits=3, decimal_places=1, null=True, blank=True)
