@@ -32,9 +32,10 @@ def open_errands(user: Any, now: datetime.datetime | None = None) -> QuerySet:
 
 def worker_board(user: Any, now: datetime.datetime | None = None, limit: int = BOARD_LIMIT) -> dict[str, Any]:
     """The home page of a care worker: overdue calls first, calls due now, open errands of the scope
-    and the user's own errands (each list at most `limit` long), and the counts. Six queries (seven
-    when the user's scope area is not loaded yet), however many households are in care: the windows are
-    numbered and counted in SQL (calls.board_slots), only the teams shown are loaded."""
+    and the user's own errands (each list at most `limit` long; the user's own errands are a queryset,
+    read only where shown), and the counts. Five queries (six when the user's scope area is not loaded
+    yet, one more when the user's own errands are read), however many households are in care: the
+    windows are numbered and counted in SQL (calls.board_slots), only the teams shown are loaded."""
     now = now_or(now)
     today = local_date(now)
     scope_path = user.scope_path if not user.is_superuser else ""
@@ -58,7 +59,7 @@ def worker_board(user: Any, now: datetime.datetime | None = None, limit: int = B
         "overdue_calls": slots.overdue,
         "due_calls": slots.due,
         "open_errands": list(errands[:limit]),
-        "my_errands": list(mine[:limit]),
+        "my_errands": mine[:limit],  # read when shown (no page shows it yet): no query until then
         "counts": {
             "households": households,
             "overdue_calls": slots.n_overdue,

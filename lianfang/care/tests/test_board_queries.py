@@ -12,7 +12,8 @@ from lianfang.care.services import assign_errand, raise_errand, record_call
 from lianfang.care.tests.conftest import make_user
 from lianfang.core.roles import Role
 
-BOARD_QUERIES = 7  # the grid (scope), policies, windows with their teams, households, errands x2, counts
+# The grid (scope), policies, the windows with their teams, households, errand counts, errands, mine (read).
+BOARD_QUERIES = 7
 
 
 def seal_building_3(world, today, households: int) -> list:
@@ -47,7 +48,7 @@ def test_the_board_costs_the_same_queries_for_1_or_30_households(
     with django_assert_num_queries(BOARD_QUERIES):
         board = worker_board(worker, now=at(13))
         [str(s.household) for s in board["overdue_calls"]]
-        [(str(e.household), e.assignee) for e in board["open_errands"] + board["my_errands"]]
+        [(str(e.household), e.assignee) for e in [*board["open_errands"], *board["my_errands"]]]
     assert board["counts"] == {
         "households": households,
         "overdue_calls": households,
