@@ -25,6 +25,12 @@ import bench_care
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def own_markers(tmp_path, monkeypatch):
+    """clean_up removes the markers file: not the one of a real run kept with --keep (bench/out)."""
+    monkeypatch.setattr(bench_care, "MARKERS", tmp_path / "care_markers.json")
+
+
 @pytest.fixture
 def city(at):
     """The tiny city without its epidemic and care demo data (its two compounds would be left out)."""
