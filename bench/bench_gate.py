@@ -187,13 +187,13 @@ def _cpu_of(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
-def server_pids(root: int) -> list[int]:
-    """gunicorn's arbiter and workers, and the PostgreSQL backends of this database (loopback only)."""
-    pids = [root]
+def server_pids(root: int) -> tuple[list[int], list[int]]:
+    """(gunicorn's arbiter and workers, the PostgreSQL backends of this database) (loopback only)."""
+    app = [root]
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == root:
-                pids.append(int(stat.parent.name))
+                app.append(int(stat.parent.name))
         except (OSError, ValueError, IndexError):
             continue
     from django.db import connection
@@ -202,9 +202,9 @@ def server_pids(root: int) -> list[int]:
         cursor.execute(
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
-        pids += [row[0] for row in cursor.fetchall()]
+        db = [row[0] for row in cursor.fetchall()]
     connection.close()
-    return pids
+    return app, db
 
 
 def wrk(url: str, conns: int, seconds: int, script: Path | None = None, server: int = 0) -> dict[str, float]:
@@ -213,15 +213,17 @@ def wrk(url: str, conns: int, seconds: int, script: Path | None = None, server: 
     cmd = ["wrk", "-t2", f"-c{conns}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
     if script:
         cmd += ["-s", str(script)]
-    before = {pid: _cpu_of(pid) for pid in server_pids(server)} if server else {}
+    before = [{pid: _cpu_of(pid) for pid in group} for group in server_pids(server)] if server else []
     text = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
     print(f"$ {' '.join(cmd)} {url}\n{text}", file=sys.stderr)
     out = parse_wrk(text)
     if server:
-        after = {pid: _cpu_of(pid) for pid in server_pids(server)}
-        spent = sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
         done = int(m[1]) if (m := re.search(r"(\d+) requests in", text)) else 0
-        out["server_cpu_ms"] = round(spent * 1000 / done, 3) if done else float("nan")
+        spent = []
+        for group, was in zip(server_pids(server), before, strict=True):
+            spent.append(sum(_cpu_of(pid) - was.get(pid, 0.0) for pid in group))
+        for key, cpu in (("server", sum(spent)), ("app", spent[0]), ("db", spent[1])):
+            out[f"{key}_cpu_ms"] = round(cpu * 1000 / done, 3) if done else float("nan")
     return out
 
 
@@ -364,7 +366,9 @@ def main() -> None:
             "unit": "ms",
             "note": f"CPU spent by gunicorn and PostgreSQL per single scan at 64 connections; bare endpoint: "
             f"{bare64['server_cpu_ms']} ms per request; per scan in batches of 50: "
-            f"{b64['server_cpu_ms'] / 50:.3f} ms. Unlike requests/s, this does not depend on what else "
+            f"{b64['server_cpu_ms'] / 50:.3f} ms. Split per single scan: gunicorn {s64['app_cpu_ms']} ms "
+            f"(bare request {bare64['app_cpu_ms']} ms), PostgreSQL backends {s64['db_cpu_ms']} ms. "
+            f"Unlike requests/s, this does not depend on what else "
             f"runs on the machine; bare / scan CPU ({bare64['server_cpu_ms'] / s64['server_cpu_ms']:.2f}) "
             f"is the ratio a CPU-bound quiet machine would show, before wrk's own share",
         },
