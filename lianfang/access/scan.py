@@ -17,7 +17,7 @@ import functools
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -396,14 +396,15 @@ def _scan_cursor() -> Any:
     with server-side binding, kept open on the connection from scan to scan: psycopg prepares the scan
     statement on the connection after a few executions, so neither side quotes, parses or plans its 24
     parameters on every scan, and the cursor's type adapters are looked up once."""
-    connection.ensure_connection()
-    raw = connection.connection
-    cursor = getattr(connection, "_lianfang_scan_cursor", None)
+    db: Any = connection  # _prepare_cursor is Django's own wrapping of a cursor (not in the type stubs)
+    db.ensure_connection()
+    raw = db.connection
+    cursor = getattr(db, "_lianfang_scan_cursor", None)
     if cursor is None or cursor.closed or cursor.connection is not raw:
         from django.db.backends.postgresql.base import ServerBindingCursor
 
-        cursor = connection._lianfang_scan_cursor = ServerBindingCursor(raw)
-    return connection._prepare_cursor(cursor)
+        cursor = db._lianfang_scan_cursor = cast(Any, ServerBindingCursor)(raw)
+    return db._prepare_cursor(cursor)
 
 
 @functools.lru_cache(maxsize=64)
