@@ -22,6 +22,20 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 PASSWORD = "Lianfang-test-2026"
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `postgresql` show concurrency between database connections, which the in-memory SQLite
+    test database cannot: it refuses a second writer at once ("table is locked") instead of letting it
+    wait. They run in CI's PostgreSQL pass and are reported as deselected on SQLite."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    drop = [item for item in items if item.get_closest_marker("postgresql")]
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = [item for item in items if not item.get_closest_marker("postgresql")]
+
+
 @dataclass
 class World:
     city: object

@@ -226,21 +226,27 @@ def record_scan(
     parsed = parse_token(scan.token)
     today = timezone.localdate(now)
     since = _local_midnight(policy.window_start(today))
-    decide = _record_scan_pg if connection.vendor == "postgresql" and not portable else _record_scan_py
-    return decide(
-        gate=gate,
-        policy=policy,
-        parsed=parsed,
-        client_uuid=client_uuid,
-        cid=cid,
-        scan=scan,
-        temperature=temperature,
-        client_time=client_time,
-        guard_id=guard_id,
-        now=now,
-        today=today,
-        since=since,
-    )
+    args: dict[str, Any] = {
+        "gate": gate,
+        "policy": policy,
+        "parsed": parsed,
+        "client_uuid": client_uuid,
+        "cid": cid,
+        "scan": scan,
+        "temperature": temperature,
+        "client_time": client_time,
+        "guard_id": guard_id,
+        "now": now,
+        "today": today,
+        "since": since,
+    }
+    if connection.vendor == "postgresql" and not portable:
+        return _record_scan_pg(**args)
+    # From the read to the insert in one transaction (on SQLite an immediate one, which takes the write
+    # lock first), so that two exits of one household are decided one after the other, as the SQL
+    # function's household lock does on PostgreSQL.
+    with transaction.atomic():
+        return _record_scan_py(**args)
 
 
 def _record_scan_py(
@@ -381,8 +387,8 @@ def _record_scan_py(
 
 
 # PostgreSQL: the read, the decision (scan._decide, in the same order) and the insert in one round trip.
-# The function is created by migration access/0004_gate_scan_function. (Server-side binding with a prepared
-# statement was measured too: no gain over Django's client-side binding, so it is not used.)
+# The function is created by migration access/0004_gate_scan_function (0006 adds the household lock); it
+# runs as a prepared statement (_scan_cursor).
 PG_SQL = (
     "SELECT * FROM access_record_scan(%s::uuid, %s::bigint, %s::bigint, %s::bigint, %s::bigint, %s::text, "
     "%s::boolean, %s::text[], %s::bigint, %s::text, %s::integer, %s::text, %s::text, %s::numeric, "
@@ -511,8 +517,11 @@ _NO_TRANSACTION = contextlib.nullcontext()
 
 def queries_per_scan() -> int:
     """SQL statements one scan costs once the gate and policy caches are warm (new or retried, without
-    fever): one on PostgreSQL; on SQLite the read, then the insert (or a retry's household label)."""
-    return 1 if connection.vendor == "postgresql" else 2
+    fever): one on PostgreSQL; on SQLite the read, then the insert (or a retry's household label), in a
+    transaction of their own (BEGIN), or in a savepoint (SAVEPOINT, RELEASE) inside a caller's."""
+    if connection.vendor == "postgresql":
+        return 1
+    return 2 + (2 if connection.in_atomic_block else 1)
 
 
 def record_scans(

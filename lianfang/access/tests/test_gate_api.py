@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from lianfang.access.models import GateDevice, Passage
+from lianfang.access.scan import queries_per_scan
 from lianfang.access.services import revoke_gate_device
 
 URL = "/api/v1/gate/scans"
@@ -135,7 +136,7 @@ def test_malformed_json_is_refused_clearly(client, device, passes):
 
 def test_scan_endpoint_query_count_is_pinned(client, device, passes, django_assert_max_num_queries):
     post(client, device, one(passes, direction="in"))  # warm caches
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(queries_per_scan()):
         post(client, device, one(passes))
 
 

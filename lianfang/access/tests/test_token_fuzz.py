@@ -36,7 +36,7 @@ def test_ten_thousand_mutated_tokens_parse_to_nothing_valid(passes):
     for _ in range(10_000):
         base = rng.choice(sorted(real))
         t = mutate(rng, base)
-        if t in real or t.upper() in real:
+        if t.strip().upper() in real:  # the same token (a space added at an end, lower case): not a mutation
             continue
         parsed = parse_token(t)
         if parsed.pass_id is not None and (parsed.pass_id, parsed.version) in valid_ids:
@@ -51,7 +51,7 @@ def test_a_sample_of_mutated_tokens_is_refused_at_the_gate(world, passes):
     decisions = set()
     for _ in range(300):
         t = mutate(rng, base)
-        if t.upper() == base:
+        if t.strip().upper() == base:
             continue
         r = record_scan(
             gate=ctx,
