@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from lianfang.access import gatecache
 from lianfang.access.models import Passage
-from lianfang.access.scan import ScanInput, record_scan
+from lianfang.access.scan import ScanInput, record_scan, record_scans
 from lianfang.access.tests.conftest import at
 from lianfang.places.models import Gate
 
@@ -83,3 +83,44 @@ def test_the_python_path_reads_and_stores_a_scan_in_one_transaction(world, passe
     statements = [q["sql"].split()[0].upper() for q in ctx.captured_queries]
     assert result.code == "exit_allowed"
     assert statements == ["SAVEPOINT", "SELECT", "INSERT", "RELEASE"]
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_batches_from_two_gates_with_the_same_households_in_opposite_order_do_not_deadlock(world, passes):
+    west = Gate.objects.create(
+        compound=world.gate_a.compound, name="西门", is_open=True, path=world.gate_a.path
+    )
+    ours = [passes["household_a1"].qr_text, passes["household_a2"].qr_text]
+    rounds = 10
+    start = threading.Barrier(2)
+    errors: list[Exception] = []
+
+    def gate_sends(gate_id: int, tokens: list[str]) -> None:
+        ctx = gatecache.for_gate(gate_id)
+        try:
+            for _ in range(rounds):
+                start.wait(10)
+                batch = [
+                    ScanInput(client_id=uuid.uuid4(), token=t, direction=d, temperature=36.5)
+                    for t in tokens
+                    for d in ("out", "in")
+                ]
+                record_scans(gate=ctx, scans=batch)
+        except Exception as exc:  # a deadlock: PostgreSQL aborts one of the two batches
+            errors.append(exc)
+            start.abort()
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=gate_sends, args=(world.gate_a.pk, ours)),
+        threading.Thread(target=gate_sends, args=(west.pk, ours[::-1])),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    assert Passage.objects.count() == rounds * 2 * 4
+    assert Passage.objects.filter(counted=True).count() == 2  # one exit per household in the window
