@@ -48,6 +48,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from seeded import find_seeded_city  # bench/seeded.py (this folder is on sys.path)
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PORT = int(os.environ.get("LIANFANG_BENCH_CARE_PORT", 8767))
@@ -62,23 +64,10 @@ def log(msg: str) -> None:
 
 
 # --------------------------------------------------------------------------- which database
-def residents_in(url: str) -> int:
-    import psycopg
-
-    try:
-        with psycopg.connect(url.replace("postgres://", "postgresql://", 1), connect_timeout=5) as conn:
-            row = conn.execute("SELECT count(*) FROM people_resident").fetchone()
-            return int(row[0]) if row else 0
-    except Exception:
-        return 0
-
-
 def choose_database(url: str) -> tuple[str, str]:
-    if residents_in(url) > 0:
-        return url, "the given database"
-    sibling = url.rsplit("/", 1)[0] + "/lf_bench_seed"
-    if sibling != url and residents_in(sibling) > 0:
-        return sibling, "the city seeded by bench_seed (lf_bench_seed)"
+    found = find_seeded_city(url)
+    if found:
+        return found
     raise SystemExit(
         "bench_care needs a seeded city: neither DATABASE_URL nor its sibling database lf_bench_seed has "
         "residents. Seed one first (make bench BENCH=seed, or manage.py seed_demo --scale city on "

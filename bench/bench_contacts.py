@@ -42,6 +42,8 @@ import sys
 import time
 from pathlib import Path
 
+from seeded import PASSAGES, find_seeded_city  # bench/seeded.py (this folder is on sys.path)
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # The same answer as lianfang.epi.contacts.candidates(), written by hand for PostgreSQL, in one statement:
@@ -142,23 +144,10 @@ ORDER BY score DESC, closest NULLS LAST, label, id
 """
 
 
-def passages_in(url: str) -> int:
-    import psycopg
-
-    try:
-        with psycopg.connect(url.replace("postgres://", "postgresql://", 1), connect_timeout=5) as conn:
-            row = conn.execute("SELECT EXISTS (SELECT 1 FROM access_passage)").fetchone()
-            return int(bool(row and row[0]))
-    except Exception:
-        return 0
-
-
 def choose_database(url: str) -> tuple[str, str]:
-    if passages_in(url):
-        return url, "the given database"
-    sibling = url.rsplit("/", 1)[0] + "/lf_bench_seed"
-    if sibling != url and passages_in(sibling):
-        return sibling, "the city seeded by bench_seed (lf_bench_seed)"
+    found = find_seeded_city(url, PASSAGES)
+    if found:
+        return found
     raise SystemExit(
         "bench_contacts: no seeded city with a gate log, neither in DATABASE_URL's database nor in "
         "lf_bench_seed. Run bench_seed first (python bench/run.py --only seed,contacts) or "

@@ -24,27 +24,16 @@ import sys
 import time
 from pathlib import Path
 
+from seeded import find_seeded_city  # bench/seeded.py (this folder is on sys.path)
+
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = ["name", "initials", "pinyin", "phone4", "id4", "address"]
 
 
-def residents_in(url: str) -> int:
-    import psycopg
-
-    try:
-        with psycopg.connect(url.replace("postgres://", "postgresql://", 1), connect_timeout=5) as conn:
-            row = conn.execute("SELECT count(*) FROM people_resident").fetchone()
-            return int(row[0]) if row else 0
-    except Exception:
-        return 0
-
-
 def choose_database(url: str, scale: str) -> tuple[str, str]:
-    if residents_in(url) > 0:
-        return url, "the given database"
-    sibling = url.rsplit("/", 1)[0] + "/lf_bench_seed"
-    if sibling != url and residents_in(sibling) > 0:
-        return sibling, "the city seeded by bench_seed (lf_bench_seed)"
+    found = find_seeded_city(url)
+    if found:
+        return found
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
