@@ -12,11 +12,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lianfang.core.roles import Role
+from lianfang.core.models import PATH_INDEX_OPCLASS, ScopedModel
+from lianfang.core.roles import STAFF_SCOPE, Role
 from lianfang.core.scoping import ScopedManager, ScopeRule
-from lianfang.places.models import PATH_INDEX_OPCLASS
-
-STAFF_ROLES = {Role.COMMAND: "path", Role.COMMUNITY: "path", Role.HEALTH: "path", Role.GRID: "grid"}
 
 
 class PassKind(models.TextChoices):
@@ -40,12 +38,12 @@ def new_pass_number() -> str:
     return "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(8))
 
 
-class Pass(models.Model):
+class Pass(ScopedModel):
     """A pass (出入证). The QR carries a signed token of (id, version) — nothing personal.
     Reissuing bumps `version`, which voids every earlier QR of this pass."""
 
     scope = ScopeRule(
-        roles={**STAFF_ROLES, Role.RESIDENT: "household"}, grid="household__grid", household="household"
+        roles={**STAFF_SCOPE, Role.RESIDENT: "household"}, grid="household__grid", household="household"
     )
 
     kind = models.CharField(_("kind"), max_length=10, choices=PassKind.choices, default=PassKind.HOUSEHOLD)
@@ -85,7 +83,6 @@ class Pass(models.Model):
     )
     valid_from = models.DateField(_("valid from"), default=datetime.date.today)
     valid_to = models.DateField(_("valid until"))
-    path = models.CharField(_("path"), max_length=255)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("issued by"),
@@ -96,8 +93,6 @@ class Pass(models.Model):
     status_reason = models.CharField(_("reason"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("pass")
@@ -213,10 +208,10 @@ class Decision(models.TextChoices):
     REFERRED = "referred", _("Referred")
 
 
-class Passage(models.Model):
+class Passage(ScopedModel):
     """One scan at a gate (通行记录). `counted` marks the exits that the outing quota counts."""
 
-    scope = ScopeRule(roles={**STAFF_ROLES, Role.GATE: "gate"}, grid="household__grid", gate="gate")
+    scope = ScopeRule(roles={**STAFF_SCOPE, Role.GATE: "gate"}, grid="household__grid", gate="gate")
 
     client_id = models.UUIDField(_("client id"), unique=True, default=uuid.uuid4)
     # Foreign keys without their own index where a composite index below starts with them (gate,
@@ -283,9 +278,6 @@ class Passage(models.Model):
     next_allowed = models.DateField(_("next exit allowed on"), null=True, blank=True)
     client_time = models.DateTimeField(_("device time"), null=True, blank=True)
     server_time = models.DateTimeField(_("server time"), default=timezone.now)
-    path = models.CharField(_("path"), max_length=255)
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("passage")
@@ -315,10 +307,10 @@ class Passage(models.Model):
         return f"{self.gate_id} {self.direction} {self.decision} {self.server_time:%Y-%m-%d %H:%M}"
 
 
-class Visitor(models.Model):
+class Visitor(ScopedModel):
     """An outsider registered at the gate (外来人员)."""
 
-    scope = ScopeRule(roles={**STAFF_ROLES, Role.GATE: "gate"}, grid="host__grid", gate="gate")
+    scope = ScopeRule(roles={**STAFF_SCOPE, Role.GATE: "gate"}, grid="host__grid", gate="gate")
 
     gate = models.ForeignKey(
         "places.Gate", verbose_name=_("gate"), related_name="+", on_delete=models.CASCADE
@@ -346,9 +338,6 @@ class Visitor(models.Model):
         on_delete=models.SET_NULL,
     )
     at = models.DateTimeField(_("time"), default=timezone.now)
-    path = models.CharField(_("path"), max_length=255)
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("visitor")
@@ -360,11 +349,11 @@ class Visitor(models.Model):
         return f"{self.name} {self.at:%Y-%m-%d %H:%M}"
 
 
-class Delivery(models.Model):
+class Delivery(ScopedModel):
     """A courier or food delivery left at the gate for the household to fetch (快递外卖, self pickup)."""
 
     scope = ScopeRule(
-        roles={**STAFF_ROLES, Role.GATE: "gate", Role.RESIDENT: "household"},
+        roles={**STAFF_SCOPE, Role.GATE: "gate", Role.RESIDENT: "household"},
         grid="household__grid",
         gate="gate",
         household="household",
@@ -388,9 +377,6 @@ class Delivery(models.Model):
         related_name="+",
         on_delete=models.SET_NULL,
     )
-    path = models.CharField(_("path"), max_length=255)
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("delivery")

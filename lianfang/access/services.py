@@ -29,19 +29,11 @@ from lianfang.core import audit
 from lianfang.core.audit import AuditAction
 from lianfang.core.errors import DomainError
 from lianfang.core.phones import parse_phone
-from lianfang.core.roles import Role
+from lianfang.core.roles import KEEP_GATE, MANAGE_PASSES, SET_OUTING_RULES
+from lianfang.core.scoping import authorize_write
 from lianfang.places.models import Area, Building, Compound, Gate, Household
 
-PASS_MANAGER_ROLES = frozenset({Role.COMMUNITY})
 DEFAULT_VALID_DAYS = 60
-
-
-def require_manager(user: Any, path: str) -> None:
-    """Passes and gates are managed by community staff of the area (out of scope reads as absent)."""
-    if not (user.is_superuser or user.role in PASS_MANAGER_ROLES):
-        raise DomainError("forbidden", _("Only community staff manage passes and gates."), status=403)
-    if not user.is_superuser and not path.startswith(user.scope_path or "\0"):
-        raise DomainError("not_found", _("Not found."), status=404)
 
 
 def _validity(
@@ -87,18 +79,20 @@ def issue_pass(
         raise DomainError(
             "holder_missing", _("A work pass needs the unit and duty of its holder."), field="holder"
         )
+    place: Household | Compound | Area
     if household is not None:
         compound = household.compound
-        path = household.path
+        place = household
     elif compound is not None:
-        path = compound.path
+        place = compound
     elif area is not None:
-        path = area.path
+        place = area
     else:
         raise DomainError(
             "place_missing", _("Choose the compound or area the pass is valid in."), field="compound"
         )
-    require_manager(user, path)
+    authorize_write(user, action=MANAGE_PASSES, obj=place)  # passes: community staff of the area
+    path = place.path
     start, end = _validity(valid_from, valid_to)
     p = Pass.objects.create(
         kind=kind,
@@ -132,7 +126,7 @@ def issue_household_passes(
     valid_to: datetime.date | None = None,
 ) -> BulkResult:
     """One household pass for every household of a compound (or building) that has no active one."""
-    require_manager(user, compound.path)
+    authorize_write(user, action=MANAGE_PASSES, obj=compound)
     if building is not None and building.compound_id != compound.pk:
         raise DomainError(
             "building_other_compound", _("That building is in another compound."), field="building"
@@ -185,7 +179,7 @@ def _change_status(
     *, user: Any, p: Pass, status: str, reason: str, allowed_from: set[str], code: str, msg: Any
 ) -> Pass:
     p = Pass.objects.select_for_update().get(pk=p.pk)
-    require_manager(user, p.path)
+    authorize_write(user, action=MANAGE_PASSES, obj=p)
     if p.status not in allowed_from:
         raise DomainError(code, msg)
     p.status = status
@@ -242,7 +236,7 @@ def revoke_pass(*, user: Any, p: Pass, reason: str) -> Pass:
 def reissue_pass(*, user: Any, p: Pass, reason: str = "") -> Pass:
     """A new card for a lost one: the version goes up, so every earlier QR is void."""
     p = Pass.objects.select_for_update().get(pk=p.pk)
-    require_manager(user, p.path)
+    authorize_write(user, action=MANAGE_PASSES, obj=p)
     if p.status == PassStatus.REVOKED:
         raise DomainError("pass_revoked", _("A revoked pass cannot be reissued; issue a new one."))
     p.version += 1
@@ -256,7 +250,7 @@ def reissue_pass(*, user: Any, p: Pass, reason: str = "") -> Pass:
 
 @transaction.atomic
 def set_gate_open(*, user: Any, gate: Gate, is_open: bool) -> Gate:
-    require_manager(user, gate.path)
+    authorize_write(user, action=MANAGE_PASSES, obj=gate)
     gate.is_open = is_open
     gate.save(update_fields=["is_open"])
     audit.log(user=user, action=AuditAction.CHANGE, obj=gate, summary=f"gate open={is_open}")
@@ -265,24 +259,13 @@ def set_gate_open(*, user: Any, gate: Gate, is_open: bool) -> Gate:
 
 @transaction.atomic
 def set_outing_policy(*, user: Any, area: Area, **values: Any) -> OutingPolicy:
-    require_manager_or_command(user, area.path)
+    authorize_write(user, action=SET_OUTING_RULES, obj=area)
     if int(values.get("exits_per_period", 1)) < 1 or int(values.get("period_days", 2)) < 1:
         raise DomainError("policy_bad", _("Exits and days must both be at least 1."))
     policy, _created = OutingPolicy.objects.update_or_create(
         area=area, defaults={**values, "updated_by": user}
     )
     return policy
-
-
-def require_manager_or_command(user: Any, path: str) -> None:
-    if user.is_superuser:
-        return
-    if user.role not in (Role.COMMUNITY, Role.COMMAND):
-        raise DomainError(
-            "forbidden", _("Only community staff and the command centre set outing rules."), status=403
-        )
-    if not path.startswith(user.scope_path or "\0"):
-        raise DomainError("not_found", _("Not found."), status=404)
 
 
 @transaction.atomic
@@ -307,6 +290,7 @@ def register_visitor(
 ) -> Visitor:
     from lianfang.access.scan import MAX_TEMP, MIN_TEMP, _parse_temperature
 
+    authorize_write(guard, action=KEEP_GATE, obj=gate)
     name = " ".join(name.split())
     if not name:
         raise DomainError("name_missing", _("The visitor's name is missing."), field="name")
@@ -358,6 +342,7 @@ def register_visitor(
 def log_delivery(
     *, guard: Any, gate: Gate, household: Household, carrier: str = "", note: str = ""
 ) -> Delivery:
+    authorize_write(guard, action=KEEP_GATE, obj=gate)
     if household.compound_id != gate.compound_id:
         raise DomainError(
             "household_other_compound", _("That household lives in another compound."), field="household"
@@ -375,6 +360,7 @@ def log_delivery(
 @transaction.atomic
 def mark_picked_up(*, guard: Any, delivery: Delivery) -> Delivery:
     delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+    authorize_write(guard, action=KEEP_GATE, obj=delivery)
     if delivery.picked_up_at:
         raise DomainError("already_picked_up", _("This delivery was already picked up."))
     delivery.picked_up_at = timezone.now()

@@ -26,11 +26,10 @@ from lianfang.access.policy import policy_for_path
 from lianfang.access.services import ensure_link_key, outing_status
 from lianfang.core import audit
 from lianfang.core.audit import AuditAction
-from lianfang.core.roles import Role
+from lianfang.core.roles import MANAGE_PASSES, SHARE_HOUSEHOLD_LINK
+from lianfang.core.viewtools import require_role
 from lianfang.places.models import Building, Compound, Household
 
-PDF_ROLES = frozenset({Role.COMMUNITY})
-LINK_ROLES = frozenset({Role.COMMUNITY, Role.GRID})
 KIND_ORDER = {PassKind.HOUSEHOLD: 0, PassKind.PERSON: 1, PassKind.VEHICLE: 2, PassKind.WORK: 3}
 PRIVATE_HEADERS = {
     "Cache-Control": "no-store",
@@ -39,17 +38,11 @@ PRIVATE_HEADERS = {
 }
 
 
-def _allowed(user: Any, roles: frozenset[str]) -> None:
-    """Other roles get the same answer as out of scope."""
-    if not (user.is_superuser or user.role in roles):
-        raise Http404
-
-
 @login_required
 def compound_passes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The compound's (or one building's, ?building=3) pass cards as an A4 PDF. Audited as an export."""
     user = request.user
-    _allowed(user, PDF_ROLES)
+    require_role(user, MANAGE_PASSES, hide=True)  # other roles: the answer of out of scope
     compound = get_object_or_404(Compound.objects.visible_to(user), pk=pk)
     building = None
     number = request.GET.get("building", "").strip()
@@ -299,7 +292,7 @@ def _self_report(request: HttpRequest, household: Household) -> None:
 def household_link_renew(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff show a household its secret link (GET), create it or replace it (POST renew=1)."""
     user = request.user
-    _allowed(user, LINK_ROLES)
+    require_role(user, SHARE_HOUSEHOLD_LINK, hide=True)
     household = get_object_or_404(Household.objects.visible_to(user).select_related("compound"), pk=pk)
     if request.method == "POST":
         renew = request.POST.get("renew") == "1"

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,18 +22,14 @@ from lianfang.access.policy import policy_for_path
 from lianfang.core import audit
 from lianfang.core.audit import AuditAction
 from lianfang.core.errors import DomainError
-from lianfang.core.roles import Role
+from lianfang.core.roles import MANAGE_PASSES, READ_CLOSED_MANAGEMENT, SET_OUTING_RULES
+from lianfang.core.viewtools import require_role
 from lianfang.places.models import Area, Compound, Gate, Household
 from lianfang.places.services import household_filter, parse_address
 
-STAFF = (Role.COMMAND, Role.COMMUNITY, Role.HEALTH, Role.GRID)
-
 
 def _staff(request: HttpRequest) -> Any:
-    user: Any = request.user
-    if not (user.is_superuser or user.role in STAFF):
-        raise Http404
-    return user
+    return require_role(request.user, READ_CLOSED_MANAGEMENT, hide=True)
 
 
 @login_required
@@ -60,7 +56,7 @@ def compound_passes(request: HttpRequest, pk: int) -> HttpResponse:
             "compound": compound,
             "page": page,
             "gates": gates,
-            "can_manage": user.is_superuser or user.role == Role.COMMUNITY,
+            "can_manage": MANAGE_PASSES.allows(user),
             "policy": policy_for_path(compound.path),
             "today": timezone.localdate(),
         },
@@ -218,8 +214,7 @@ def passage_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def policy_edit(request: HttpRequest, code: str) -> HttpResponse:
     user: Any = request.user
-    if not (user.is_superuser or user.role in (Role.COMMAND, Role.COMMUNITY)):
-        raise Http404
+    require_role(user, SET_OUTING_RULES, hide=True)
     area = get_object_or_404(Area.objects.visible_to(user), code=code)
     instance = OutingPolicy.objects.filter(area=area).first()
     effective = policy_for_path(area.path)

@@ -32,12 +32,13 @@ from lianfang.care.policy import (
     WINDOWS,
     CareRules,
     care_policy_for_path,
-    require_care_editor,
 )
 from lianfang.core import audit
 from lianfang.core.audit import AuditAction
 from lianfang.core.errors import DomainError
 from lianfang.core.models import Alert, AlertKind
+from lianfang.core.roles import EDIT_CARE
+from lianfang.core.scoping import authorize_write
 from lianfang.epi.models import CheckSource
 from lianfang.people.models import Resident
 from lianfang.places.models import Compound, Household
@@ -360,7 +361,7 @@ def record_call(
     from lianfang.care.errands import create_errand_rows
     from lianfang.epi.services import record_health_check
 
-    require_care_editor(user)
+    authorize_write(user, action=EDIT_CARE)
     household = visible_household(user, household)
     now = now_or(now)
     today = local_date(now)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianfang.care.models import CareTeam
 from lianfang.core.errors import DomainError
+from lianfang.core.scoping import not_found
 from lianfang.places.models import Household
 
 MAX_MONEY = Decimal("999999.99")
@@ -22,10 +23,6 @@ def now_or(now: datetime.datetime | None) -> datetime.datetime:
 
 def local_date(now: datetime.datetime) -> datetime.date:
     return timezone.localtime(now).date()
-
-
-def not_found() -> DomainError:
-    return DomainError("not_found", _("Not found in your area."), status=404)
 
 
 def not_in_quarantine() -> DomainError:

@@ -23,7 +23,6 @@ from lianfang.care.common import (
     visible_household,
 )
 from lianfang.care.models import (
-    CARE_EDIT_ROLES,
     NEED_OF_CATEGORY,
     CareCall,
     Errand,
@@ -32,11 +31,12 @@ from lianfang.care.models import (
     ErrandStatus,
     RaisedBy,
 )
-from lianfang.care.policy import can_edit_care, care_policy_for_path, covers, require_care_editor
+from lianfang.care.policy import care_policy_for_path
 from lianfang.core import audit
 from lianfang.core.audit import AuditAction
 from lianfang.core.errors import DomainError
-from lianfang.core.roles import Role
+from lianfang.core.roles import EDIT_CARE, ERRAND_ASSIGNEE_ROLES, Role
+from lianfang.core.scoping import authorize_write
 from lianfang.places.models import Area, Household
 
 # Open and not yet delivered: these become overdue once due_at has passed.
@@ -123,7 +123,7 @@ def raise_errand(
             raise not_found()
         raised_by = RaisedBy.HOUSEHOLD
     else:
-        require_care_editor(user)
+        authorize_write(user, action=EDIT_CARE)
         household = visible_household(user, household)
         raised_by = RaisedBy.CALL if call is not None else RaisedBy.STAFF
     open_team(household, local_date(now))
@@ -179,7 +179,7 @@ def _require_state(errand: Errand, *allowed: str) -> None:
 
 def _may_run(user: Any, errand: Errand) -> None:
     """Staff of the area, or the volunteer it is assigned to, may move an assigned errand on."""
-    if can_edit_care(user):
+    if EDIT_CARE.allows(user):
         return
     if (
         user is not None
@@ -191,11 +191,12 @@ def _may_run(user: Any, errand: Errand) -> None:
     raise DomainError("forbidden", _("Only staff or the assigned volunteer may do this."), status=403)
 
 
-def _assignable(assignee: Any, household: Household) -> None:
-    ok_role = assignee is not None and (assignee.role in CARE_EDIT_ROLES or assignee.role == Role.VOLUNTEER)
+def _assignable(assignee: Any, errand: Errand) -> None:
+    """An errand goes to staff or a volunteer who can see it (the read rule of errands)."""
+    ok_role = assignee is not None and assignee.role in ERRAND_ASSIGNEE_ROLES
     if not ok_role or not assignee.is_active:
         raise DomainError("assignee_bad_role", _("Errands go to staff or volunteers."), field="assignee")
-    if not covers(assignee, household):
+    if not Errand.scope.covers(assignee, errand):
         raise DomainError(
             "assignee_out_of_scope",
             _("{name} does not work in the area of this household.").format(name=assignee),
@@ -207,11 +208,11 @@ def _assignable(assignee: Any, household: Household) -> None:
 def assign_errand(
     *, user: Any, errand: Errand, assignee: Any, now: datetime.datetime | None = None
 ) -> Errand:
-    require_care_editor(user)
+    authorize_write(user, action=EDIT_CARE)
     now = now_or(now)
     found = _locked(user, errand)
     _require_state(found, ErrandStatus.NEW, ErrandStatus.ASSIGNED)
-    _assignable(assignee, found.household)
+    _assignable(assignee, found)
     found.assignee = assignee
     found.status = ErrandStatus.ASSIGNED
     found.assigned_at = now
@@ -278,7 +279,7 @@ def confirm_errand(
 
 @transaction.atomic
 def cancel_errand(*, user: Any, errand: Errand, reason: str, now: datetime.datetime | None = None) -> Errand:
-    require_care_editor(user)
+    authorize_write(user, action=EDIT_CARE)
     now = now_or(now)
     found = _locked(user, errand)
     _require_state(found, *PENDING_ERRAND_STATUSES)

@@ -15,19 +15,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lianfang.core.roles import Role
+from lianfang.core.models import PATH_INDEX_OPCLASS, ScopedModel
+from lianfang.core.roles import CARE_SCOPE, Role
 from lianfang.core.scoping import ScopedManager, ScopeRule
-from lianfang.places.models import PATH_INDEX_OPCLASS
-
-CARE_ROLES = {
-    Role.COMMAND: "path",
-    Role.COMMUNITY: "path",
-    Role.HEALTH: "path",
-    Role.GRID: "grid",
-    Role.VOLUNTEER: "path",
-}
-# Roles that may record calls, raise and move errands, log disinfection and kits.
-CARE_EDIT_ROLES = frozenset({Role.COMMUNITY, Role.HEALTH, Role.GRID})
 
 
 class CarePolicy(models.Model):
@@ -63,11 +53,11 @@ class TeamRole(models.TextChoices):
     HEALTH = "health", _("Health worker")
 
 
-class CareTeam(models.Model):
+class CareTeam(ScopedModel):
     """The four people who look after one household while it is in home quarantine (四包一)."""
 
     scope = ScopeRule(
-        roles={**CARE_ROLES, Role.RESIDENT: "household"}, grid="household__grid", household="household"
+        roles={**CARE_SCOPE, Role.RESIDENT: "household"}, grid="household__grid", household="household"
     )
 
     household = models.ForeignKey(
@@ -75,10 +65,7 @@ class CareTeam(models.Model):
     )
     started = models.DateField(_("from"), default=datetime.date.today)
     ended = models.DateField(_("until"), null=True, blank=True)
-    path = models.CharField(_("path"), max_length=255)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("care team")
@@ -121,11 +108,11 @@ class CallWindow(models.TextChoices):
     AFTERNOON = "pm", _("Afternoon")
 
 
-class CareCall(models.Model):
+class CareCall(ScopedModel):
     """One caring phone call (暖心电话) of one window of one day."""
 
     scope = ScopeRule(
-        roles={**CARE_ROLES, Role.RESIDENT: "household"}, grid="household__grid", household="household"
+        roles={**CARE_SCOPE, Role.RESIDENT: "household"}, grid="household__grid", household="household"
     )
 
     household = models.ForeignKey(
@@ -151,9 +138,6 @@ class CareCall(models.Model):
         related_name="+",
     )
     called_at = models.DateTimeField(_("called at"), default=timezone.now)
-    path = models.CharField(_("path"), max_length=255)
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("care call")
@@ -223,11 +207,11 @@ class RaisedBy(models.TextChoices):
     CALL = "call", _("During a care call")
 
 
-class Errand(models.Model):
+class Errand(ScopedModel):
     """A proxy errand (代购代办) for a quarantined household, from request to the household's confirmation."""
 
     scope = ScopeRule(
-        roles={**CARE_ROLES, Role.RESIDENT: "household"}, grid="household__grid", household="household"
+        roles={**CARE_SCOPE, Role.RESIDENT: "household"}, grid="household__grid", household="household"
     )
 
     household = models.ForeignKey(
@@ -277,9 +261,6 @@ class Errand(models.Model):
     assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
-    path = models.CharField(_("path"), max_length=255)
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("errand")
@@ -324,10 +305,10 @@ class ErrandEvent(models.Model):
         return f"{self.errand_id} {self.status}"
 
 
-class Disinfection(models.Model):
+class Disinfection(ScopedModel):
     """Public areas of one building disinfected on one day (消杀)."""
 
-    scope = ScopeRule(roles=CARE_ROLES, grid="building__grid")
+    scope = ScopeRule(roles=CARE_SCOPE, grid="building__grid")
 
     building = models.ForeignKey(
         "places.Building", verbose_name=_("building"), related_name="disinfections", on_delete=models.CASCADE
@@ -340,9 +321,6 @@ class Disinfection(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     at = models.DateTimeField(_("recorded"), default=timezone.now)
-    path = models.CharField(_("path"), max_length=255)
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("disinfection")
@@ -372,7 +350,7 @@ DEFAULT_KIT_ITEMS = [
 class KitTemplate(models.Model):
     """What a kit holds; the default is the article's nine items (九个一). Items are data (one per line)."""
 
-    scope = ScopeRule(roles=CARE_ROLES, path="area__path")
+    scope = ScopeRule(roles=CARE_SCOPE, path="area__path")
 
     area = models.ForeignKey(
         "places.Area", verbose_name=_("area"), related_name="kit_templates", on_delete=models.CASCADE
@@ -395,9 +373,9 @@ class KitTemplate(models.Model):
         return [line.strip() for line in self.items.splitlines() if line.strip()]
 
 
-class KitDelivery(models.Model):
+class KitDelivery(ScopedModel):
     scope = ScopeRule(
-        roles={**CARE_ROLES, Role.RESIDENT: "household"}, grid="household__grid", household="household"
+        roles={**CARE_SCOPE, Role.RESIDENT: "household"}, grid="household__grid", household="household"
     )
 
     household = models.ForeignKey(
@@ -414,9 +392,6 @@ class KitDelivery(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    path = models.CharField(_("path"), max_length=255)
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("kit delivery")

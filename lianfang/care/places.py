@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 
 from lianfang.care.common import local_date, not_found, now_or, open_team, visible_household
 from lianfang.care.models import DEFAULT_KIT_ITEMS, CareTeam, Disinfection, KitDelivery, KitTemplate
-from lianfang.care.policy import require_care_editor
 from lianfang.core import audit
 from lianfang.core.audit import AuditAction
 from lianfang.core.errors import DomainError
+from lianfang.core.roles import EDIT_CARE
+from lianfang.core.scoping import authorize_write
 from lianfang.epi.models import Lockdown, LockdownScope, LockdownStatus
 from lianfang.places.inherit import prefixes
 from lianfang.places.models import Area, Building, Household
@@ -36,7 +37,7 @@ def record_disinfection(
     today: datetime.date | None = None,
 ) -> Disinfection:
     """The public areas of a building disinfected on a day: once a day per building."""
-    require_care_editor(user)
+    authorize_write(user, action=EDIT_CARE)
     today = today or timezone.localdate()
     pk = building.pk if isinstance(building, Building) else building
     found = Building.objects.visible_to(user).filter(pk=pk).first()
@@ -133,7 +134,7 @@ def deliver_kit(
 ) -> KitDelivery:
     """A kit handed to a household in home quarantine; `items` the ones actually delivered (default:
     all of the template)."""
-    require_care_editor(user)
+    authorize_write(user, action=EDIT_CARE)
     household = visible_household(user, household)
     now = now_or(now)
     open_team(household, local_date(now))

@@ -1,24 +1,18 @@
 """Which care rules apply where (the nearest CarePolicy up the area tree wins; none means the defaults),
-call windows as aware datetimes, and who may do what in care."""
+and call windows as aware datetimes. Who may do what in care: `core.roles` (READ_CARE, EDIT_CARE,
+EDIT_CARE_TEAM), checked by `core.scoping.authorize_write`."""
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from lianfang.care.models import CARE_EDIT_ROLES, CallWindow, CarePolicy
-from lianfang.core.errors import DomainError
-from lianfang.core.roles import Role
+from lianfang.care.models import CallWindow, CarePolicy
 from lianfang.places.inherit import nearest, prefixes
-
-# Who may change a care team's members: community staff (the "staff can change it" of the issue).
-TEAM_EDIT_ROLES = frozenset({Role.COMMUNITY})
 
 
 @dataclass(frozen=True)
@@ -94,29 +88,3 @@ def care_rules_resolver(scope_path: str | None) -> Callable[[str], CareRules]:
     """One query for every policy that can apply inside a scope (above it or below it), then a
     path -> rules function without further queries. `scope_path=None`: every policy (the alert task)."""
     return rules_from(care_policies(scope_path))
-
-
-def can_edit_care(user: Any) -> bool:
-    return bool(
-        user is not None
-        and getattr(user, "is_authenticated", False)
-        and (user.is_superuser or user.role in CARE_EDIT_ROLES)
-    )
-
-
-def require_care_editor(user: Any) -> None:
-    """The role first (403); the scope is checked by reading the object through visible_to (404)."""
-    if not can_edit_care(user):
-        raise DomainError("forbidden", _("Your role may not change care records."), status=403)
-
-
-def covers(user: Any, household: Any) -> bool:
-    """Whether a user's scope covers a household (grid workers: their grid; area roles: the subtree)."""
-    if user is None or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    if user.role == Role.GRID:
-        return bool(user.grid_id) and user.grid_id == household.grid_id
-    scope = user.scope_path
-    return bool(scope) and household.path.startswith(scope)

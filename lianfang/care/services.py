@@ -1,10 +1,11 @@
 """Use cases of the care app (四包一: teams, calls, errands, disinfection, kits).
 
-Each public function is one transaction, checks the role first (403: CARE_EDIT_ROLES; volunteers only
-move their own errands on), reads the object through `visible_to(user)` (out of scope: DomainError
-not_found, 404), raises `DomainError(code, message)` on bad input (changing nothing) and takes `now=`
-or `today=` so tests can freeze time. The code lives in topic modules; this module re-exports every
-public name so that imports do not change when a module is split.
+Each public function is one transaction, checks the role first (403: `authorize_write` with
+`core.roles.EDIT_CARE`; volunteers only move their own errands on), reads the object through
+`visible_to(user)` (out of scope: DomainError not_found, 404), raises `DomainError(code, message)` on
+bad input (changing nothing) and takes `now=` or `today=` so tests can freeze time. The code lives in
+topic modules; this module re-exports every public name so that imports do not change when a module is
+split.
 """
 
 from lianfang.care.calls import CallSlot, call_slots, next_call_window, record_call

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 
 from lianfang.care.common import not_found
 from lianfang.care.models import CareTeam, CareTeamMember, TeamRole
-from lianfang.care.policy import TEAM_EDIT_ROLES, covers
 from lianfang.core import audit
 from lianfang.core.audit import AuditAction
 from lianfang.core.errors import DomainError
-from lianfang.core.roles import Role
+from lianfang.core.roles import EDIT_CARE_TEAM, Role
+from lianfang.core.scoping import authorize_write
 from lianfang.places.models import Household
 
 # The user role each team role must have.
@@ -152,12 +152,7 @@ def end_finished_teams(today: datetime.date | None = None) -> int:
 @transaction.atomic
 def set_team_member(*, user: Any, team: CareTeam, role: str, member: Any | None) -> CareTeam:
     """Community staff put `member` in `role` of an open team (None: leave the role empty)."""
-    if not (
-        user is not None
-        and getattr(user, "is_authenticated", False)
-        and (user.is_superuser or user.role in TEAM_EDIT_ROLES)
-    ):
-        raise DomainError("forbidden", _("Only community staff may change a care team."), status=403)
+    authorize_write(user, action=EDIT_CARE_TEAM)
     found = (
         CareTeam.objects.visible_to(user)
         .select_for_update()
@@ -171,7 +166,6 @@ def set_team_member(*, user: Any, team: CareTeam, role: str, member: Any | None)
         raise DomainError("team_ended", _("This care team has ended."))
     if role not in TeamRole.values:
         raise DomainError("bad_team_role", _("Unknown role in a care team."), field="role")
-    household = found.household
     if member is None:
         CareTeamMember.objects.filter(team=found, role=role).delete()
         audit.log(user=user, action=AuditAction.CHANGE, obj=found, summary=f"care team {role}: none")
@@ -184,7 +178,7 @@ def set_team_member(*, user: Any, team: CareTeam, role: str, member: Any | None)
             ),
             field="member",
         )
-    if not covers(member, household):
+    if not CareTeam.scope.covers(member, found):  # a member must see the team (the read rule)
         raise DomainError(
             "member_out_of_scope",
             _("{name} does not work in the area of this household.").format(name=member),

@@ -1,7 +1,7 @@
 """Care pages: the board, and helpers shared by views_households / views_errands / views_places.
 
 Thin views: parse, authorize, call a service (care/services.py), render. Reads go through
-`visible_to(user)`: out of scope is a 404, exactly like "does not exist". Roles outside CARE_ROLES get a
+`visible_to(user)`: out of scope is a 404, exactly like "does not exist". Roles outside READ_CARE get a
 404. Command reads but may not act (403 on POSTs, no buttons). Volunteers see only the errands assigned to
 them, and may only start and deliver those; every other care page answers them 404.
 """
@@ -12,16 +12,19 @@ import datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from lianfang.care.forms import since_days
-from lianfang.care.models import CARE_EDIT_ROLES, CARE_ROLES, ErrandStatus
-from lianfang.core.roles import Role
-from lianfang.core.viewtools import form_message, message_error, raise_for_status  # noqa: F401  (used by the views_* modules)
+from lianfang.care.models import ErrandStatus
+from lianfang.core.roles import EDIT_CARE, READ_CARE, STAFF_ROLES
+from lianfang.core.viewtools import (  # noqa: F401  (used by the views_* modules)
+    form_message,
+    message_error,
+    raise_for_status,
+    require_role,
+)
 
 # Open and not yet delivered: what can be overdue.
 PENDING = (ErrandStatus.NEW, ErrandStatus.ASSIGNED, ErrandStatus.ON_THE_WAY)
@@ -35,29 +38,19 @@ def mark_overdue(errands: Any, now: datetime.datetime) -> Any:
 
 def reader(request: HttpRequest) -> Any:
     """Any care role (volunteers included: their pages check the assignment themselves)."""
-    user: Any = request.user
-    if not (user.is_superuser or user.role in CARE_ROLES):
-        raise Http404
-    return user
+    return require_role(request.user, READ_CARE, hide=True)
 
 
 def staff_reader(request: HttpRequest) -> Any:
     """Care staff (command, community, health, grid): the pages about households, not volunteers."""
     user = reader(request)
-    if user.role == Role.VOLUNTEER and not user.is_superuser:
+    if user.role not in STAFF_ROLES and not user.is_superuser:
         raise Http404
     return user
 
 
-def can_edit(user: Any) -> bool:
-    return bool(user.is_superuser or user.role in CARE_EDIT_ROLES)
-
-
 def editor(request: HttpRequest) -> Any:
-    user = staff_reader(request)
-    if not can_edit(user):
-        raise PermissionDenied(_("Your role may not change care records."))
-    return user
+    return require_role(staff_reader(request), EDIT_CARE)
 
 
 def board_context(user: Any, now: datetime.datetime | None = None) -> dict[str, Any]:
@@ -66,7 +59,7 @@ def board_context(user: Any, now: datetime.datetime | None = None) -> dict[str, 
 
     now = now or timezone.now()
     board = worker_board(user, now=now)
-    return {"board": board, "now": now, "can_edit_care": can_edit(user)}
+    return {"board": board, "now": now, "can_edit_care": EDIT_CARE.allows(user)}
 
 
 @login_required

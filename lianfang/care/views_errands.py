@@ -18,13 +18,12 @@ from django.views.decorators.http import require_POST
 
 from lianfang.care.forms import AssignForm, CancelForm, DeliverForm, FilterForm
 from lianfang.care.models import OPEN_ERRAND_STATUSES, Errand, ErrandStatus
-from lianfang.care.views import PENDING, can_edit, editor, form_message, mark_overdue, message_error, reader
+from lianfang.care.views import PENDING, editor, form_message, mark_overdue, message_error, reader
 from lianfang.care.views_households import people_for
 from lianfang.core.errors import DomainError
-from lianfang.core.roles import Role
+from lianfang.core.roles import EDIT_CARE, ERRAND_ASSIGNEE_ROLES, Role
 
 PAGE = 50
-ASSIGNEE_ROLES = (Role.COMMUNITY, Role.HEALTH, Role.GRID, Role.VOLUNTEER)
 
 
 def is_volunteer(user: Any) -> bool:
@@ -75,7 +74,7 @@ def _errand(user: Any, pk: int) -> Errand:
 
 def may_move(user: Any, errand: Errand) -> bool:
     """Start / deliver: care staff, or the volunteer it is assigned to."""
-    return can_edit(user) or (is_volunteer(user) and errand.assignee_id == user.pk)
+    return EDIT_CARE.allows(user) or (is_volunteer(user) and errand.assignee_id == user.pk)
 
 
 @login_required
@@ -83,7 +82,7 @@ def errand_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = reader(request)
     errand = _errand(user, pk)
     now = timezone.now()
-    staff = can_edit(user)
+    staff = EDIT_CARE.allows(user)
     is_open = errand.status in PENDING
     return render(
         request,
@@ -99,7 +98,7 @@ def errand_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and errand.status in (ErrandStatus.ASSIGNED, ErrandStatus.ON_THE_WAY),
             "can_cancel": staff and is_open,
             "assign_form": AssignForm(
-                people=people_for(errand.household, ASSIGNEE_ROLES),
+                people=people_for(errand.household, ERRAND_ASSIGNEE_ROLES),
                 initial={"assignee": errand.assignee_id},
             )
             if staff and is_open
@@ -126,7 +125,7 @@ def errand_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
     user = editor(request)
     errand = _errand(user, pk)
-    form = AssignForm(request.POST, people=people_for(errand.household, ASSIGNEE_ROLES))
+    form = AssignForm(request.POST, people=people_for(errand.household, ERRAND_ASSIGNEE_ROLES))
     if not form.is_valid():
         form_message(request, form)
     else:

@@ -36,10 +36,10 @@ from lianfang.care.models import (
     KitDelivery,
     TeamRole,
 )
-from lianfang.care.policy import TEAM_EDIT_ROLES, WINDOWS, care_policy_for_path
-from lianfang.care.views import can_edit, editor, form_message, mark_overdue, message_error, staff_reader
+from lianfang.care.policy import WINDOWS, care_policy_for_path
+from lianfang.care.views import editor, form_message, mark_overdue, message_error, staff_reader
 from lianfang.core.errors import DomainError
-from lianfang.core.roles import Role
+from lianfang.core.roles import EDIT_CARE, EDIT_CARE_TEAM, STAFF_ROLES, Role
 from lianfang.epi.models import Symptom
 from lianfang.people.models import Resident
 from lianfang.places.inherit import prefixes
@@ -48,7 +48,7 @@ from lianfang.places.models import Household
 TEAM_ORDER = [TeamRole.LEADER, TeamRole.SECRETARY, TeamRole.GRID, TeamRole.HEALTH]
 
 
-def people_for(household: Household, roles: tuple[str, ...]) -> Any:
+def people_for(household: Household, roles: frozenset[str]) -> Any:
     """Active users of these roles whose scope covers the household (its grid, or an area above it)."""
     area_roles = [r for r in roles if r != Role.GRID]
     covers = Q(role__in=area_roles, area__path__in=prefixes(household.path))
@@ -122,7 +122,7 @@ def household_care(request: HttpRequest, pk: int) -> HttpResponse:
     )
     held = household.exits_held_until is not None and household.exits_held_until >= today
     windows = call_windows(household, team, now) if held else []
-    editable = can_edit(user)
+    editable = EDIT_CARE.allows(user)
     members = list(Resident.objects.visible_to(user).filter(household=household).order_by("id"))
     errands = mark_overdue(
         list(
@@ -164,10 +164,8 @@ def household_care(request: HttpRequest, pk: int) -> HttpResponse:
             "category_choices": ErrandCategory.choices,
             "need_rows": range(NEED_ROWS),
             "errand_form": ErrandForm(),
-            "team_form": TeamMemberForm(
-                people=people_for(household, (Role.COMMAND, Role.COMMUNITY, Role.GRID, Role.HEALTH))
-            )
-            if team and (user.is_superuser or user.role in TEAM_EDIT_ROLES)
+            "team_form": TeamMemberForm(people=people_for(household, STAFF_ROLES))
+            if team and EDIT_CARE_TEAM.allows(user)
             else None,
         },
     )
@@ -226,9 +224,7 @@ def team_member(request: HttpRequest, pk: int) -> HttpResponse:
     team = CareTeam.objects.visible_to(user).filter(household=household, ended__isnull=True).first()
     if team is None:
         raise Http404
-    form = TeamMemberForm(
-        request.POST, people=people_for(household, (Role.COMMAND, Role.COMMUNITY, Role.GRID, Role.HEALTH))
-    )
+    form = TeamMemberForm(request.POST, people=people_for(household, STAFF_ROLES))
     if not form.is_valid():
         form_message(request, form)
     else:

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lianfang.care.forms import DisinfectionForm, KitDeliveryForm
-from lianfang.care.views import can_edit, editor, form_message, message_error, staff_reader
+from lianfang.care.views import editor, form_message, message_error, staff_reader
 from lianfang.core.errors import DomainError
+from lianfang.core.roles import EDIT_CARE
 from lianfang.places.models import Building, Household
 
 SHOWN = 300
@@ -36,7 +37,7 @@ def disinfection(request: HttpRequest) -> HttpResponse:
             "total": len(rows),
             "missed": sum(1 for r in rows if not r.done),
             "today": today,
-            "can_edit": can_edit(user),
+            "can_edit": EDIT_CARE.allows(user),
         },
     )
 
@@ -79,7 +80,7 @@ def kits(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "care/kits.html",
-        {"households": households, "templates": templates, "can_edit": can_edit(user)},
+        {"households": households, "templates": templates, "can_edit": EDIT_CARE.allows(user)},
     )
 
 

@@ -1,3 +1,9 @@
+"""Base models every app builds on (`ScopedModel`, `GridScopedModel`), the audit log and alerts."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -5,6 +11,45 @@ from django.utils.translation import gettext_lazy as _
 
 from lianfang.core.roles import Role
 from lianfang.core.scoping import ScopedManager, ScopeRule
+
+# Prefix searches on a path (`path LIKE '340403.%'`) use an index with this operator class.
+PATH_INDEX_OPCLASS = ["varchar_pattern_ops"]
+
+
+class ScopedModel(models.Model):
+    """A row that knows its area: `path`, the materialized path of its community (copied down by the
+    services that create or move it), the scoped manager (`objects.visible_to(user)`) and the class's
+    `scope`, the ScopeRule that says how each role reaches it — for reads and for writes
+    (`core.scoping.authorize_write`). A model whose area is found through a foreign key
+    (`path="household__path"`) keeps `objects = ScopedManager()` and a `scope` without this base.
+
+    Indexes stay with each model (`Meta.indexes`, named `<app>_<model>_path_like`, with
+    `PATH_INDEX_OPCLASS`): a subclass's `Meta` replaces its base's."""
+
+    scope: ClassVar[ScopeRule]
+
+    path = models.CharField(_("path"), max_length=255)
+
+    objects = ScopedManager()
+
+    class Meta:
+        abstract = True
+
+
+class GridScopedModel(ScopedModel):
+    """A scoped row that grid workers reach through its own `grid` column (copied from its household)."""
+
+    grid = models.ForeignKey(
+        "places.Grid",
+        verbose_name=_("grid"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
 
 
 class AuditAction(models.TextChoices):
@@ -18,7 +63,7 @@ class AuditAction(models.TextChoices):
     MOVE = "move", _("Moved household")
 
 
-class AuditLog(models.Model):
+class AuditLog(ScopedModel):
     """Who viewed, exported or changed personal data: when, what, from where."""
 
     scope = ScopeRule(roles={Role.COMMAND: "path", Role.COMMUNITY: "path"})
@@ -34,8 +79,6 @@ class AuditLog(models.Model):
     summary = models.CharField(_("summary"), max_length=500, blank=True)
     ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
     path = models.CharField(_("area path"), max_length=255, blank=True, db_index=True)
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("audit record")
@@ -63,7 +106,7 @@ class AlertStatus(models.TextChoices):
     RESOLVED = "resolved", _("Resolved")
 
 
-class Alert(models.Model):
+class Alert(ScopedModel):
     """Something staff of an area must look at. Later parts (watch, care) add kinds."""
 
     scope = ScopeRule(roles={Role.COMMAND: "path", Role.COMMUNITY: "path", Role.HEALTH: "path"})
@@ -95,8 +138,6 @@ class Alert(models.Model):
         on_delete=models.SET_NULL,
     )
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("alert")

@@ -1,4 +1,21 @@
-"""The roles of DESIGN.md. A role says *what* a user may do; the scope says *where*."""
+"""The roles of DESIGN.md, and the only place that groups them. A role says *what* a user may do; the
+scope says *where* (`core.scoping`).
+
+Two kinds of groups live here, and nowhere else:
+
+- **Scope maps** say which roles read a model's rows and how far each reaches (the `roles` of a
+  model's `ScopeRule`): `"path"` the user's area subtree, `"grid"` the user's grid, `"household"` the
+  user's own household, `"gate"` the user's gate. A role left out sees nothing.
+- **Actions** say which roles may do one thing, and what everybody else is told. Services pass them to
+  `core.scoping.authorize_write` before they write; pages pass them to `core.viewtools.require_role`
+  (and `Action.allows` decides which buttons a page shows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -16,9 +33,91 @@ class Role(models.TextChoices):
 
 # Roles whose scope is an area subtree (User.area).
 AREA_ROLES = frozenset({Role.COMMAND, Role.COMMUNITY, Role.HEALTH, Role.VOLUNTEER})
-# Roles that see full ID numbers (every such view is audited).
-FULL_ID_ROLES = frozenset({Role.COMMUNITY, Role.HEALTH})
-# Roles that may change the registry (residents, households, imports).
-REGISTRY_EDIT_ROLES = frozenset({Role.COMMUNITY, Role.GRID})
-# Roles that may read the registry of people at all.
-REGISTRY_READ_ROLES = frozenset({Role.COMMAND, Role.COMMUNITY, Role.GRID, Role.HEALTH})
+# The staff: everybody who works on households and people (not gate duty, volunteers or residents).
+STAFF_ROLES = frozenset({Role.COMMAND, Role.COMMUNITY, Role.HEALTH, Role.GRID})
+# Who may run an errand for a quarantined household (staff of the area, or a volunteer).
+ERRAND_ASSIGNEE_ROLES = frozenset({Role.COMMUNITY, Role.HEALTH, Role.GRID, Role.VOLUNTEER})
+
+
+# ------------------------------------------------------------------ scope maps (reads)
+# The map of places: everybody with an area scope; grid workers see their whole community.
+PLACE_SCOPE: Mapping[str, str] = {
+    Role.COMMAND: "path",
+    Role.COMMUNITY: "path",
+    Role.HEALTH: "path",
+    Role.VOLUNTEER: "path",
+    Role.GRID: "path",
+}
+# Households and the people in them: staff of the area, grid workers their grid, residents their own.
+HOUSEHOLD_SCOPE: Mapping[str, str] = {
+    Role.COMMAND: "path",
+    Role.COMMUNITY: "path",
+    Role.HEALTH: "path",
+    Role.GRID: "grid",
+    Role.RESIDENT: "household",
+}
+PEOPLE_SCOPE: Mapping[str, str] = HOUSEHOLD_SCOPE
+# Records of the staff's work (passes, gate records, cases, quarantines): the area, or the grid.
+STAFF_SCOPE: Mapping[str, str] = {
+    Role.COMMAND: "path",
+    Role.COMMUNITY: "path",
+    Role.HEALTH: "path",
+    Role.GRID: "grid",
+}
+# Care (calls, errands, disinfection, kits): the staff, and volunteers of the area.
+CARE_SCOPE: Mapping[str, str] = {**STAFF_SCOPE, Role.VOLUNTEER: "path"}
+
+
+# ------------------------------------------------------------------ actions (writes, and pages)
+@dataclass(frozen=True)
+class Action:
+    """Something only some roles may do. `refused` is what everybody else is told (403)."""
+
+    roles: frozenset[str]
+    refused: Any = _("Your role may not do this.")
+
+    def allows(self, user: Any) -> bool:
+        """An active, logged-in user with one of the roles (a superuser may do everything)."""
+        return bool(
+            user is not None
+            and getattr(user, "is_authenticated", False)
+            and user.is_active
+            and (user.is_superuser or user.role in self.roles)
+        )
+
+
+# The registry (people, households, the places pages that count them).
+READ_REGISTRY = Action(STAFF_ROLES)
+EDIT_REGISTRY = Action(frozenset({Role.COMMUNITY, Role.GRID}), _("Your role may not change the registry."))
+EXPORT_RESIDENTS = Action(STAFF_ROLES, _("Your role may not export residents."))
+IMPORT_RESIDENTS = Action(frozenset({Role.COMMUNITY}), _("Only community staff may import residents."))
+# Full ID numbers (every such view is audited).
+SEE_FULL_ID = Action(frozenset({Role.COMMUNITY, Role.HEALTH}), _("Your role does not show full ID numbers."))
+
+# Closed management: the staff pages (passes, gates, the passage log); passes, gates and pass sheets
+# are managed by community staff; outing rules are set by them and by the command centre; the
+# household's secret link is handed out by community staff and grid workers.
+READ_CLOSED_MANAGEMENT = Action(STAFF_ROLES)
+MANAGE_PASSES = Action(frozenset({Role.COMMUNITY}), _("Only community staff manage passes and gates."))
+SET_OUTING_RULES = Action(
+    frozenset({Role.COMMUNITY, Role.COMMAND}),
+    _("Only community staff and the command centre set outing rules."),
+)
+SHARE_HOUSEHOLD_LINK = Action(frozenset({Role.COMMUNITY, Role.GRID}))
+# Gate duty registers visitors and courier drop-offs at its own gate.
+KEEP_GATE = Action(frozenset({Role.GATE}), _("Only gate duty registers visitors and deliveries."))
+
+# Epidemic records: the staff read them; community staff and health workers register cases, seal
+# areas, confirm contacts, assign rooms and release.
+READ_EPI = Action(STAFF_ROLES)
+EDIT_EPI = Action(
+    frozenset({Role.COMMUNITY, Role.HEALTH}), _("Your role may not change cases or quarantines.")
+)
+
+# Care: the staff and volunteers read it (volunteers only their errands); staff of the area record
+# calls, raise and move errands, log disinfection and kits; community staff change care teams.
+READ_CARE = Action(STAFF_ROLES | {Role.VOLUNTEER})
+EDIT_CARE = Action(
+    frozenset({Role.COMMUNITY, Role.HEALTH, Role.GRID}), _("Your role may not change care records.")
+)
+EDIT_CARE_TEAM = Action(frozenset({Role.COMMUNITY}), _("Only community staff may change a care team."))

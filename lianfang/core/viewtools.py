@@ -1,5 +1,6 @@
-"""What the pages of every app do with a service's refusal (DomainError): 404 / 403 like the pages
-themselves, otherwise the message on the form's field, or as a message above the page."""
+"""What the pages of every app do with a role that may not use them (`require_role`), and with a
+service's refusal (DomainError): 404 / 403 like the pages themselves, otherwise the message on the
+form's field, or as a message above the page."""
 
 from __future__ import annotations
 
@@ -12,6 +13,18 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
 from lianfang.core.errors import DomainError
+from lianfang.core.roles import Action
+
+
+def require_role(user: Any, action: Action, *, hide: bool = False) -> Any:
+    """A page's role check; returns the user. A role that may not do `action` gets 403 with the
+    action's message, or 404 when `hide` — the answer of out of scope, for roles that must not even
+    learn that the page exists."""
+    if not action.allows(user):
+        if hide:
+            raise Http404
+        raise PermissionDenied(str(action.refused))
+    return user
 
 
 def raise_for_status(err: DomainError) -> None:

@@ -64,6 +64,9 @@ from django.utils.translation import gettext as _
 from lianfang.access.models import Decision, Passage
 from lianfang.core import audit
 from lianfang.core.errors import DomainError
+from lianfang.core.roles import EDIT_EPI
+from lianfang.core.scoping import authorize_write
+from lianfang.core.scoping import not_found as _not_found
 from lianfang.epi.models import Case, Contact, ContactReason, ContactStatus, QuarantineReason
 from lianfang.epi.policy import DEFAULT_RULES, EpiRules
 from lianfang.people.models import Resident
@@ -117,10 +120,6 @@ class Candidate:
     household_id: int | None = None
     # Ordering helpers (closest gate encounter, in seconds); not part of what is shown.
     closest_seconds: float = field(default=float("inf"), repr=False)
-
-
-def _not_found() -> DomainError:
-    return DomainError("not_found", _("Not found in your area."), status=404)
 
 
 def _visible_case(case: Case | int, user: Any) -> Case:
@@ -720,10 +719,8 @@ def _decide(
 ) -> tuple[Case, Candidate]:
     """Shared checks of confirm/dismiss: the case is visible and editable, the person is a candidate
     not decided yet. Locks the case row so that two people deciding at once are serialized."""
-    from lianfang.epi.policy import require_epi_editor
-
     found = _visible_case(case, user)
-    require_epi_editor(user, found.path)
+    authorize_write(user, action=EDIT_EPI, obj=found)
     Case.objects.select_for_update().filter(pk=found.pk).first()
     rid = _resident_id(resident)
     existing = Contact.objects.filter(case=found, resident_id=rid).first()

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from lianfang.core import audit
 from lianfang.core.audit import AuditAction
 from lianfang.core.errors import DomainError
+from lianfang.core.roles import EDIT_EPI
+from lianfang.core.scoping import authorize_write
 from lianfang.epi.models import (
     OPEN_CASE_STATUSES,
     Case,
@@ -27,7 +29,7 @@ from lianfang.epi.models import (
     QuarantineReason,
     QuarantineStatus,
 )
-from lianfang.epi.policy import epi_policy_for_path, require_epi_editor
+from lianfang.epi.policy import epi_policy_for_path
 from lianfang.epi.service_common import (
     MAX_DAYS,
     _by,
@@ -36,7 +38,6 @@ from lianfang.epi.service_common import (
     _not_found,
     _reason_text,
     _record_changes,
-    _require_role,
     _today,
     recompute_holds,
 )
@@ -103,7 +104,7 @@ class _Target:
 
 
 def _target(user: Any, scope: str, target_id: Any) -> _Target:
-    _require_role(user)
+    authorize_write(user, action=EDIT_EPI)
     try:
         pk = int(target_id)
     except (TypeError, ValueError):
@@ -127,7 +128,7 @@ def _target(user: Any, scope: str, target_id: Any) -> _Target:
         target = _Target(scope, None, None, compound, compound.name)
     else:
         raise DomainError("bad_scope", _("Seal a unit, a building or a compound."), field="scope")
-    require_epi_editor(user, target.compound.path)
+    authorize_write(user, action=EDIT_EPI, obj=target.compound)
     return target
 
 
@@ -298,11 +299,11 @@ def apply_lockdown(
 
 
 def _locked_lockdown(user: Any, lockdown: Lockdown) -> Lockdown:
-    _require_role(user)
+    authorize_write(user, action=EDIT_EPI)
     found = Lockdown.objects.visible_to(user).select_for_update().filter(pk=lockdown.pk).first()
     if found is None:
         raise _not_found()
-    require_epi_editor(user, found.path)
+    authorize_write(user, action=EDIT_EPI, obj=found)
     if found.status != LockdownStatus.ACTIVE:
         raise DomainError("lockdown_not_active", _("This lockdown has already been lifted."))
     return found

@@ -16,13 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from lianfang.core.roles import Role
+from lianfang.core.models import PATH_INDEX_OPCLASS, GridScopedModel, ScopedModel
+from lianfang.core.roles import STAFF_SCOPE, Role
 from lianfang.core.scoping import ScopedManager, ScopeRule
-from lianfang.places.models import PATH_INDEX_OPCLASS
-
-EPI_ROLES = {Role.COMMAND: "path", Role.COMMUNITY: "path", Role.HEALTH: "path", Role.GRID: "grid"}
-# Who may register cases, seal areas, confirm contacts, assign rooms and release.
-EPI_EDIT_ROLES = frozenset({Role.COMMUNITY, Role.HEALTH})
 
 
 class EpiPolicy(models.Model):
@@ -97,10 +93,10 @@ class CaseSource(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Case(models.Model):
+class Case(GridScopedModel):
     """A case (病例): always a `people.Resident`; a non-resident gets a entry without a household."""
 
-    scope = ScopeRule(roles=EPI_ROLES, grid="grid")
+    scope = ScopeRule(roles=STAFF_SCOPE, grid="grid")
 
     resident = models.ForeignKey(
         "people.Resident", verbose_name=_("person"), related_name="cases", on_delete=models.PROTECT
@@ -122,15 +118,6 @@ class Case(models.Model):
     report_date = models.DateField(_("report date"), default=datetime.date.today)
     isolation_date = models.DateField(_("isolation date"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    path = models.CharField(_("path"), max_length=255)
-    grid = models.ForeignKey(
-        "places.Grid",
-        verbose_name=_("grid"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("registered by"),
@@ -141,8 +128,6 @@ class Case(models.Model):
     )
     created_at = models.DateTimeField(_("registered"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("case")
@@ -198,10 +183,10 @@ class LockdownStatus(models.TextChoices):
     LIFTED = "lifted", _("Lifted")
 
 
-class Lockdown(models.Model):
+class Lockdown(ScopedModel):
     """A sealed unit, building or compound (封控) from `start` to `ends_on` (inclusive)."""
 
-    scope = ScopeRule(roles=EPI_ROLES, grid=None)
+    scope = ScopeRule(roles=STAFF_SCOPE, grid=None)
 
     scope_kind = models.CharField(_("what is sealed"), max_length=10, choices=LockdownScope.choices)
     unit = models.ForeignKey(
@@ -241,7 +226,6 @@ class Lockdown(models.Model):
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     households = models.PositiveIntegerField(_("households"), default=0)
     residents = models.PositiveIntegerField(_("residents"), default=0)
-    path = models.CharField(_("path"), max_length=255)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("sealed by"),
@@ -261,8 +245,6 @@ class Lockdown(models.Model):
         related_name="+",
     )
     lift_reason = models.CharField(_("reason for lifting"), max_length=200, blank=True)
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("lockdown")
@@ -289,11 +271,11 @@ class ContactReason(models.TextChoices):
     SECONDARY = "secondary", _("Household of a close contact")
 
 
-class Contact(models.Model):
+class Contact(ScopedModel):
     """A candidate contact of a case that a person decided on (confirmed or dismissed). Candidates
     themselves are computed from the registry and the gate log on demand (epi/contacts.py)."""
 
-    scope = ScopeRule(roles=EPI_ROLES, grid="case__grid")
+    scope = ScopeRule(roles=STAFF_SCOPE, grid="case__grid")
 
     case = models.ForeignKey(Case, verbose_name=_("case"), related_name="contacts", on_delete=models.CASCADE)
     resident = models.ForeignKey(
@@ -311,7 +293,6 @@ class Contact(models.Model):
     )
     status = models.CharField(_("decision"), max_length=10, choices=ContactStatus.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    path = models.CharField(_("path"), max_length=255)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("decided by"),
@@ -321,8 +302,6 @@ class Contact(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided"), default=timezone.now)
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("contact")
@@ -404,10 +383,10 @@ class QuarantineStatus(models.TextChoices):
     BECAME_CASE = "became_case", _("Ended: became a case")
 
 
-class Quarantine(models.Model):
+class Quarantine(GridScopedModel):
     """One person's quarantine, at home or in a facility room, from `start` to `planned_end` (inclusive)."""
 
-    scope = ScopeRule(roles={**EPI_ROLES, Role.RESIDENT: "household"}, grid="grid", household="household")
+    scope = ScopeRule(roles={**STAFF_SCOPE, Role.RESIDENT: "household"}, grid="grid", household="household")
 
     resident = models.ForeignKey(
         "people.Resident", verbose_name=_("person"), related_name="quarantines", on_delete=models.CASCADE
@@ -461,15 +440,6 @@ class Quarantine(models.Model):
     )
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     end_note = models.CharField(_("reason"), max_length=200, blank=True)
-    path = models.CharField(_("path"), max_length=255)
-    grid = models.ForeignKey(
-        "places.Grid",
-        verbose_name=_("grid"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("started by"),
@@ -479,8 +449,6 @@ class Quarantine(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("quarantine")
@@ -565,10 +533,10 @@ class CheckSource(models.TextChoices):
     CARE_CALL = "call", _("Care call")
 
 
-class HealthCheck(models.Model):
+class HealthCheck(GridScopedModel):
     """One temperature/symptom reading of one person."""
 
-    scope = ScopeRule(roles={**EPI_ROLES, Role.RESIDENT: "household"}, grid="grid", household="household")
+    scope = ScopeRule(roles={**STAFF_SCOPE, Role.RESIDENT: "household"}, grid="grid", household="household")
 
     resident = models.ForeignKey(
         "people.Resident", verbose_name=_("person"), related_name="health_checks", on_delete=models.CASCADE
@@ -597,15 +565,6 @@ class HealthCheck(models.Model):
     abnormal = models.BooleanField(_("abnormal"), default=False)
     source = models.CharField(_("source"), max_length=8, choices=CheckSource.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)
-    path = models.CharField(_("path"), max_length=255)
-    grid = models.ForeignKey(
-        "places.Grid",
-        verbose_name=_("grid"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -615,8 +574,6 @@ class HealthCheck(models.Model):
         related_name="+",
     )
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("health check")

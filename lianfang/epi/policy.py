@@ -1,15 +1,12 @@
 """Which epidemic rules apply where (the nearest EpiPolicy up the area tree wins; none means the
-defaults), and who may change epidemic data where."""
+defaults). Who may change epidemic data where: `core.roles.EDIT_EPI`, checked by
+`core.scoping.authorize_write`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from django.utils.translation import gettext_lazy as _
-
-from lianfang.core.errors import DomainError
-from lianfang.epi.models import EPI_EDIT_ROLES, EpiPolicy
+from lianfang.epi.models import EpiPolicy
 from lianfang.places.inherit import nearest
 
 
@@ -48,23 +45,3 @@ def epi_policy_for_path(path: str) -> EpiRules:
     One query; not cached (epidemic actions are rare next to gate scans)."""
     row = nearest(EpiPolicy, path)
     return EpiRules.from_model(row) if row else DEFAULT_RULES
-
-
-def can_edit_epi(user: Any) -> bool:
-    return bool(
-        user is not None
-        and getattr(user, "is_authenticated", False)
-        and (user.is_superuser or user.role in EPI_EDIT_ROLES)
-    )
-
-
-def require_epi_editor(user: Any, path: str) -> None:
-    """Community staff and health workers change epidemic data of their own area; others are refused.
-    Out of scope reads as absent (404), like everywhere else."""
-    if not can_edit_epi(user):
-        raise DomainError("forbidden", _("Your role may not change cases or quarantines."), status=403)
-    if user.is_superuser:
-        return
-    scope = user.scope_path
-    if not scope or not path or not path.startswith(scope):
-        raise DomainError("not_found", _("Not found in your area."), status=404)

@@ -16,6 +16,8 @@ from lianfang.core import audit
 from lianfang.core.audit import AuditAction
 from lianfang.core.errors import DomainError
 from lianfang.core.models import Alert, AlertKind
+from lianfang.core.roles import EDIT_CARE, EDIT_EPI
+from lianfang.core.scoping import authorize_write
 from lianfang.epi.models import (
     OPEN_CASE_STATUSES,
     Case,
@@ -30,7 +32,7 @@ from lianfang.epi.models import (
     Room,
     Symptom,
 )
-from lianfang.epi.policy import epi_policy_for_path, require_epi_editor
+from lianfang.epi.policy import epi_policy_for_path
 from lianfang.epi.service_common import (
     MAX_TEMP,
     MIN_TEMP,
@@ -39,7 +41,6 @@ from lianfang.epi.service_common import (
     _not_found,
     _not_in_future,
     _reason_text,
-    _require_role,
     _today,
     _visible_resident,
     recompute_holds,
@@ -97,7 +98,7 @@ def start_quarantine(
 ) -> Quarantine:
     today = _today(today)
     resident = _visible_resident(user, resident)
-    require_epi_editor(user, resident.path)
+    authorize_write(user, action=EDIT_EPI, obj=resident)
     if kind not in QuarantineKind.values:
         raise DomainError("bad_kind", _("Home or facility quarantine?"), field="kind")
     if reason not in QuarantineReason.values or reason == QuarantineReason.LOCKDOWN:
@@ -156,7 +157,7 @@ def start_quarantine(
 
 
 def _locked_quarantine(user: Any, quarantine: Quarantine) -> Quarantine:
-    _require_role(user)
+    authorize_write(user, action=EDIT_EPI)
     found = (
         Quarantine.objects.visible_to(user)
         .select_for_update()
@@ -166,7 +167,7 @@ def _locked_quarantine(user: Any, quarantine: Quarantine) -> Quarantine:
     )
     if found is None:
         raise _not_found()
-    require_epi_editor(user, found.path)
+    authorize_write(user, action=EDIT_EPI, obj=found)
     if found.status != QuarantineStatus.ACTIVE:
         raise DomainError("quarantine_ended", _("This quarantine has already ended."))
     return found
@@ -329,9 +330,7 @@ def record_health_check(
             raise DomainError("bad_source", _("Unknown source of the health check."), field="source")
         if source == CheckSource.CARE_CALL:
             # The care team's caller (a grid worker too) reads the temperatures out on the phone.
-            from lianfang.care.policy import require_care_editor
-
-            require_care_editor(user)
+            authorize_write(user, action=EDIT_CARE)
             found = (
                 Resident.objects.visible_to(user).filter(pk=resident.pk).select_related("household").first()
             )
@@ -340,7 +339,7 @@ def record_health_check(
             resident = found
         else:
             resident = _visible_resident(user, resident)
-            require_epi_editor(user, resident.path)
+            authorize_write(user, action=EDIT_EPI, obj=resident)
     value = _temperature(temperature)
     codes = list(dict.fromkeys(str(s).strip() for s in symptoms if str(s).strip()))
     bad = [s for s in codes if s not in Symptom.values]
@@ -419,7 +418,7 @@ def create_facility(
     phone: str = "",
     rooms: Iterable[tuple[str, int]] = (),
 ) -> Facility:
-    require_epi_editor(user, area.path)
+    authorize_write(user, action=EDIT_EPI, obj=area)
     name = " ".join(str(name or "").split())
     if not name or len(name) > 100:
         raise DomainError(
@@ -447,11 +446,11 @@ def create_facility(
 
 @transaction.atomic
 def add_room(*, user: Any, facility: Facility, number: str, capacity: int) -> Room:
-    _require_role(user)
+    authorize_write(user, action=EDIT_EPI)
     facility = Facility.objects.visible_to(user).select_related("area").filter(pk=facility.pk).first()
     if facility is None:
         raise _not_found()
-    require_epi_editor(user, facility.area.path)
+    authorize_write(user, action=EDIT_EPI, obj=facility)
     number, beds = _room_fields(number, capacity)
     if Room.objects.filter(facility=facility, number=number).exists():
         raise DomainError("room_exists", _("Room {n} already exists.").format(n=number), field="number")

@@ -1,4 +1,4 @@
-"""Shared pieces of the epi services: dates, days, scope and role checks, and the set-based writes
+"""Shared pieces of the epi services: dates, days, the scoped read of a person, and the set-based writes
 (holds recomputed, change records, quarantines ended) used by services, lockdowns and quarantines."""
 
 from __future__ import annotations
@@ -14,12 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianfang.core.errors import DomainError
+from lianfang.core.roles import EDIT_EPI
+from lianfang.core.scoping import authorize_write
+from lianfang.core.scoping import not_found as _not_found
 from lianfang.epi.models import (
     QuarantineChange,
     QuarantineKind,
     QuarantineStatus,
 )
-from lianfang.epi.policy import can_edit_epi
 from lianfang.epi.signals import holds_changed
 from lianfang.people.models import Resident
 from lianfang.places.models import Household
@@ -55,18 +57,9 @@ def _not_in_future(value: datetime.date | None, today: datetime.date, field: str
         )
 
 
-def _not_found() -> DomainError:
-    return DomainError("not_found", _("Not found in your area."), status=404)
-
-
-def _require_role(user: Any) -> None:
-    """The role first (403), so that a guard learns nothing about where a person lives."""
-    if not can_edit_epi(user):
-        raise DomainError("forbidden", _("Your role may not change cases or quarantines."), status=403)
-
-
 def _visible_resident(user: Any, resident: Resident | int) -> Resident:
-    _require_role(user)
+    """The person, read through visible_to after the role check (403 first, then 404)."""
+    authorize_write(user, action=EDIT_EPI)
     pk = resident.pk if isinstance(resident, Resident) else resident
     found = Resident.objects.visible_to(user).filter(pk=pk).select_related("household").first()
     if found is None:

@@ -1,6 +1,6 @@
 """Use cases of the epidemic app: cases, lockdowns, quarantines, health checks and facilities.
 
-Each public function is one transaction, authorizes with `require_epi_editor(user, path)`, raises
+Each public function is one transaction, authorizes with `core.scoping.authorize_write`, raises
 `DomainError(code, message)` on bad input (changing nothing) and writes an audit entry when it touches
 personal data. Dates rule (models.py): `planned_end`/`ends_on` are the last day inside, inclusive.
 A household's gate hold (`Household.exits_held_until`) is recomputed from its active home quarantines
@@ -20,6 +20,8 @@ from lianfang.core import audit
 from lianfang.core.audit import AuditAction
 from lianfang.core.errors import DomainError
 from lianfang.core.models import Alert, AlertKind
+from lianfang.core.roles import EDIT_EPI
+from lianfang.core.scoping import authorize_write
 from lianfang.epi.lockdowns import (
     LockdownPreview,
     apply_lockdown,
@@ -36,7 +38,6 @@ from lianfang.epi.models import (
     Quarantine,
     QuarantineStatus,
 )
-from lianfang.epi.policy import require_epi_editor
 from lianfang.epi.quarantines import (
     add_room,
     create_facility,
@@ -54,7 +55,6 @@ from lianfang.epi.service_common import (
     _end_quarantines,
     _not_found,
     _not_in_future,
-    _require_role,
     _today,
     _visible_resident,
     recompute_holds,
@@ -79,7 +79,6 @@ __all__ = [
     "recompute_holds",
     "record_health_check",
     "release_quarantine",
-    "require_epi_editor",
     "room_occupancy",
     "shorten_quarantine",
     "start_quarantine",
@@ -140,7 +139,7 @@ def _non_resident(user: Any, person: PersonData) -> Resident:
         raise DomainError(
             "community_required", _("Choose the community that handles this person."), field="community"
         )
-    require_epi_editor(user, community.path)
+    authorize_write(user, action=EDIT_EPI, obj=community)
     clean = clean_resident(ResidentData(name=person.name, id_number=person.id_number, phone=person.phone))
     resident = Resident()
     apply_clean(resident, clean)
@@ -186,7 +185,7 @@ def create_case(
     _check_case_dates(onset=onset_date, report=report_date, isolation=isolation_date, today=today)
     if resident is not None:
         resident = _visible_resident(user, resident)
-        require_epi_editor(user, resident.path)
+        authorize_write(user, action=EDIT_EPI, obj=resident)
     else:
         assert person is not None
         resident = _non_resident(user, person)
@@ -223,11 +222,11 @@ def create_case(
 
 
 def _locked_case(user: Any, case: Case) -> Case:
-    _require_role(user)
+    authorize_write(user, action=EDIT_EPI)
     found = Case.objects.visible_to(user).select_for_update().filter(pk=case.pk).first()
     if found is None:
         raise _not_found()
-    require_epi_editor(user, found.path)
+    authorize_write(user, action=EDIT_EPI, obj=found)
     return found
 
 

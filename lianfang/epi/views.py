@@ -1,7 +1,7 @@
 """Epidemic pages: the hub, and helpers shared by views_cases / views_lockdowns / views_quarantines.
 
 Thin views: parse, authorize, call a service (epi/services.py, epi/contacts.py), render. Reads go through
-`visible_to(user)`: out of scope is a 404, exactly like "does not exist". Roles outside EPI_ROLES get a
+`visible_to(user)`: out of scope is a 404, exactly like "does not exist". Roles outside READ_EPI get a
 404 too; roles that may read but not act (command, grid) get 403 on POSTs and see no buttons.
 """
 
@@ -11,22 +11,20 @@ import datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from lianfang.core.roles import EDIT_EPI, READ_EPI
 from lianfang.core.viewtools import (  # noqa: F401  (the views_* modules import them from here)
     form_error,
     form_message,
     message_error,
     raise_for_status,
+    require_role,
 )
 from lianfang.epi.models import (
-    EPI_EDIT_ROLES,
-    EPI_ROLES,
     OPEN_CASE_STATUSES,
     Case,
     Quarantine,
@@ -35,21 +33,11 @@ from lianfang.epi.models import (
 
 
 def reader(request: HttpRequest) -> Any:
-    user: Any = request.user
-    if not (user.is_superuser or user.role in EPI_ROLES):
-        raise Http404
-    return user
-
-
-def can_edit(user: Any) -> bool:
-    return bool(user.is_superuser or user.role in EPI_EDIT_ROLES)
+    return require_role(request.user, READ_EPI, hide=True)
 
 
 def editor(request: HttpRequest) -> Any:
-    user = reader(request)
-    if not can_edit(user):
-        raise PermissionDenied(_("Your role may not change epidemic records."))
-    return user
+    return require_role(reader(request), EDIT_EPI)
 
 
 def day_of(start: datetime.date, last: datetime.date, today: datetime.date) -> tuple[int, int]:
@@ -78,11 +66,15 @@ def panel_counts(user: Any, today: datetime.date | None = None) -> dict[str, int
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     user = reader(request)
-    return render(request, "epi/index.html", {"counts": panel_counts(user), "can_edit": can_edit(user)})
+    return render(
+        request, "epi/index.html", {"counts": panel_counts(user), "can_edit": EDIT_EPI.allows(user)}
+    )
 
 
 @login_required
 def home_panel(request: HttpRequest) -> HttpResponse:
     """The epidemic part of a health worker's or community worker's home page, loaded by htmx."""
     user = reader(request)
-    return render(request, "epi/_panel.html", {"counts": panel_counts(user), "can_edit": can_edit(user)})
+    return render(
+        request, "epi/_panel.html", {"counts": panel_counts(user), "can_edit": EDIT_EPI.allows(user)}
+    )

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from lianfang.access.models import Passage
 from lianfang.core.errors import DomainError
+from lianfang.core.roles import EDIT_EPI
 from lianfang.epi import contacts as contact_service
 from lianfang.epi import services
 from lianfang.epi.forms import (
@@ -40,7 +41,7 @@ from lianfang.epi.models import (
     Room,
 )
 from lianfang.epi.policy import epi_policy_for_path
-from lianfang.epi.views import can_edit, editor, form_error, form_message, message_error, reader
+from lianfang.epi.views import editor, form_error, form_message, message_error, reader
 from lianfang.people.models import Resident
 from lianfang.people.search import search_residents
 from lianfang.places.models import Area, AreaLevel
@@ -73,7 +74,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "epi/case_list.html",
-        {"page": page, "status": status, "statuses": CaseStatus.choices, "can_edit": can_edit(user)},
+        {"page": page, "status": status, "statuses": CaseStatus.choices, "can_edit": EDIT_EPI.allows(user)},
     )
 
 
@@ -296,7 +297,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     for cand in cands:
         cand.quarantine = states.get(cand.resident_id)  # type: ignore[attr-defined]
-    rooms = room_choices(user) if can_edit(user) else []
+    rooms = room_choices(user) if EDIT_EPI.allows(user) else []
     return render(
         request,
         "epi/case_detail.html",
@@ -307,7 +308,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "too_many_passages": n_passages > PASSAGES_SHOWN,
             "candidates": cands,
             "rooms": rooms,
-            "can_edit": can_edit(user),
+            "can_edit": EDIT_EPI.allows(user),
             "status_form": CaseStatusForm(initial={"status": case.status}),
             "dates_form": CaseDatesForm(
                 initial={"onset_date": case.onset_date, "isolation_date": case.isolation_date}

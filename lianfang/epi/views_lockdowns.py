@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lianfang.core.errors import DomainError
+from lianfang.core.roles import EDIT_EPI
 from lianfang.epi import services
 from lianfang.epi.forms import ExtendForm, LiftForm, LockdownForm, target_value
 from lianfang.epi.models import Case, Lockdown, LockdownStatus, Quarantine, QuarantineStatus
 from lianfang.epi.policy import epi_policy_for_path
-from lianfang.epi.views import can_edit, day_of, editor, form_error, form_message, message_error, reader
+from lianfang.epi.views import day_of, editor, form_error, form_message, message_error, reader
 from lianfang.places.models import Building, Compound, Unit
 
 PAGE = 50
@@ -177,7 +178,7 @@ def lockdown_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "epi/lockdown_list.html",
-        {"page": page, "today": timezone.localdate(), "can_edit": can_edit(user)},
+        {"page": page, "today": timezone.localdate(), "can_edit": EDIT_EPI.allows(user)},
     )
 
 
@@ -203,7 +204,7 @@ def lockdown_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "day": day,
             "days": days,
             "today": today,
-            "can_edit": can_edit(user),
+            "can_edit": EDIT_EPI.allows(user),
             "active": lockdown.status == LockdownStatus.ACTIVE,
             "lift_form": LiftForm(),
             "extend_form": ExtendForm(),

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from lianfang.core.errors import DomainError
 from lianfang.core.homes import SubqueryCount
+from lianfang.core.roles import EDIT_EPI
 from lianfang.epi import queries, services
 from lianfang.epi.forms import (
     ExtendForm,
@@ -29,7 +30,7 @@ from lianfang.epi.forms import (
     ShortenForm,
 )
 from lianfang.epi.models import CheckSource, Facility, HealthCheck, Quarantine, QuarantineStatus, Room
-from lianfang.epi.views import can_edit, editor, form_error, form_message, message_error, reader
+from lianfang.epi.views import editor, form_error, form_message, message_error, reader
 from lianfang.epi.views_cases import room_choices
 from lianfang.people.models import Resident
 from lianfang.places.models import Area, AreaLevel
@@ -84,7 +85,7 @@ def quarantine_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = reader(request)
     q = _quarantine(user, pk)
     today = timezone.localdate()
-    editable = can_edit(user) and q.status == QuarantineStatus.ACTIVE
+    editable = EDIT_EPI.allows(user) and q.status == QuarantineStatus.ACTIVE
     checks = list(
         HealthCheck.objects.visible_to(user).filter(resident=q.resident_id).select_related("recorded_by")[:14]
     )
@@ -102,7 +103,7 @@ def quarantine_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "checks": checks,
             "rooms": rooms,
             "can_edit": editable,
-            "can_check": can_edit(user),
+            "can_check": EDIT_EPI.allows(user),
             "extend_form": ExtendForm(),
             "shorten_form": ShortenForm(initial={"new_end": q.planned_end}),
             "release_form": ReleaseForm(),
@@ -252,7 +253,7 @@ def _facility_areas(user: Any) -> Any:
 def facility_list(request: HttpRequest) -> HttpResponse:
     """Facilities with beds used / total at a glance (one query); editors add one below."""
     user = reader(request)
-    editable = can_edit(user)
+    editable = EDIT_EPI.allows(user)
     form = FacilityForm(request.POST or None, areas=_facility_areas(user), initial={"area": user.area_id})
     if request.method == "POST":
         editor(request)
@@ -347,7 +348,7 @@ def facility_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "beds": sum(room.capacity for room, _used in occupancy),
             "used": sum(r["used"] for r in rows),
             "today": today,
-            "can_edit": can_edit(user),
+            "can_edit": EDIT_EPI.allows(user),
             "add_form": add_form,
         },
     )

@@ -1,4 +1,4 @@
-"""Resident export to xlsx: masked by default; full ID numbers only for FULL_ID_ROLES and only when asked.
+"""Resident export to xlsx: masked by default; full ID numbers only for SEE_FULL_ID and only when asked.
 Every export is audited."""
 
 from __future__ import annotations
@@ -15,11 +15,10 @@ from openpyxl.cell import WriteOnlyCell
 
 from lianfang.core import audit
 from lianfang.core.audit import AuditAction
-from lianfang.core.errors import DomainError
-from lianfang.core.roles import REGISTRY_READ_ROLES
+from lianfang.core.roles import EXPORT_RESIDENTS, SEE_FULL_ID
+from lianfang.core.scoping import authorize_write
 from lianfang.people.models import Relation, Resident, Sex, Tag
 from lianfang.people.search import resident_matches
-from lianfang.people.services import can_see_full_id
 
 COLUMNS = [
     _("Name"), _("Sex"), _("Birth date"), _("ID number"), _("Phone"), _("Compound"), _("Building"), _("Unit"),
@@ -46,10 +45,9 @@ def export_residents(
     *, user: Any, q: str = "", compound_id: int | None = None, full_id: bool = False, request: Any = None
 ) -> tuple[bytes, int]:
     """The xlsx bytes and the number of residents in it."""
-    if not (user.is_superuser or user.role in REGISTRY_READ_ROLES):
-        raise DomainError("forbidden", _("Your role may not export residents."), status=403)
-    if full_id and not can_see_full_id(user):
-        raise DomainError("forbidden", _("Your role does not show full ID numbers."), status=403)
+    authorize_write(user, action=EXPORT_RESIDENTS)  # the rows are read through visible_to
+    if full_id:
+        authorize_write(user, action=SEE_FULL_ID)
     sexes, relations, tags = dict(Sex.choices), dict(Relation.choices), dict(Tag.choices)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_g("Residents"))

@@ -10,17 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lianfang.core import idnumbers
-from lianfang.core.roles import Role
+from lianfang.core.models import PATH_INDEX_OPCLASS, GridScopedModel, ScopedModel
+from lianfang.core.roles import PEOPLE_SCOPE, Role
 from lianfang.core.scoping import ScopedManager, ScopeRule
-from lianfang.places.models import PATH_INDEX_OPCLASS, Household
-
-PEOPLE_ROLES = {
-    Role.COMMAND: "path",
-    Role.COMMUNITY: "path",
-    Role.HEALTH: "path",
-    Role.GRID: "grid",
-    Role.RESIDENT: "household",
-}
+from lianfang.places.models import Household
 
 
 class Sex(models.TextChoices):
@@ -50,8 +43,8 @@ class Tag(models.TextChoices):
     INFANT = "infant", _("Infant")
 
 
-class Resident(models.Model):
-    scope = ScopeRule(roles=PEOPLE_ROLES, grid="grid", household="household")
+class Resident(GridScopedModel):
+    scope = ScopeRule(roles=PEOPLE_SCOPE, grid="grid", household="household")
 
     name = models.CharField(_("name"), max_length=50)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
@@ -78,20 +71,10 @@ class Resident(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     name_pinyin = models.CharField(_("pinyin"), max_length=200, blank=True, editable=False)
     name_initials = models.CharField(_("pinyin initials"), max_length=50, blank=True, editable=False)
-    # Copied from the household for scoping (kept in step by services).
+    # Copied from the household for scoping (kept in step by services); empty while in no household.
     path = models.CharField(_("path"), max_length=255, blank=True)
-    grid = models.ForeignKey(
-        "places.Grid",
-        verbose_name=_("grid"),
-        null=True,
-        blank=True,
-        related_name="+",
-        on_delete=models.SET_NULL,
-    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("resident")
@@ -145,7 +128,7 @@ class Membership(models.Model):
     """A resident's stay in a household; moves end one membership and open another."""
 
     scope = ScopeRule(
-        roles=PEOPLE_ROLES, path="household__path", grid="household__grid", household="household"
+        roles=PEOPLE_SCOPE, path="household__path", grid="household__grid", household="household"
     )
 
     resident = models.ForeignKey(
@@ -191,7 +174,7 @@ class TravelRecord(models.Model):
     """A returnee record (返乡人员): where from, when."""
 
     scope = ScopeRule(
-        roles=PEOPLE_ROLES, path="resident__path", grid="resident__grid", household="resident__household"
+        roles=PEOPLE_SCOPE, path="resident__path", grid="resident__grid", household="resident__household"
     )
 
     resident = models.ForeignKey(
@@ -227,7 +210,7 @@ class Visit(models.Model):
     """A door-to-door visit (走访摸排) of a household."""
 
     scope = ScopeRule(
-        roles=PEOPLE_ROLES, path="household__path", grid="household__grid", household="household"
+        roles=PEOPLE_SCOPE, path="household__path", grid="household__grid", household="household"
     )
 
     household = models.ForeignKey(
@@ -264,7 +247,7 @@ class ImportAction(models.TextChoices):
     COMMIT_VALID = "valid", _("Commit valid rows only")
 
 
-class ImportJob(models.Model):
+class ImportJob(ScopedModel):
     """An uploaded resident file: checked first (the report), written only on an explicit choice."""
 
     scope = ScopeRule(roles={Role.COMMUNITY: "path"})
@@ -272,7 +255,6 @@ class ImportJob(models.Model):
     community = models.ForeignKey(
         "places.Area", verbose_name=_("community"), related_name="+", on_delete=models.PROTECT
     )
-    path = models.CharField(_("path"), max_length=255)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),
@@ -294,8 +276,6 @@ class ImportJob(models.Model):
     message = models.CharField(_("message"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("resident import")

@@ -14,7 +14,8 @@ from lianfang.core import audit, idnumbers
 from lianfang.core.audit import AuditAction
 from lianfang.core.errors import DomainError
 from lianfang.core.phones import parse_phone
-from lianfang.core.roles import FULL_ID_ROLES, REGISTRY_EDIT_ROLES, Role
+from lianfang.core.roles import EDIT_REGISTRY, SEE_FULL_ID, Role
+from lianfang.core.scoping import authorize_write
 from lianfang.people.models import Membership, Relation, Resident, Sex, Tag, TravelRecord, Visit
 from lianfang.people.pinyin import pinyin_keys
 from lianfang.places.models import Household
@@ -109,14 +110,6 @@ def place_in(resident: Resident, household: Household | None) -> None:
     resident.grid_id = household.grid_id if household else None
 
 
-def require_editor(user: Any, household: Household | None) -> None:
-    """Only registry editors in scope may change a household's people (out of scope reads as absent)."""
-    if not (user.is_superuser or user.role in REGISTRY_EDIT_ROLES):
-        raise DomainError("forbidden", _("Your role may not change the registry."), status=403)
-    if household is not None and not Household.objects.visible_to(user).filter(pk=household.pk).exists():
-        raise DomainError("household_out_of_scope", _("That household is not in your area."), status=404)
-
-
 def _duplicate(id_hash: str | None, exclude: int | None = None) -> None:
     if not id_hash:
         return
@@ -131,7 +124,7 @@ def _duplicate(id_hash: str | None, exclude: int | None = None) -> None:
 
 @transaction.atomic
 def create_resident(*, user: Any, household: Household, data: ResidentData, request: Any = None) -> Resident:
-    require_editor(user, household)
+    authorize_write(user, action=EDIT_REGISTRY, obj=household)
     clean = clean_resident(data)
     resident = Resident()
     apply_clean(resident, clean)
@@ -152,7 +145,7 @@ def create_resident(*, user: Any, household: Household, data: ResidentData, requ
 @transaction.atomic
 def update_resident(*, user: Any, resident: Resident, data: ResidentData, request: Any = None) -> Resident:
     resident = Resident.objects.select_for_update().get(pk=resident.pk)
-    require_editor(user, resident.household)
+    authorize_write(user, action=EDIT_REGISTRY, obj=resident.household)
     clean = clean_resident(data)
     old_hash = resident.id_hash
     apply_clean(resident, clean)
@@ -177,9 +170,9 @@ def move_resident(
 ) -> Resident:
     """Move a resident to another household (or out of the registry's households); history is kept."""
     resident = Resident.objects.select_for_update().get(pk=resident.pk)
-    require_editor(user, resident.household)
+    authorize_write(user, action=EDIT_REGISTRY, obj=resident.household)
     if household is not None:
-        require_editor(user, household)
+        authorize_write(user, action=EDIT_REGISTRY, obj=household)
         if household.pk == resident.household_id:
             raise DomainError(
                 "move_same", _("The resident already lives in that household."), field="household"
@@ -206,14 +199,9 @@ def move_resident(
     return resident
 
 
-def can_see_full_id(user: Any) -> bool:
-    return bool(user.is_superuser or user.role in FULL_ID_ROLES)
-
-
 def reveal_id_number(*, user: Any, resident: Resident, request: Any = None) -> str:
     """The full ID number for roles that need it; every reveal is audited."""
-    if not can_see_full_id(user):
-        raise DomainError("forbidden", _("Your role does not show full ID numbers."), status=403)
+    authorize_write(user, action=SEE_FULL_ID)  # the resident was read through visible_to
     audit.log(
         user=user, action=AuditAction.VIEW_FULL_ID, obj=resident, summary=resident.name, request=request
     )
@@ -224,7 +212,7 @@ def reveal_id_number(*, user: Any, resident: Resident, request: Any = None) -> s
 def record_travel(
     *, user: Any, resident: Resident, origin: str, arrival_date: datetime.date, source: str, notes: str = ""
 ) -> TravelRecord:
-    require_editor(user, resident.household)
+    authorize_write(user, action=EDIT_REGISTRY, obj=resident.household)
     origin = origin.strip()
     if not origin:
         raise DomainError("origin_missing", _("Where the person returned from is missing."), field="origin")
@@ -246,7 +234,7 @@ def record_travel(
 def record_visit(
     *, user: Any, household: Household, findings: str, visited_at: datetime.datetime | None = None
 ) -> Visit:
-    require_editor(user, household)
+    authorize_write(user, action=EDIT_REGISTRY, obj=household)
     visited_at = visited_at or timezone.now()
     if visited_at > timezone.now() + datetime.timedelta(minutes=5):
         raise DomainError("visit_future", _("The visit time is in the future."), field="visited_at")

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lianfang.core.errors import DomainError
+from lianfang.core.roles import IMPORT_RESIDENTS
+from lianfang.core.scoping import authorize_write
 from lianfang.people.importer import run_import
 from lianfang.people.models import ImportAction, ImportJob, ImportStatus
 from lianfang.people.sheets import count_rows, file_kind
@@ -25,6 +27,7 @@ from lianfang.places.models import Area
 
 def create_job(*, user: Any, community: Area, upload: Any, request: Any = None) -> ImportJob:
     """Store the upload and check it (in the request or on the worker); nothing is imported yet."""
+    authorize_write(user, action=IMPORT_RESIDENTS, obj=community)
     file_kind(upload.name)
     total = count_rows(upload, upload.name)
     job = ImportJob.objects.create(

@@ -19,7 +19,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from lianfang.core.errors import DomainError
-from lianfang.core.roles import REGISTRY_EDIT_ROLES, REGISTRY_READ_ROLES
+from lianfang.core.roles import EDIT_EPI, EDIT_REGISTRY, READ_REGISTRY, SEE_FULL_ID
+from lianfang.core.viewtools import require_role
 from lianfang.people import services
 from lianfang.people.forms import MoveForm, ResidentForm, TravelForm, VisitForm
 from lianfang.people.models import Membership, Resident, TravelRecord
@@ -27,20 +28,6 @@ from lianfang.people.search import search_residents
 from lianfang.places.models import Household
 
 SEARCH_LIMIT = 50
-
-
-def _require_reader(user: Any) -> None:
-    if not (user.is_superuser or user.role in REGISTRY_READ_ROLES):
-        raise Http404
-
-
-def _can_edit(user: Any) -> bool:
-    return bool(user.is_superuser or user.role in REGISTRY_EDIT_ROLES)
-
-
-def _require_editor(user: Any) -> None:
-    if not _can_edit(user):
-        raise PermissionDenied(_("Your role may not change the registry."))
 
 
 def _form_error(form: forms.Form, err: DomainError, aliases: dict[str, str] | None = None) -> None:
@@ -54,20 +41,20 @@ def _form_error(form: forms.Form, err: DomainError, aliases: dict[str, str] | No
 
 
 def _resident(user: Any, pk: int) -> Resident:
-    _require_reader(user)
+    require_role(user, READ_REGISTRY, hide=True)
     return get_object_or_404(
         Resident.objects.visible_to(user).select_related("household", "household__compound", "grid"), pk=pk
     )
 
 
 def _household(user: Any, pk: int) -> Household:
-    _require_reader(user)
+    require_role(user, READ_REGISTRY, hide=True)
     return get_object_or_404(Household.objects.visible_to(user).select_related("compound"), pk=pk)
 
 
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
-    _require_reader(request.user)
+    require_role(request.user, READ_REGISTRY, hide=True)
     q = request.GET.get("q", "").strip()
     results = list(search_residents(request.user, q, limit=SEARCH_LIMIT)) if q else []
     return render(
@@ -92,7 +79,6 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         TravelRecord.objects.visible_to(user).filter(resident=resident).select_related("recorded_by")
     )
     from lianfang.epi.models import Quarantine, QuarantineStatus
-    from lianfang.epi.policy import can_edit_epi
 
     quarantines = list(
         Quarantine.objects.visible_to(user).filter(resident=resident, status=QuarantineStatus.ACTIVE)
@@ -105,9 +91,9 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "memberships": memberships,
             "travels": travels,
             "quarantines": quarantines,
-            "can_epi": can_edit_epi(user),
-            "can_edit": _can_edit(user),
-            "can_see_full_id": services.can_see_full_id(user),
+            "can_epi": EDIT_EPI.allows(user),
+            "can_edit": EDIT_REGISTRY.allows(user),
+            "can_see_full_id": SEE_FULL_ID.allows(user),
         },
     )
 
@@ -130,7 +116,7 @@ def resident_reveal_id(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def resident_create(request: HttpRequest, household_pk: int) -> HttpResponse:
     household = _household(request.user, household_pk)
-    _require_editor(request.user)
+    require_role(request.user, EDIT_REGISTRY)
     form = ResidentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -159,7 +145,7 @@ def resident_create(request: HttpRequest, household_pk: int) -> HttpResponse:
 @login_required
 def resident_edit(request: HttpRequest, pk: int) -> HttpResponse:
     resident = _resident(request.user, pk)
-    _require_editor(request.user)
+    require_role(request.user, EDIT_REGISTRY)
     form = ResidentForm(request.POST or None, resident=resident)
     if request.method == "POST" and form.is_valid():
         try:
@@ -181,7 +167,7 @@ def resident_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def resident_move(request: HttpRequest, pk: int) -> HttpResponse:
     resident = _resident(request.user, pk)
-    _require_editor(request.user)
+    require_role(request.user, EDIT_REGISTRY)
     form = MoveForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         household = form.cleaned_data["household"]
@@ -207,7 +193,7 @@ def resident_move(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def travel_create(request: HttpRequest, pk: int) -> HttpResponse:
     resident = _resident(request.user, pk)
-    _require_editor(request.user)
+    require_role(request.user, EDIT_REGISTRY)
     form = TravelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -231,7 +217,7 @@ def travel_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def visit_create(request: HttpRequest, household_pk: int) -> HttpResponse:
     household = _household(request.user, household_pk)
-    _require_editor(request.user)
+    require_role(request.user, EDIT_REGISTRY)
     form = VisitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

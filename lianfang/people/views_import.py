@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRefresh
 
 from lianfang.core.errors import DomainError
-from lianfang.core.roles import Role
+from lianfang.core.roles import IMPORT_RESIDENTS
+from lianfang.core.viewtools import require_role
 from lianfang.people import export, tasks
 from lianfang.people.models import ImportJob, ImportStatus
 from lianfang.places.models import Area, AreaLevel, Compound
@@ -25,13 +26,8 @@ from lianfang.places.models import Area, AreaLevel, Compound
 ERRORS_SHOWN = 2000
 
 
-def _require_importer(user) -> None:
-    if not (user.is_superuser or user.role == Role.COMMUNITY):
-        raise PermissionDenied(_("Only community staff may import residents."))
-
-
 def _job(request: HttpRequest, pk: int) -> ImportJob:
-    _require_importer(request.user)
+    require_role(request.user, IMPORT_RESIDENTS)
     return get_object_or_404(
         ImportJob.objects.visible_to(request.user).select_related("community", "user"), pk=pk
     )
@@ -40,7 +36,7 @@ def _job(request: HttpRequest, pk: int) -> ImportJob:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_start(request: HttpRequest) -> HttpResponse:
-    _require_importer(request.user)
+    require_role(request.user, IMPORT_RESIDENTS)
     communities = Area.objects.visible_to(request.user).filter(level=AreaLevel.COMMUNITY).order_by("path")
     if request.method == "POST":
         community = get_object_or_404(communities, pk=request.POST.get("community") or 0)

@@ -11,18 +11,9 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lianfang.core.roles import Role
-from lianfang.core.scoping import ScopedManager, ScopeRule
-
-# Who sees the map of places: everybody with an area scope; grid workers see their community.
-PLACE_ROLES = {
-    Role.COMMAND: "path",
-    Role.COMMUNITY: "path",
-    Role.HEALTH: "path",
-    Role.VOLUNTEER: "path",
-    Role.GRID: "path",
-}
-PATH_INDEX_OPCLASS = ["varchar_pattern_ops"]
+from lianfang.core.models import PATH_INDEX_OPCLASS, ScopedModel
+from lianfang.core.roles import HOUSEHOLD_SCOPE, PLACE_SCOPE, Role
+from lianfang.core.scoping import ScopeRule
 
 
 class AreaLevel(models.TextChoices):
@@ -35,8 +26,8 @@ class AreaLevel(models.TextChoices):
 LEVEL_ORDER = [AreaLevel.CITY, AreaLevel.DISTRICT, AreaLevel.STREET, AreaLevel.COMMUNITY]
 
 
-class Area(models.Model):
-    scope = ScopeRule(roles=PLACE_ROLES)
+class Area(ScopedModel):
+    scope = ScopeRule(roles=PLACE_SCOPE)
 
     code = models.CharField(
         _("code"),
@@ -54,9 +45,7 @@ class Area(models.Model):
         related_name="children",
         on_delete=models.PROTECT,
     )
-    path = models.CharField(_("path"), max_length=255, unique=True)
-
-    objects = ScopedManager()
+    path = models.CharField(_("path"), max_length=255, unique=True)  # an area's own path: unique
 
     class Meta:
         verbose_name = _("area")
@@ -80,19 +69,16 @@ class Area(models.Model):
         return [by_code[c] for c in codes if c in by_code]
 
 
-class Grid(models.Model):
+class Grid(ScopedModel):
     """A patch of a community owned by grid workers (users with role grid and this grid)."""
 
-    scope = ScopeRule(roles={**PLACE_ROLES, Role.GRID: "grid"}, grid="id")
+    scope = ScopeRule(roles={**PLACE_SCOPE, Role.GRID: "grid"}, grid="id")
 
     community = models.ForeignKey(
         Area, verbose_name=_("community"), related_name="grids", on_delete=models.PROTECT
     )
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=100)
-    path = models.CharField(_("path"), max_length=255)
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("grid")
@@ -104,19 +90,16 @@ class Grid(models.Model):
         return self.name
 
 
-class Compound(models.Model):
+class Compound(ScopedModel):
     """A residential compound (小区)."""
 
-    scope = ScopeRule(roles=PLACE_ROLES)
+    scope = ScopeRule(roles=PLACE_SCOPE)
 
     community = models.ForeignKey(
         Area, verbose_name=_("community"), related_name="compounds", on_delete=models.PROTECT
     )
     name = models.CharField(_("name"), max_length=100)
     address = models.CharField(_("address"), max_length=200, blank=True)
-    path = models.CharField(_("path"), max_length=255)
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("compound")
@@ -133,8 +116,8 @@ class Compound(models.Model):
         return self.name
 
 
-class Gate(models.Model):
-    scope = ScopeRule(roles={**PLACE_ROLES, Role.GATE: "gate"}, gate="id")
+class Gate(ScopedModel):
+    scope = ScopeRule(roles={**PLACE_SCOPE, Role.GATE: "gate"}, gate="id")
 
     compound = models.ForeignKey(
         Compound, verbose_name=_("compound"), related_name="gates", on_delete=models.CASCADE
@@ -148,9 +131,6 @@ class Gate(models.Model):
         db_default="household person vehicle work",
         help_text=_("Space-separated pass kinds this gate accepts."),
     )
-    path = models.CharField(_("path"), max_length=255)
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("gate")
@@ -162,8 +142,8 @@ class Gate(models.Model):
         return f"{self.compound.name} {self.name}"
 
 
-class Building(models.Model):
-    scope = ScopeRule(roles={**PLACE_ROLES, Role.GRID: "grid"}, grid="grid")
+class Building(ScopedModel):
+    scope = ScopeRule(roles={**PLACE_SCOPE, Role.GRID: "grid"}, grid="grid")
 
     compound = models.ForeignKey(
         Compound, verbose_name=_("compound"), related_name="buildings", on_delete=models.CASCADE
@@ -179,9 +159,6 @@ class Building(models.Model):
         related_name="buildings",
         on_delete=models.SET_NULL,
     )
-    path = models.CharField(_("path"), max_length=255)
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("building")
@@ -195,18 +172,15 @@ class Building(models.Model):
         return _("Building {number}").format(number=self.number)
 
 
-class Unit(models.Model):
+class Unit(ScopedModel):
     """A unit (stairwell, 单元) of a building."""
 
-    scope = ScopeRule(roles={**PLACE_ROLES, Role.GRID: "grid"}, grid="building__grid")
+    scope = ScopeRule(roles={**PLACE_SCOPE, Role.GRID: "grid"}, grid="building__grid")
 
     building = models.ForeignKey(
         Building, verbose_name=_("building"), related_name="units", on_delete=models.CASCADE
     )
     number = models.CharField(_("number"), max_length=20)
-    path = models.CharField(_("path"), max_length=255)
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("unit")
@@ -220,20 +194,11 @@ class Unit(models.Model):
         return _("Unit {number}").format(number=self.number)
 
 
-HOUSEHOLD_ROLES = {
-    Role.COMMAND: "path",
-    Role.COMMUNITY: "path",
-    Role.HEALTH: "path",
-    Role.GRID: "grid",
-    Role.RESIDENT: "household",
-}
-
-
-class Household(models.Model):
+class Household(ScopedModel):
     """A household (户): a room of a unit. `grid`, `compound` and `path` are copied down for scoping
     and for the gate's decisions; services keep them in step."""
 
-    scope = ScopeRule(roles=HOUSEHOLD_ROLES, grid="grid", household="id")
+    scope = ScopeRule(roles=HOUSEHOLD_SCOPE, grid="grid", household="id")
 
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), related_name="households", on_delete=models.PROTECT
@@ -250,7 +215,6 @@ class Household(models.Model):
         related_name="households",
         on_delete=models.SET_NULL,
     )
-    path = models.CharField(_("path"), max_length=255)
     label = models.CharField(
         _("label"), max_length=60, help_text=_("Building-unit-room, e.g. 3栋2单元401; never a name.")
     )
@@ -264,8 +228,6 @@ class Household(models.Model):
     # Home quarantine (epi): the gate refuses this household's exits up to and including this day.
     # epi.services recomputes it from the household's active home quarantines; expiry needs no job.
     exits_held_until = models.DateField(_("exits held until"), null=True, blank=True)
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("household")

@@ -10,25 +10,16 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, OuterRef
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from lianfang.access.models import Pass
 from lianfang.access.services import outing_status
 from lianfang.core.homes import SubqueryCount, areas_with_counts, compounds_with_counts
-from lianfang.core.roles import REGISTRY_EDIT_ROLES, REGISTRY_READ_ROLES, Role
+from lianfang.core.roles import EDIT_REGISTRY, READ_REGISTRY, SHARE_HOUSEHOLD_LINK
+from lianfang.core.viewtools import require_role
 from lianfang.people.models import Membership, Resident, TravelRecord, Visit
 from lianfang.places.models import Area, AreaLevel, Building, Compound, Gate, Grid, Household
-
-
-def require_reader(user: Any) -> None:
-    """Places pages show registry counts: only registry readers use them (others: 404, like out of scope)."""
-    if not (user.is_superuser or user.role in REGISTRY_READ_ROLES):
-        raise Http404
-
-
-def can_edit(user: Any) -> bool:
-    return bool(user.is_superuser or user.role in REGISTRY_EDIT_ROLES)
 
 
 def natural_key(text: str) -> list[Any]:
@@ -46,7 +37,7 @@ def _breadcrumbs(user: Any, area: Area) -> list[Area]:
 
 @login_required
 def area_list(request: HttpRequest) -> HttpResponse:
-    require_reader(request.user)
+    require_role(request.user, READ_REGISTRY, hide=True)
     areas = Area.objects.visible_to(request.user)
     roots = areas.exclude(parent__in=areas.values("pk")).order_by("path")
     rows = list(areas_with_counts(roots, request.user))
@@ -56,7 +47,7 @@ def area_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def area_detail(request: HttpRequest, code: str) -> HttpResponse:
     user = request.user
-    require_reader(user)
+    require_role(user, READ_REGISTRY, hide=True)
     visible = Area.objects.visible_to(user)
     area = get_object_or_404(areas_with_counts(visible, user), code=code)
     children = list(areas_with_counts(visible.filter(parent=area).order_by("code"), user))
@@ -85,7 +76,7 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def compound_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    require_reader(user)
+    require_role(user, READ_REGISTRY, hide=True)
     compound = get_object_or_404(
         compounds_with_counts(Compound.objects.visible_to(user).select_related("community"), user), pk=pk
     )
@@ -116,7 +107,7 @@ def compound_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def building_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    require_reader(user)
+    require_role(user, READ_REGISTRY, hide=True)
     building = get_object_or_404(
         Building.objects.visible_to(user).select_related("compound", "compound__community", "grid"), pk=pk
     )
@@ -141,7 +132,7 @@ def building_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    require_reader(user)
+    require_role(user, READ_REGISTRY, hide=True)
     household = get_object_or_404(
         Household.objects.visible_to(user).select_related(
             "compound", "compound__community", "grid", "unit", "unit__building"
@@ -178,8 +169,8 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "travels": travels,
             "passes": list(Pass.objects.visible_to(user).filter(household=household).order_by("id")),
             "outing": outing_status(household),
-            "can_edit": can_edit(user),
-            "can_link": user.is_superuser or user.role in {Role.COMMUNITY.value, Role.GRID.value},
+            "can_edit": EDIT_REGISTRY.allows(user),
+            "can_link": SHARE_HOUSEHOLD_LINK.allows(user),
             "breadcrumbs": _breadcrumbs(user, household.compound.community) + [household.compound.community],
         },
     )
