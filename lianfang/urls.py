@@ -1,13 +1,35 @@
+"""The root URLconf. Every page needs a login (LoginRequiredMiddleware) unless its view says
+`login_not_required`: the login and logout pages, `/healthz`, the household's secret-link page, the
+language switch below, the JSON API, which checks its own tokens and sessions and answers 401 in JSON
+instead of a redirect, and the admin, which sends to its own login page. Static files are served by
+WhiteNoise before any view. `core/tests/test_permission_matrix.py` tries every pattern here."""
+
 from django.contrib import admin
-from django.urls import include, path
+from django.contrib.auth.decorators import login_not_required
+from django.urls import URLPattern, URLResolver, include, path
+from django.views.i18n import set_language
 
 from lianfang.api import api
 from lianfang.core import views as core_views
 
+
+def authenticating_itself(patterns: list[URLPattern | URLResolver]) -> list[URLPattern | URLResolver]:
+    """Exempt every view of an included URLconf that authenticates its requests itself."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            authenticating_itself(pattern.url_patterns)
+        elif getattr(pattern.callback, "login_required", True):  # not marked yet (the admin's login is)
+            login_not_required(pattern.callback)
+    return patterns
+
+
+api_patterns, api_app, api_namespace = api.urls
+admin_patterns, admin_app, admin_namespace = admin.site.urls
+
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),  # on the login page too
     path("accounts/", include("lianfang.accounts.urls")),
     path("places/", include("lianfang.places.urls")),
     path("people/", include("lianfang.people.urls")),
@@ -15,6 +37,6 @@ urlpatterns = [
     path("access/", include("lianfang.access.urls")),
     path("epi/", include("lianfang.epi.urls")),
     path("care/", include("lianfang.care.urls")),
-    path("api/v1/", api.urls),
-    path("admin/", admin.site.urls),
+    path("api/v1/", (authenticating_itself(api_patterns), api_app, api_namespace)),
+    path("admin/", (authenticating_itself(admin_patterns), admin_app, admin_namespace)),
 ]

@@ -10,7 +10,7 @@ from typing import Any
 
 import segno
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -78,6 +78,8 @@ def _qr_svg(text: str) -> str:
 # No CSRF check: the page is authorised by the secret key in its URL, not by a cookie a forged request
 # could ride on; and with "Referrer-Policy: no-referrer" browsers send "Origin: null" on its own form
 # posts, which Django's origin check refuses (the household's self-report and errands never went through).
+# No login either: the key is the household's credential.
+@login_not_required
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def household_link(request: HttpRequest, key: str) -> HttpResponse:
