@@ -1,0 +1,87 @@
+"""Rows of every kind in community A (the personas' own) and in community B (out of their scope)."""
+
+from __future__ import annotations
+
+import datetime
+from types import SimpleNamespace
+
+import pytest
+from django.utils import timezone
+
+from lianfang.conftest import PASSWORD
+
+
+@pytest.fixture
+def things(world) -> SimpleNamespace:
+    """One row of each kind in community A (staff_a's) and one in community B, made by a superuser."""
+    from lianfang.access.models import PassKind
+    from lianfang.access.services import ensure_link_key, issue_pass
+    from lianfang.accounts.models import User
+    from lianfang.care.services import raise_errand
+    from lianfang.epi.models import Case, CaseSource, CaseStatus, Facility, Lockdown, QuarantineKind
+    from lianfang.epi.services import start_quarantine
+    from lianfang.people.models import ImportJob, ImportStatus
+    from lianfang.places.models import Gate
+
+    root = User.objects.create_superuser(username="root", password=PASSWORD)
+    today = timezone.localdate()
+    t = SimpleNamespace(link_key=ensure_link_key(household=world.household_a1))
+    for side, community, compound, household, person in (
+        ("a", world.community_a, world.compound_a, world.household_a1, world.zhang_san),
+        ("b", world.community_b, world.compound_b, world.household_b, world.wang_wu),
+    ):
+        gate = (
+            world.gate_a
+            if side == "a"
+            else Gate.objects.create(compound=compound, name="北门", path=compound.path)
+        )
+        quarantine = start_quarantine(
+            user=root,
+            resident=person,
+            kind=QuarantineKind.HOME,
+            reason="contact",
+            start=today,
+            days=14,
+            today=today,
+        )
+        household.refresh_from_db()
+        values = {
+            "community": community,
+            "compound": compound,
+            "building": household.unit.building,
+            "household": household,
+            "resident": person,
+            "gate": gate,
+            "pass": issue_pass(user=root, kind=PassKind.HOUSEHOLD, household=household),
+            "quarantine": quarantine,
+            "errand": raise_errand(user=root, household=household, category="vegetables", details="米和油"),
+            "case": Case.objects.create(
+                resident=person,
+                household=household,
+                status=CaseStatus.SUSPECTED,
+                source=CaseSource.OTHER,
+                path=household.path,
+                grid=household.grid,
+            ),
+            "lockdown": Lockdown.objects.create(
+                scope_kind="compound",
+                compound=compound,
+                label=compound.name,
+                start=today,
+                days=14,
+                ends_on=today + datetime.timedelta(days=13),
+                path=compound.path,
+            ),
+            "facility": Facility.objects.create(area=community, name=f"{community.name}宾馆"),
+            "job": ImportJob.objects.create(
+                community=community,
+                path=community.path,
+                file="imports/residents.xlsx",
+                filename="residents.xlsx",
+                status=ImportStatus.PREVIEWED,
+                report={"errors": [], "valid": 1},
+            ),
+        }
+        for key, value in values.items():
+            setattr(t, f"{key}_{side}", value)
+    return t
