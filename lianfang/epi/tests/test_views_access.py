@@ -1,4 +1,4 @@
-"""Every epidemic page: anonymous -> login, a role outside core.roles.READ_EPI -> 404, in scope -> 200, another
+"""Every epidemic page: anonymous -> login, a role outside READ_EPI -> 404, in scope -> 200, another
 community's object -> 404; read-only roles see no buttons and are refused (403) on every POST."""
 
 import pytest
