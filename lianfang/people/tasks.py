@@ -114,11 +114,11 @@ def process_job(job_id: int, *, request: Any = None) -> None:
 
 
 def _progress_reporter(job_id: int) -> tuple[Callable[[int], None], Callable[[], None]]:
-    """(progress callback, close). A commit reads the file inside its transaction; on PostgreSQL the rows
-    done go through a connection of their own, so the progress bar moves meanwhile (unless the caller
-    holds a transaction already, which may have locked the job row)."""
+    """(progress callback, close). A commit reads the file inside its transaction; the rows done go
+    through a connection of their own, so the progress bar moves meanwhile (unless the caller holds a
+    transaction already, which may have locked the job row)."""
     jobs = ImportJob.objects.filter(pk=job_id)
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
+    if connection.in_atomic_block:
         return (lambda n: jobs.update(progress=n)), (lambda: None)
     side = connections.create_connection(DEFAULT_DB_ALIAS)
     sql = f"UPDATE {ImportJob._meta.db_table} SET progress = %s WHERE id = %s"

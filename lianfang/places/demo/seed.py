@@ -43,10 +43,6 @@ def database_has_areas() -> bool:
     return Area.objects.exists()
 
 
-def _is_postgres() -> bool:
-    return connection.vendor == "postgresql"
-
-
 # --- workers -------------------------------------------------------------------------------------
 
 _CTX: Context | None = None
@@ -123,7 +119,7 @@ def reset_demo() -> None:
     Alert.objects.all().delete()
     demo_care.reset_care()  # care rows point at households, buildings and areas
     demo_epi.reset_epi()  # cases, lockdowns and quarantines protect the residents and units below
-    if _is_postgres() and (Resident.objects.count() > 50_000 or Passage.objects.count() > 200_000):
+    if Resident.objects.count() > 50_000 or Passage.objects.count() > 200_000:
         _truncate_postgres()
         return
     for model in (
@@ -188,16 +184,8 @@ def seed(
             field="passage_days",
         )
     spec = SCALES[scale]
-    pg = _is_postgres()
     if method == "auto":
-        method = "copy" if pg and spec.residents > 20_000 else "orm"
-    if method == "copy" and not pg:
-        raise DomainError("copy_needs_postgres", _("COPY loading needs PostgreSQL (set DATABASE_URL)."))
-    if spec.residents > 100_000 and not pg:
-        raise DomainError(
-            "city_needs_postgres",
-            _("The city scale (3 million residents) is only seeded on PostgreSQL; set DATABASE_URL."),
-        )
+        method = "copy" if spec.residents > 20_000 else "orm"
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if spec.residents > 100_000 else 0
     result = SeedResult(scale=scale, method=method, workers=workers)
@@ -271,7 +259,7 @@ def seed(
         t = lap("epi", t)
         result.counts.update(demo_care.seed_care(today=ctx.today, now=ctx.now))
         t = lap("care", t)
-    if pg and method == "copy" and connection.get_autocommit():
+    if method == "copy" and connection.get_autocommit():
         # Freshly copied rows: set hint bits and the visibility map now rather than in the first searches.
         with connection.cursor() as cursor:
             for key in ("household", "resident", "membership", "travel"):
