@@ -16,6 +16,7 @@ from lianfang.core import audit
 from lianfang.core.audit import AuditAction
 from lianfang.core.errors import DomainError
 from lianfang.core.models import Alert, AlertKind
+from lianfang.epi.holds import recompute_holds
 from lianfang.epi.models import (
     OPEN_CASE_STATUSES,
     Case,
@@ -36,13 +37,13 @@ from lianfang.epi.service_common import (
     MIN_TEMP,
     _by,
     _days,
+    _end_quarantines,
     _not_found,
     _not_in_future,
     _reason_text,
     _require_role,
     _today,
     _visible_resident,
-    recompute_holds,
 )
 from lianfang.people.models import Resident
 from lianfang.places.models import Area, Household
@@ -119,6 +120,21 @@ def start_quarantine(
         raise DomainError(
             "person_is_case", _("This person is an open case: isolate them as a case, not in quarantine.")
         )
+    # One person is never in home and facility quarantine at once, nor in two facility rooms.
+    in_facility = (
+        Quarantine.objects.filter(resident=resident, status=QuarantineStatus.ACTIVE)
+        .filter(kind=QuarantineKind.FACILITY)
+        .select_related("room__facility")
+        .first()
+    )
+    if in_facility is not None:
+        raise DomainError(
+            "in_facility_quarantine",
+            _(
+                "This person is already in facility quarantine ({room}): extend, move or release that "
+                "quarantine instead."
+            ).format(room=in_facility.room or "-"),
+        )
     if kind == QuarantineKind.HOME:
         if resident.household_id is None:
             raise DomainError(
@@ -148,7 +164,18 @@ def start_quarantine(
     QuarantineChange.objects.create(
         quarantine=q, kind=QuarantineChange.Kind.START, new_end=q.planned_end, room=room, by=_by(user)
     )
-    recompute_holds([resident.household_id])
+    households: list[int] = []
+    if kind == QuarantineKind.FACILITY:
+        # Moved to a facility: the person's home quarantines end (their household stays held by any
+        # other reason, a lockdown around it included: epi/holds.py).
+        _ended, households = _end_quarantines(
+            Quarantine.objects.filter(resident=resident, kind=QuarantineKind.HOME),
+            status=QuarantineStatus.RELEASED,
+            today=today,
+            note=_("Moved to facility quarantine: {room}").format(room=room),
+            user=user,
+        )
+    recompute_holds([*households, resident.household_id])
     audit.log(
         user=user, action=AuditAction.CREATE, obj=q, summary=f"quarantine {kind} {reason} {resident.name}"
     )

@@ -3,8 +3,9 @@
 Each public function is one transaction, authorizes with `require_epi_editor(user, path)`, raises
 `DomainError(code, message)` on bad input (changing nothing) and writes an audit entry when it touches
 personal data. Dates rule (models.py): `planned_end`/`ends_on` are the last day inside, inclusive.
-A household's gate hold (`Household.exits_held_until`) is recomputed from its active home quarantines
-after every change (`recompute_holds`), so expiry restores exits by date without a job.
+A household's gate hold (`Household.exits_held_until`) is derived from its reasons — a lockdown around
+it, a home quarantine, an open case of a member not yet isolated — by `epi.holds.recompute_holds` after
+every change to one of them (the rule is in epi/holds.py), so expiry restores exits by date without a job.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from lianfang.core import audit
 from lianfang.core.audit import AuditAction
 from lianfang.core.errors import DomainError
 from lianfang.core.models import Alert, AlertKind
+from lianfang.epi.holds import recompute_holds
 from lianfang.epi.lockdowns import (
     LockdownPreview,
     apply_lockdown,
@@ -57,7 +59,6 @@ from lianfang.epi.service_common import (
     _require_role,
     _today,
     _visible_resident,
-    recompute_holds,
 )
 from lianfang.people.models import Resident
 from lianfang.places.models import Area
@@ -251,6 +252,8 @@ def change_case_status(
     )
     if status in OPEN_CASE_STATUSES:
         end_quarantines_as_case(case.resident, case, today, user=user)
+    else:  # closed: the case no longer holds the household (another reason may)
+        recompute_holds([case.resident.household_id])
     audit.log(user=user, action=AuditAction.CHANGE, obj=case, summary=f"status {old} -> {status}")
     return case
 
@@ -280,12 +283,17 @@ def update_case_dates(
         onset=case.onset_date, report=case.report_date, isolation=case.isolation_date, today=today
     )
     case.save(update_fields=["onset_date", "isolation_date", "report_date", "updated_at"])
+    # An isolation date means the person was moved to hospital or a facility: their open case no longer
+    # holds the household; clearing it holds the household again (epi/holds.py).
+    recompute_holds([case.resident.household_id])
     audit.log(user=user, action=AuditAction.CHANGE, obj=case, summary="case dates")
     return case
 
 
 def end_quarantines_as_case(resident: Resident, case: Case, today: datetime.date, *, user: Any = None) -> int:
-    """The person became a case: their active quarantines end (status became_case). Returns how many."""
+    """The person became a case: their active quarantines end (status became_case), and the holds of their
+    household (now held by the open case until it is isolated, epi/holds.py) and of the quarantines'
+    households are recomputed. Returns how many quarantines ended."""
     note = _("Became case #{id}").format(id=case.pk)
     ended, households = _end_quarantines(
         Quarantine.objects.filter(resident=resident),
@@ -294,5 +302,5 @@ def end_quarantines_as_case(resident: Resident, case: Case, today: datetime.date
         note=note,
         user=user,
     )
-    recompute_holds(households)
+    recompute_holds([*households, resident.household_id])
     return ended

@@ -262,7 +262,7 @@ class Household(models.Model):
     flagged_at = models.DateTimeField(_("flagged"), null=True, blank=True)
     flag_reason = models.CharField(_("flag"), max_length=100, blank=True, default="", db_default="")
     # Home quarantine (epi): the gate refuses this household's exits up to and including this day.
-    # epi.services recomputes it from the household's active home quarantines; expiry needs no job.
+    # epi.holds recomputes it from every reason that holds the household; expiry needs no job.
     exits_held_until = models.DateField(_("exits held until"), null=True, blank=True)
 
     objects = ScopedManager()

@@ -9,6 +9,7 @@ from django.utils import translation
 from lianfang.conftest import id_for
 from lianfang.core.errors import DomainError
 from lianfang.core.models import Alert, AlertKind, AuditLog
+from lianfang.epi.holds import HOLD_OPEN_ENDED
 from lianfang.epi.models import Case, CaseSource, CaseStatus, CaseStatusChange, Quarantine, QuarantineStatus
 from lianfang.epi.services import (
     PersonData,
@@ -127,7 +128,9 @@ def test_outside_the_area_is_not_found_and_other_roles_are_forbidden(world, toda
     assert counts() == before
 
 
-def test_becoming_a_case_ends_the_persons_quarantines_and_frees_the_household(world, today):
+def test_becoming_a_case_ends_the_persons_quarantines_and_the_case_holds_the_household_until_isolated(
+    world, today
+):
     q = start_quarantine(
         user=world.health_a, resident=world.zhang_san, kind="home", reason="contact", today=today
     )
@@ -137,6 +140,10 @@ def test_becoming_a_case_ends_the_persons_quarantines_and_frees_the_household(wo
 
     q.refresh_from_db()
     assert q.status == QuarantineStatus.BECAME_CASE and q.ended_on == today and f"#{case.id}" in q.end_note
+    assert Household.objects.get(pk=world.household_a1.pk).exits_held_until == HOLD_OPEN_ENDED
+
+    update_case_dates(user=world.health_a, case=case, isolation_date=today, today=today)
+
     assert Household.objects.get(pk=world.household_a1.pk).exits_held_until is None
 
 

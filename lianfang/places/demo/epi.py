@@ -7,8 +7,9 @@ row is what the application itself would have written (holds, changes, alerts, a
   community (`staff2`'s).
 - A small history in the neighbouring community — not in the guard's compound and not visible to the
   health worker: a confirmed case registered four days ago, its unit sealed for 14 days (the commander
-  sees a lockdown on day 5 of 14), the case's household confirmed as close contacts in facility rooms,
-  and a few health checks.
+  sees a lockdown on day 5 of 14), the case's household confirmed as close contacts in facility rooms
+  (which ends their home quarantine of the lockdown: nobody is in two places at once; the lockdown still
+  holds their household), and a few health checks.
 - In the health worker's own community only a returnee in home quarantine whose last day is today, with
   two normal checks: ready to be released. Registering a case and sealing a unit stay for the demo.
 
