@@ -28,6 +28,8 @@ from lianfang.access.gatecache import GateContext
 from lianfang.access.models import Direction, Passage, PassKind, PassStatus
 from lianfang.access.policy import Policy, policy_for_path
 from lianfang.access.tokens import parse_token
+from lianfang.core.models import Alert, AlertKind
+from lianfang.places.models import Compound, Household
 
 MIN_TEMP, MAX_TEMP = Decimal("34.0"), Decimal("43.0")
 
@@ -540,7 +542,6 @@ def _label(label: str | None, compound_id: int | None, gate: GateContext) -> str
         return None
     if compound_id == gate.compound_id:
         return f"{gate.compound_name} {label}"
-    from lianfang.places.models import Compound
 
     name = Compound.objects.filter(pk=compound_id).values_list("name", flat=True).first() or ""
     return f"{name} {label}".strip()
@@ -549,7 +550,6 @@ def _label(label: str | None, compound_id: int | None, gate: GateContext) -> str
 def _label_of(household_id: int | None, gate: GateContext) -> str | None:
     if household_id is None:
         return None
-    from lianfang.places.models import Household
 
     row = Household.objects.filter(pk=household_id).values_list("label", "compound_id").first()
     return _label(row[0], row[1], gate) if row else None
@@ -627,9 +627,6 @@ def _raise_fever(
     client_id: str,
     now: datetime.datetime,
 ) -> None:
-    from lianfang.core.models import Alert, AlertKind
-    from lianfang.places.models import Household
-
     if household_id:
         Household.objects.filter(pk=household_id).update(flagged_at=now, flag_reason="fever")
     Alert.objects.create(

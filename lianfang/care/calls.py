@@ -26,12 +26,14 @@ from django.db.models import (
 from django.utils.translation import gettext as _
 
 from lianfang.care.common import local_date, not_in_quarantine, now_or, open_team, visible_household
+from lianfang.care.errands import create_errand_rows
 from lianfang.care.models import CallWindow, CareCall, CareTeam, CareTeamMember
 from lianfang.care.policy import (
     DEFAULT_RULES,
     WINDOWS,
     CareRules,
     care_policy_for_path,
+    care_rules_resolver,
     require_care_editor,
 )
 from lianfang.core import audit
@@ -39,6 +41,7 @@ from lianfang.core.audit import AuditAction
 from lianfang.core.errors import DomainError
 from lianfang.core.models import Alert, AlertKind
 from lianfang.epi.models import CheckSource
+from lianfang.epi.services import record_health_check
 from lianfang.people.models import Resident
 from lianfang.places.models import Compound, Household
 
@@ -279,8 +282,6 @@ def call_slots(
     user: Any, now: datetime.datetime | None = None, household: Household | None = None
 ) -> tuple[list[CallSlot], list[CallSlot]]:
     """(overdue, due) call windows the user can see, optionally of one household. Two queries."""
-    from lianfang.care.policy import care_rules_resolver
-
     now = now_or(now)
     base = CareTeam.objects.visible_to(user)
     if household is not None:
@@ -357,9 +358,6 @@ def record_call(
 ) -> CareCall:
     """Record the call of one window: once per household, day and window; reached or not; health checks
     of the people reached become epi health checks (source "call"); needs become errands."""
-    from lianfang.care.errands import create_errand_rows
-    from lianfang.epi.services import record_health_check
-
     require_care_editor(user)
     household = visible_household(user, household)
     now = now_or(now)
