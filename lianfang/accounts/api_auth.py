@@ -7,13 +7,13 @@ from typing import Any
 from django.utils import timezone
 from ninja.security import HttpBearer, django_auth
 
+from lianfang.accounts.models import ApiToken
+
 
 class StaffToken(HttpBearer):
     openapi_scheme = "bearer"
 
     def authenticate(self, request: Any, token: str) -> Any:
-        from lianfang.accounts.models import ApiToken
-
         row = (
             ApiToken.objects.select_related(
                 "user", "user__area", "user__grid", "user__gate", "user__household"

@@ -36,7 +36,45 @@ from decimal import Decimal
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from lianfang.access.services import ensure_link_key
 from lianfang.accounts.models import User
+from lianfang.care.models import (
+    CallWindow,
+    CareCall,
+    CarePolicy,
+    CareTeam,
+    Disinfection,
+    Errand,
+    ErrandCategory,
+    ErrandStatus,
+    KitDelivery,
+    KitTemplate,
+)
+from lianfang.care.policy import care_policy_for_path
+from lianfang.care.services import (
+    assign_errand,
+    cancel_errand,
+    confirm_errand,
+    default_kit,
+    deliver_errand,
+    deliver_kit,
+    raise_errand,
+    record_call,
+    record_disinfection,
+    start_errand,
+)
+from lianfang.demo.epi import stay_home
+from lianfang.epi.models import (
+    Lockdown,
+    LockdownStatus,
+    Quarantine,
+    QuarantineKind,
+    QuarantineReason,
+    QuarantineStatus,
+)
+from lianfang.epi.services import start_quarantine
+from lianfang.people.models import Resident, TravelSource
+from lianfang.people.services import record_travel
 from lianfang.places.models import Area, AreaLevel, Household
 
 LINK_BASE = "http://127.0.0.1:8000"
@@ -45,16 +83,6 @@ DEMO_USERS = ["grid", "staff", "health", "volunteer", "staff2", "resident"]
 
 def reset_care() -> None:
     """Delete every care row (kit deliveries protect their templates; everything points at places)."""
-    from lianfang.care.models import (
-        CareCall,
-        CarePolicy,
-        CareTeam,
-        Disinfection,
-        Errand,
-        KitDelivery,
-        KitTemplate,
-    )
-
     for model in (KitDelivery, KitTemplate, Disinfection, Errand, CareCall, CareTeam, CarePolicy):
         model.objects.all().delete()
 
@@ -90,11 +118,6 @@ def _households(grid_id: int, exclude: set[int]) -> list[Household]:
 def _quarantine_household(
     health: User, household: Household, reason: str, start: datetime.date, today: datetime.date
 ) -> None:
-    from lianfang.epi.models import QuarantineKind
-    from lianfang.epi.services import start_quarantine
-    from lianfang.people.models import Resident
-    from lianfang.places.demo.epi import stay_home
-
     for person in Resident.objects.filter(household=household).order_by("id"):
         start_quarantine(
             user=health,
@@ -111,12 +134,6 @@ def _quarantine_household(
 def seed_care(*, today: datetime.date | None = None, now: datetime.datetime | None = None) -> dict[str, int]:
     """Create the care demo data; returns counts by kind. Needs the demo accounts and the epidemic demo
     data; does nothing when the grid worker or the health worker is missing."""
-    from lianfang.access.services import ensure_link_key
-    from lianfang.care.models import CareCall, CareTeam, Errand, KitDelivery
-    from lianfang.epi.models import QuarantineReason
-    from lianfang.people.models import TravelSource
-    from lianfang.people.services import record_travel
-
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     users = {
@@ -189,11 +206,6 @@ def _calls(
     grid: User, family: Household, returnee: Household | None, neighbour: Household, clock: Clock
 ) -> None:
     """Today's morning calls, where the morning window has begun; the contact family is not called."""
-    from lianfang.care.models import CallWindow, ErrandCategory
-    from lianfang.care.policy import care_policy_for_path
-    from lianfang.care.services import record_call
-    from lianfang.people.models import Resident
-
     today = timezone.localdate(clock.now)
     start, _end = care_policy_for_path(family.path).window_bounds(today, CallWindow.MORNING)
     if clock.now < start:
@@ -246,16 +258,6 @@ def _errands(
 ) -> None:
     """One errand in every state (the vegetables of the family's call, when it was made, go to the
     volunteer)."""
-    from lianfang.care.models import Errand, ErrandCategory, ErrandStatus
-    from lianfang.care.services import (
-        assign_errand,
-        cancel_errand,
-        confirm_errand,
-        deliver_errand,
-        raise_errand,
-        start_errand,
-    )
-
     volunteer = users.get("volunteer")
     staff = users.get("staff") or grid
     # The family's own request, from its page: medicine, not assigned yet.
@@ -330,9 +332,6 @@ def _errands(
 
 def _disinfection(users: dict[str, User], grid: User, family: Household, today: datetime.date) -> None:
     """The family's building done yesterday (red today); the neighbouring sealed building done today."""
-    from lianfang.care.services import record_disinfection
-    from lianfang.epi.models import Lockdown, LockdownStatus
-
     record_disinfection(
         user=grid,
         building=family.unit.building,
@@ -354,8 +353,6 @@ def _disinfection(users: dict[str, User], grid: User, family: Household, today: 
 
 
 def _kits(grid: User, households: list[Household | None], clock: Clock) -> None:
-    from lianfang.care.services import default_kit, deliver_kit
-
     city = Area.objects.filter(level=AreaLevel.CITY).order_by("path").first()
     if city is None:
         return
@@ -376,9 +373,6 @@ class HouseholdLink:
 def household_links(base: str = LINK_BASE) -> list[HouseholdLink]:
     """The secret links of the demo grid's households in home quarantine (for `demo_logins`)."""
     from django.urls import reverse
-
-    from lianfang.care.models import CareTeam
-    from lianfang.epi.models import Quarantine, QuarantineKind, QuarantineStatus
 
     grid = User.objects.filter(username="grid").first()
     if grid is None or grid.grid_id is None:

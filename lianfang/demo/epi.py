@@ -23,7 +23,34 @@ from typing import Any
 from django.db.models import Count
 from django.utils import timezone
 
+from lianfang.access.models import Passage
 from lianfang.accounts.models import User
+from lianfang.core.models import Alert
+from lianfang.epi import contacts
+from lianfang.epi.models import (
+    Case,
+    CaseSource,
+    CaseStatus,
+    CaseStatusChange,
+    Contact,
+    EpiPolicy,
+    Facility,
+    HealthCheck,
+    Lockdown,
+    Quarantine,
+    QuarantineChange,
+    QuarantineKind,
+    QuarantineReason,
+    Room,
+)
+from lianfang.epi.services import (
+    apply_lockdown,
+    create_case,
+    create_facility,
+    record_health_check,
+    start_quarantine,
+)
+from lianfang.people.models import Resident
 from lianfang.places.models import Area, AreaLevel, Compound, Household
 
 HISTORY_DAYS_AGO = 4  # the history case was reported (and its unit sealed) four days before the seed
@@ -32,19 +59,6 @@ RELEASE_TODAY_DAYS = 14  # the returnee's quarantine: started 13 days ago, last 
 
 def reset_epi() -> None:
     """Delete every epidemic row (they protect the residents, units and areas a reset removes)."""
-    from lianfang.epi.models import (
-        Case,
-        CaseStatusChange,
-        Contact,
-        EpiPolicy,
-        Facility,
-        HealthCheck,
-        Lockdown,
-        Quarantine,
-        QuarantineChange,
-        Room,
-    )
-
     for model in (
         HealthCheck, QuarantineChange, Quarantine, Contact, Lockdown, CaseStatusChange, Case, Room,
         Facility, EpiPolicy,
@@ -55,9 +69,6 @@ def reset_epi() -> None:
 def stay_home(household_ids: list[int], since: datetime.date) -> int:
     """A household in home quarantine did not go through its gate: the generated gate log (made before
     the epidemic demo data) loses its passages from the quarantine's first day on. Returns the count."""
-    from lianfang.access.models import Passage
-    from lianfang.core.models import Alert
-
     midnight = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
     gone = Passage.objects.filter(household_id__in=household_ids, server_time__gte=midnight)
     fevers = [str(c) for c in gone.filter(code="fever").values_list("client_id", flat=True)]
@@ -77,8 +88,6 @@ def _rooms(floors: range, per_floor: int, twin_every: int = 0) -> list[tuple[str
 def seed_epi(*, today: datetime.date | None = None, now: datetime.datetime | None = None) -> dict[str, int]:
     """Create the epidemic demo data; returns counts by kind. Needs the demo accounts (`health`, `staff2`,
     `guard`, `resident`); does nothing when they are missing."""
-    from lianfang.epi.models import EpiPolicy, HealthCheck, Lockdown, Quarantine
-
     today = today or timezone.localdate()
     now = now or timezone.now()
     users = {
@@ -105,8 +114,6 @@ def seed_epi(*, today: datetime.date | None = None, now: datetime.datetime | Non
 
 
 def _facilities(health: User, home: Area, staff2: User, neighbour: Area) -> None:
-    from lianfang.epi.services import create_facility
-
     create_facility(
         user=health,
         area=home,
@@ -142,11 +149,6 @@ def _history_household(community: Area) -> Household | None:
 
 
 def _history(staff2: User, community: Area, *, today: datetime.date, now: datetime.datetime) -> None:
-    from lianfang.epi import contacts
-    from lianfang.epi.models import CaseSource, CaseStatus, Facility, Room
-    from lianfang.epi.services import apply_lockdown, create_case, record_health_check
-    from lianfang.people.models import Resident
-
     household = _history_household(community)
     if household is None:
         return
@@ -219,10 +221,6 @@ def _history(staff2: User, community: Area, *, today: datetime.date, now: dateti
 def _returnee(health: User, home: Area, resident_account: User | None, *, today: datetime.date) -> None:
     """A returnee of the health worker's community in home quarantine whose last day is today, with two
     normal checks: the health worker can release them (not in the demo resident's household)."""
-    from lianfang.epi.models import QuarantineKind, QuarantineReason
-    from lianfang.epi.services import record_health_check, start_quarantine
-    from lianfang.people.models import Resident
-
     people = Resident.objects.filter(path=home.path, household__isnull=False)
     if resident_account is not None and resident_account.household_id:
         people = people.exclude(household_id=resident_account.household_id)

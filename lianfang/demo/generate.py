@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from lianfang.demo import names
+from lianfang.demo.plan import CommunityJob
 from lianfang.people.pinyin import pinyin_keys
-from lianfang.places.demo import names
-from lianfang.places.demo.plan import CommunityJob
 from lianfang.places.models import Household
 
 COLUMNS: dict[str, tuple[str, ...]] = {

@@ -15,8 +15,8 @@ from django.core.management.color import no_style
 from django.db import connection, models
 
 from lianfang.access.models import Pass, Passage
+from lianfang.demo.generate import COLUMNS, _text, copy_text
 from lianfang.people.models import Membership, Resident, TravelRecord
-from lianfang.places.demo.generate import COLUMNS, _text, copy_text
 from lianfang.places.models import Area, Building, Compound, Gate, Grid, Household, Unit
 
 MODELS: dict[str, type[models.Model]] = {

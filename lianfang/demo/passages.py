@@ -21,8 +21,10 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from lianfang.access.models import NUMBER_ALPHABET
-from lianfang.places.demo.generate import Context, _rooms
-from lianfang.places.demo.plan import EXTRA_PASSES, CommunityJob
+from lianfang.access.policy import policy_for_path
+from lianfang.core.models import Alert, AlertKind, AlertStatus
+from lianfang.demo.generate import Context, _rooms
+from lianfang.demo.plan import EXTRA_PASSES, CommunityJob
 from lianfang.places.models import Household
 
 PASS_BEFORE_DAYS = 30  # household passes were issued a month ago ...
@@ -311,9 +313,6 @@ def raise_fevers(fevers: list[tuple], now: datetime.datetime) -> int:
     each (titled like a live one), and the household flagged. Fevers of the last two days stay open and
     flag their household; older ones were handled a couple of hours later. Returns the alerts made."""
     from django.utils.translation import gettext
-
-    from lianfang.access.policy import policy_for_path
-    from lianfang.core.models import Alert, AlertKind, AlertStatus
 
     since = timezone.localdate(now) - datetime.timedelta(days=1)
     alerts: list[Alert] = []

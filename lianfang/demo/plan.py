@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from lianfang.places.demo import names
+from lianfang.demo import names
 
 
 @dataclass(frozen=True)

@@ -17,15 +17,19 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lianfang.access.models import Pass, Passage
+from lianfang.accounts.models import User
 from lianfang.core import idnumbers
 from lianfang.core.errors import DomainError
-from lianfang.places.demo import care as demo_care
-from lianfang.places.demo import epi as demo_epi
-from lianfang.places.demo import load, passages
-from lianfang.places.demo.accounts import USERNAMES, create_demo_accounts
-from lianfang.places.demo.generate import Context, Keys, copy_text_plain, generate_community
-from lianfang.places.demo.plan import SCALES, CommunityJob, Ids, build_plan
-from lianfang.places.models import Area
+from lianfang.core.models import Alert
+from lianfang.demo import care as demo_care
+from lianfang.demo import epi as demo_epi
+from lianfang.demo import load, passages
+from lianfang.demo.accounts import USERNAMES, create_demo_accounts
+from lianfang.demo.generate import Context, Keys, copy_text_plain, generate_community
+from lianfang.demo.plan import SCALES, CommunityJob, Ids, build_plan
+from lianfang.people.models import Membership, Resident, TravelRecord, Visit
+from lianfang.places.models import Area, Building, Compound, Gate, Grid, Household, Unit
 
 DEFAULT_SEED = 2020
 
@@ -105,12 +109,6 @@ def _run_jobs(
 
 def reset_demo() -> None:
     """Remove the places and people (and the demo and scoped accounts) so that a new city can be seeded."""
-    from lianfang.access.models import Pass, Passage
-    from lianfang.accounts.models import User
-    from lianfang.core.models import Alert
-    from lianfang.people.models import Membership, Resident, TravelRecord, Visit
-    from lianfang.places.models import Building, Compound, Gate, Grid, Household, Unit
-
     User.objects.filter(username__in=USERNAMES).delete()
     scoped = (
         User.objects.filter(area__isnull=False)
@@ -139,8 +137,6 @@ def reset_demo() -> None:
 def _truncate_postgres() -> None:
     """TRUNCATE the place and people tables (and what references them), keeping the users table:
     its foreign keys into places are dropped for the statement and put back afterwards."""
-    from lianfang.accounts.models import User
-
     place_tables = [m._meta.db_table for m in load.MODELS.values()]
     people_tables = ["people_visit"]
     user_table = User._meta.db_table

@@ -8,36 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet
 from django.urls import reverse
 
+from lianfang.care.queries import open_errands, worker_board
+from lianfang.core.masking import mask_name, mask_phone
 from lianfang.core.roles import Role
-
-
-class SubqueryCount(Subquery):
-    """COUNT(*) of a subquery, as an integer annotation (0 when empty)."""
-
-    template = "(SELECT COUNT(*) FROM (%(subquery)s) _count)"
-    output_field = IntegerField()
-
-
-def mask_name(name: str) -> str:
-    """张三 -> 张*, 欧阳娜娜 -> 欧***: enough to recognise one's own family, not to identify a stranger."""
-    name = name or ""
-    return name[:1] + "*" * (len(name) - 1) if len(name) > 1 else name
-
-
-def mask_phone(phone: str) -> str:
-    if len(phone) < 7:
-        return "*" * len(phone)
-    return f"{phone[:3]}{'*' * (len(phone) - 7)}{phone[-4:]}"
+from lianfang.core.subqueries import SubqueryCount
+from lianfang.people.models import Resident, Tag, TravelRecord
+from lianfang.places.models import Area, Compound, Gate, Household
 
 
 def areas_with_counts(areas: QuerySet, user: Any) -> QuerySet:
     """Annotate areas with n_households, n_residents and n_vulnerable inside each area (within scope)."""
-    from lianfang.people.models import Resident
-    from lianfang.places.models import Household
-
     households = Household.objects.visible_to(user).filter(path__startswith=OuterRef("path"))
     residents = Resident.objects.visible_to(user).filter(path__startswith=OuterRef("path"))
     return areas.annotate(
@@ -49,9 +32,6 @@ def areas_with_counts(areas: QuerySet, user: Any) -> QuerySet:
 
 def compounds_with_counts(compounds: QuerySet, user: Any) -> QuerySet:
     """Annotate compounds with n_households, n_residents and n_vulnerable (within scope)."""
-    from lianfang.people.models import Resident
-    from lianfang.places.models import Household
-
     households = Household.objects.visible_to(user).filter(compound=OuterRef("pk"))
     residents = Resident.objects.visible_to(user).filter(household__compound=OuterRef("pk"))
     return compounds.annotate(
@@ -62,9 +42,6 @@ def compounds_with_counts(compounds: QuerySet, user: Any) -> QuerySet:
 
 
 def scope_counts(user: Any) -> dict[str, int]:
-    from lianfang.people.models import Resident, TravelRecord
-    from lianfang.places.models import Household
-
     people = Resident.objects.visible_to(user).aggregate(
         residents=Count("pk"), vulnerable=Count("pk", filter=~Q(tags=""))
     )
@@ -91,9 +68,6 @@ def grid_lists(user: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """A grid worker's first 100 vulnerable residents (by name) and first 200 households (by compound
     and label, with their number of residents), as plain rows with their links: read as values, not
     model instances, because these rows cost the home page more than anything else on it."""
-    from lianfang.people.models import Resident, Tag
-    from lianfang.places.models import Household
-
     resident_url, household_url = url_of("people:resident-detail"), url_of("places:household-detail")
     visit_url = url_of("people:visit-create")
     tag_labels = {value: str(label) for value, label in Tag.choices}
@@ -129,19 +103,12 @@ def grid_lists(user: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
 
 
 def home_context(user: Any) -> dict[str, Any]:
-    from lianfang.people.models import Resident
-    from lianfang.places.models import Area, Compound, Gate, Household
-
-    ctx: dict[str, Any] = {"template": "core/home.html", "role": user.role}
+    ctx: dict[str, Any] = {"template": "home/home.html", "role": user.role}
     if user.role in (Role.COMMUNITY, Role.HEALTH, Role.GRID):
         # The care board first: overdue calls, calls due now, open errands (a fixed number of queries).
-        from lianfang.care.queries import worker_board
-
         # The home page shows the first rows of each list; the care board page (care:board) shows more.
         ctx["care_board"] = worker_board(user, limit=HOME_CARE_ROWS)
     if user.role == Role.VOLUNTEER:
-        from lianfang.care.queries import open_errands
-
         # A volunteer's errands: those assigned to them, overdue first.
         ctx["my_errands"] = list(open_errands(user).filter(assignee_id=user.pk)[:100])
     if user.role in (Role.COMMAND, Role.COMMUNITY, Role.HEALTH, Role.GRID) or user.is_superuser:

@@ -1,6 +1,9 @@
+"""The place pages, under /places/ with the namespace `places` they always had (served by home: they count
+residents and show a household's passes)."""
+
 from django.urls import path
 
-from lianfang.places import views
+from lianfang.home import views_places as views
 
 app_name = "places"
 urlpatterns = [

@@ -1,4 +1,5 @@
-"""Browsing places in scope: area tree with counts, compounds, buildings, households.
+"""Browsing places in scope: area tree with counts, compounds, buildings, households. In home, not places:
+each page counts residents, and a household's page shows its residents, visits and passes.
 
 Every read goes through `visible_to(user)`; anything outside the user's scope is a 404.
 """
@@ -15,8 +16,9 @@ from django.shortcuts import get_object_or_404, render
 
 from lianfang.access.models import Pass
 from lianfang.access.services import outing_status
-from lianfang.core.homes import SubqueryCount, areas_with_counts, compounds_with_counts
 from lianfang.core.roles import REGISTRY_EDIT_ROLES, REGISTRY_READ_ROLES, Role
+from lianfang.core.subqueries import SubqueryCount
+from lianfang.home.homes import areas_with_counts, compounds_with_counts
 from lianfang.people.models import Membership, Resident, TravelRecord, Visit
 from lianfang.places.models import Area, AreaLevel, Building, Compound, Gate, Grid, Household
 

@@ -1,4 +1,4 @@
-"""Pass sheets for printing, and the household's own page behind a secret link (no login).
+"""The household's own page behind a secret link (no login), and the staff page that shows or renews it.
 
 The secret link is the household's credential: the page shows the pass QR, so it is never cached,
 never indexed and never sent on as a Referer. It carries no names and no ID numbers.
@@ -21,15 +21,24 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from lianfang.access.models import Pass, PassKind, PassStatus
-from lianfang.access.pdf import PRINTABLE, printable_passes, render_pass_sheets
+from lianfang.access.pdf import PRINTABLE
 from lianfang.access.policy import policy_for_path
 from lianfang.access.services import ensure_link_key, outing_status
+from lianfang.care.calls import next_call_window
+from lianfang.care.forms import ConfirmForm, ErrandForm
+from lianfang.care.models import CareTeamMember, Errand, ErrandStatus, TeamRole
+from lianfang.care.services import confirm_errand, raise_errand
 from lianfang.core import audit
 from lianfang.core.audit import AuditAction
+from lianfang.core.errors import DomainError
+from lianfang.core.masking import mask_name
 from lianfang.core.roles import Role
-from lianfang.places.models import Building, Compound, Household
+from lianfang.epi.forms import SelfReportForm
+from lianfang.epi.models import HealthCheck, Quarantine, QuarantineStatus
+from lianfang.epi.services import record_health_check
+from lianfang.people.models import Resident
+from lianfang.places.models import Household
 
-PDF_ROLES = frozenset({Role.COMMUNITY})
 LINK_ROLES = frozenset({Role.COMMUNITY, Role.GRID})
 KIND_ORDER = {PassKind.HOUSEHOLD: 0, PassKind.PERSON: 1, PassKind.VEHICLE: 2, PassKind.WORK: 3}
 PRIVATE_HEADERS = {
@@ -43,37 +52,6 @@ def _allowed(user: Any, roles: frozenset[str]) -> None:
     """Other roles get the same answer as out of scope."""
     if not (user.is_superuser or user.role in roles):
         raise Http404
-
-
-@login_required
-def compound_passes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """The compound's (or one building's, ?building=3) pass cards as an A4 PDF. Audited as an export."""
-    user = request.user
-    _allowed(user, PDF_ROLES)
-    compound = get_object_or_404(Compound.objects.visible_to(user), pk=pk)
-    building = None
-    number = request.GET.get("building", "").strip()
-    if number:
-        building = get_object_or_404(Building.objects.visible_to(user), compound=compound, number=number)
-    passes = printable_passes(Pass.objects.visible_to(user), compound=compound, building=building)
-    if not passes:
-        messages.error(request, _("There are no active passes to print here. Issue the passes first."))
-        return redirect("places:compound-detail", pk=compound.pk)
-    title = f"{compound.name} {building.number}栋" if building else compound.name
-    pdf = render_pass_sheets(passes, title=title)
-    audit.log(
-        user=user,
-        action=AuditAction.EXPORT,
-        obj=compound,
-        summary=f"pass cards PDF: {len(passes)} cards"
-        + (f", building {building.number}" if building else ""),
-        request=request,
-    )
-    name = f"passes-{compound.pk}" + (f"-{building.pk}" if building else "") + ".pdf"
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "no-store"  # the QR codes open the gate
-    return response
 
 
 def _qr_svg(text: str) -> str:
@@ -146,11 +124,6 @@ def household_link(request: HttpRequest, key: str) -> HttpResponse:
 
 def _quarantine_context(household: Household, today: Any) -> dict[str, Any]:
     """The members' active quarantines (day N of M, last day) and today's self-reports, names masked."""
-    from lianfang.core.homes import mask_name
-    from lianfang.epi.forms import SelfReportForm
-    from lianfang.epi.models import HealthCheck, Quarantine, QuarantineStatus
-    from lianfang.people.models import Resident
-
     members = list(Resident.objects.filter(household=household).order_by("id"))
     quarantines = Quarantine.objects.filter(household=household, status=QuarantineStatus.ACTIVE).order_by(
         "planned_end", "id"
@@ -187,10 +160,6 @@ def _quarantine_context(household: Household, today: Any) -> dict[str, Any]:
 def _care_context(household: Household, held: bool) -> dict[str, Any]:
     """Care of a household in home quarantine: the next call window, its care team (names and phones),
     its errands (raise one, confirm a delivered one). Names of residents never appear here."""
-    from lianfang.care.calls import next_call_window
-    from lianfang.care.forms import ErrandForm
-    from lianfang.care.models import CareTeamMember, Errand, ErrandStatus, TeamRole
-
     errands = list(Errand.objects.filter(household=household).order_by("-created_at", "-id")[:10])
     if not held:
         return {"care_errands": [e for e in errands if e.status == ErrandStatus.DELIVERED]}
@@ -216,10 +185,6 @@ def _care_context(household: Household, held: bool) -> dict[str, Any]:
 
 def _raise_errand(request: HttpRequest, household: Household) -> None:
     """The household asks for an errand from its own page (user None: the link is the credential)."""
-    from lianfang.care.forms import ErrandForm
-    from lianfang.care.services import raise_errand
-    from lianfang.core.errors import DomainError
-
     form = ErrandForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose what kind of errand and say what is needed."))
@@ -239,10 +204,6 @@ def _raise_errand(request: HttpRequest, household: Household) -> None:
 
 def _confirm_errand(request: HttpRequest, household: Household) -> None:
     """The household confirms that a delivered errand arrived (and what it paid back)."""
-    from lianfang.care.forms import ConfirmForm
-    from lianfang.care.services import confirm_errand
-    from lianfang.core.errors import DomainError
-
     form = ConfirmForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Enter the money paid back in yuan, e.g. 35.50, or leave it empty."))
@@ -263,11 +224,6 @@ def _confirm_errand(request: HttpRequest, household: Household) -> None:
 
 def _self_report(request: HttpRequest, household: Household) -> None:
     """One member's reading from the household's own page: recorded with user=None (source self)."""
-    from lianfang.core.errors import DomainError
-    from lianfang.epi.forms import SelfReportForm
-    from lianfang.epi.services import record_health_check
-    from lianfang.people.models import Resident
-
     form = SelfReportForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Enter the temperature, e.g. 36.5, and tick any symptoms."))

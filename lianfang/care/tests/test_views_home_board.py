@@ -77,7 +77,7 @@ def test_the_home_page_costs_the_same_queries_for_one_household_in_care_or_many(
 def test_the_home_page_shows_the_first_twenty_overdue_calls_and_links_to_all_of_them(
     world, login, held_a1, today
 ):
-    from lianfang.core.homes import HOME_CARE_ROWS
+    from lianfang.home.homes import HOME_CARE_ROWS
 
     for n in range(12):
         household = ensure_household(compound=world.compound_a, building="3", unit="1", room=f"5{n:02d}")

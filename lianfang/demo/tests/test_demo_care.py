@@ -14,8 +14,8 @@ from lianfang.accounts.models import User
 from lianfang.care.models import CareCall, CareTeam, Errand, ErrandStatus, KitDelivery, TeamRole
 from lianfang.care.queries import worker_board
 from lianfang.care.services import buildings_to_disinfect, households_waiting_for_kit, start_errand
-from lianfang.places.demo.accounts import DEFAULT_PASSWORD
-from lianfang.places.demo.seed import seed
+from lianfang.demo.accounts import DEFAULT_PASSWORD
+from lianfang.demo.seed import seed
 from lianfang.places.models import Household
 
 pytestmark = pytest.mark.django_db

@@ -55,7 +55,7 @@ def test_the_health_worker_sees_one_returnee_on_the_last_day_and_their_facility(
 
     quarantines = client.get("/api/v1/quarantines", **api_client(health)).json()
 
-    # The care demo (places/demo/care.py) adds households in home quarantine; one ends today.
+    # The care demo (demo/care.py) adds households in home quarantine; one ends today.
     [q] = [q for q in quarantines if q["last_day"] == str(timezone.localdate())]
 
     assert (q["kind"], q["reason"], q["status"]) == ("home", "travel", "active")

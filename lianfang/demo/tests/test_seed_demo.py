@@ -17,10 +17,10 @@ from django.utils import translation
 from lianfang.accounts.models import User
 from lianfang.core import idnumbers
 from lianfang.core.roles import Role
+from lianfang.demo import generate, names
+from lianfang.demo.accounts import DEFAULT_PASSWORD, USERNAMES, demo_logins
 from lianfang.people.models import Membership, Resident, TravelRecord
 from lianfang.people.pinyin import pinyin_keys
-from lianfang.places.demo import generate, names
-from lianfang.places.demo.accounts import DEFAULT_PASSWORD, USERNAMES, demo_logins
 from lianfang.places.models import Area, AreaLevel, Compound, Gate, Grid, Household
 
 pytestmark = pytest.mark.django_db
@@ -275,7 +275,7 @@ def test_fast_pinyin_keys_equal_pinyin_keys_for_the_name_lists():
 def test_generated_rows_need_no_copy_escaping(settings):
     from django.utils import timezone
 
-    from lianfang.places.demo.plan import SCALES, Ids, build_plan
+    from lianfang.demo.plan import SCALES, Ids, build_plan
 
     ids = Ids(
         next=dict.fromkeys(

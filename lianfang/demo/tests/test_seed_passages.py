@@ -19,7 +19,7 @@ from lianfang.access.models import NUMBER_ALPHABET, Pass, Passage, PassKind, Pas
 from lianfang.access.scan import ScanInput, record_scan
 from lianfang.access.services import outing_status
 from lianfang.core.models import Alert, AlertKind, AlertStatus
-from lianfang.places.demo import passages
+from lianfang.demo import passages
 from lianfang.places.models import Area, AreaLevel, Gate, Household
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from lianfang.places.demo.accounts import DEFAULT_PASSWORD, demo_logins, format_logins
-from lianfang.places.demo.care import LINK_BASE, format_household_links, household_links
+from lianfang.demo.accounts import DEFAULT_PASSWORD, demo_logins, format_logins
+from lianfang.demo.care import LINK_BASE, format_household_links, household_links
 
 
 class Command(BaseCommand):

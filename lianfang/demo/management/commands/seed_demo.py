@@ -7,9 +7,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext_lazy as _
 
 from lianfang.core.errors import DomainError
-from lianfang.places.demo.accounts import DEFAULT_PASSWORD, demo_logins, format_logins
-from lianfang.places.demo.plan import SCALES
-from lianfang.places.demo.seed import DEFAULT_SEED, database_has_areas, seed
+from lianfang.demo.accounts import DEFAULT_PASSWORD, demo_logins, format_logins
+from lianfang.demo.plan import SCALES
+from lianfang.demo.seed import DEFAULT_SEED, database_has_areas, seed
 
 
 class Command(BaseCommand):

@@ -1,3 +1,6 @@
+"""In home, the top app, because it schedules the recurring tasks of several apps (access and care; watch
+will add its own): one place that imports each app's task and lists what runs when."""
+
 from django.core.management.base import BaseCommand
 
 from lianfang.access.tasks import schedule_purge
