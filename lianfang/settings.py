@@ -36,6 +36,10 @@ INSTALLED_APPS = [
     "lianfang.access",
     "lianfang.epi",
     "lianfang.care",
+    # Top apps: they may import every app listed before them; nothing imports them (docs/architecture.md).
+    "lianfang.home",
+    "lianfang.portal",
+    "lianfang.demo",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lianfang.access.tokens import make_token
 from lianfang.core.roles import Role
 from lianfang.core.scoping import ScopedManager, ScopeRule
 from lianfang.places.models import PATH_INDEX_OPCLASS
@@ -117,8 +118,6 @@ class Pass(models.Model):
 
     @property
     def qr_text(self) -> str:
-        from lianfang.access.tokens import make_token
-
         return make_token(self.pk, self.version)
 
 

@@ -26,6 +26,7 @@ from django.db.models import (
 from django.utils.translation import gettext as _
 
 from lianfang.care.common import local_date, not_in_quarantine, now_or, open_team, visible_household
+from lianfang.care.errands import create_errand_rows
 from lianfang.care.models import CallWindow, CareCall, CareTeam, CareTeamMember
 from lianfang.care.policy import (
     DEFAULT_RULES,
@@ -40,6 +41,7 @@ from lianfang.core.audit import AuditAction
 from lianfang.core.errors import DomainError
 from lianfang.core.models import Alert, AlertKind
 from lianfang.epi.models import CheckSource
+from lianfang.epi.services import record_health_check
 from lianfang.people.models import Resident
 from lianfang.places.models import Compound, Household
 
@@ -305,9 +307,6 @@ def record_call(
 ) -> CareCall:
     """Record the call of one window: once per household, day and window; reached or not; health checks
     of the people reached become epi health checks (source "call"); needs become errands."""
-    from lianfang.care.errands import create_errand_rows
-    from lianfang.epi.services import record_health_check
-
     require_care_editor(user)
     household = visible_household(user, household)
     now = now_or(now)

@@ -23,7 +23,6 @@ from lianfang.care.common import (
     visible_household,
 )
 from lianfang.care.models import (
-    CARE_EDIT_ROLES,
     NEED_OF_CATEGORY,
     CareCall,
     Errand,
@@ -36,7 +35,7 @@ from lianfang.care.policy import can_edit_care, care_policy_for_path, covers, re
 from lianfang.core import audit
 from lianfang.core.audit import AuditAction
 from lianfang.core.errors import DomainError
-from lianfang.core.roles import Role
+from lianfang.core.roles import CARE_EDIT_ROLES, Role
 from lianfang.places.models import Area, Household
 
 # Open and not yet delivered: these become overdue once due_at has passed.

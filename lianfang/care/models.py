@@ -26,8 +26,6 @@ CARE_ROLES = {
     Role.GRID: "grid",
     Role.VOLUNTEER: "path",
 }
-# Roles that may record calls, raise and move errands, log disinfection and kits.
-CARE_EDIT_ROLES = frozenset({Role.COMMUNITY, Role.HEALTH, Role.GRID})
 
 
 class CarePolicy(models.Model):

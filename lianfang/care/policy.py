@@ -12,9 +12,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lianfang.care.models import CARE_EDIT_ROLES, CallWindow, CarePolicy
+from lianfang.care.models import CallWindow, CarePolicy
 from lianfang.core.errors import DomainError
-from lianfang.core.roles import Role
+from lianfang.core.roles import CARE_EDIT_ROLES, Role
 from lianfang.places.inherit import nearest, prefixes
 
 # Who may change a care team's members: community staff (the "staff can change it" of the issue).

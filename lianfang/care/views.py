@@ -19,8 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianfang.care.forms import since_days
-from lianfang.care.models import CARE_EDIT_ROLES, CARE_ROLES, ErrandStatus
-from lianfang.core.roles import Role
+from lianfang.care.models import CARE_ROLES, ErrandStatus
+from lianfang.care.queries import worker_board
+from lianfang.care.services import errand_response_times
+from lianfang.core.roles import CARE_EDIT_ROLES, Role
 from lianfang.core.viewtools import form_message, message_error, raise_for_status  # noqa: F401  (used by the views_* modules)
 
 # Open and not yet delivered: what can be overdue.
@@ -62,8 +64,6 @@ def editor(request: HttpRequest) -> Any:
 
 def board_context(user: Any, now: datetime.datetime | None = None) -> dict[str, Any]:
     """The care board (worker_board: a fixed number of queries) for the home page and the board page."""
-    from lianfang.care.queries import worker_board
-
     now = now or timezone.now()
     board = worker_board(user, now=now)
     return {"board": board, "now": now, "can_edit_care": can_edit(user)}
@@ -79,8 +79,6 @@ def board(request: HttpRequest) -> HttpResponse:
 @login_required
 def response_times(request: HttpRequest) -> HttpResponse:
     """Per community: median hours from raised to delivered, errands delivered, errands overdue now."""
-    from lianfang.care.services import errand_response_times
-
     user = staff_reader(request)
     days = since_days(request.GET.get("days"))
     since = timezone.now() - datetime.timedelta(days=days)

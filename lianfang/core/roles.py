@@ -22,3 +22,6 @@ FULL_ID_ROLES = frozenset({Role.COMMUNITY, Role.HEALTH})
 REGISTRY_EDIT_ROLES = frozenset({Role.COMMUNITY, Role.GRID})
 # Roles that may read the registry of people at all.
 REGISTRY_READ_ROLES = frozenset({Role.COMMAND, Role.COMMUNITY, Role.GRID, Role.HEALTH})
+# Roles that may record care calls, raise and move errands, log disinfection and kits; epi lets them
+# record the temperatures a care call reads out (so epi need not ask care).
+CARE_EDIT_ROLES = frozenset({Role.COMMUNITY, Role.HEALTH, Role.GRID})

@@ -1,12 +1,8 @@
-from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from lianfang.core.homes import home_context
 
 
 @require_GET
@@ -26,10 +22,3 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if db["ok"] else "error", "database": db, "time": timezone.now()}, status=status
     )
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """The home page of each role: what that role works on."""
-    context = home_context(request.user)
-    return render(request, context.pop("template"), context)

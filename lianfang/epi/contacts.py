@@ -58,7 +58,8 @@ from lianfang.access.models import Decision
 from lianfang.core import audit
 from lianfang.core.errors import DomainError
 from lianfang.epi.models import Case, Contact, ContactReason, ContactStatus, QuarantineReason
-from lianfang.epi.policy import DEFAULT_RULES
+from lianfang.epi.policy import DEFAULT_RULES, require_epi_editor
+from lianfang.epi.quarantines import start_quarantine
 from lianfang.people.models import Resident
 
 GATE_DECISIONS = (Decision.ALLOWED.value, Decision.REFERRED.value)
@@ -422,8 +423,6 @@ def _decide(
 ) -> tuple[Case, Candidate]:
     """Shared checks of confirm/dismiss: the case is visible and editable, the person is a candidate
     not decided yet. Locks the case row so that two people deciding at once are serialized."""
-    from lianfang.epi.policy import require_epi_editor
-
     found = _visible_case(case, user)
     require_epi_editor(user, found.path)
     Case.objects.select_for_update().filter(pk=found.pk).first()
@@ -488,8 +487,6 @@ def confirm_contact(
     today: datetime.date | None = None,
 ) -> Contact:
     """Confirm a candidate as a contact and start their quarantine (home, or a facility room)."""
-    from lianfang.epi.services import start_quarantine
-
     note = _clean_note(note)
     found, cand = _decide(user=user, case=case, resident=resident, now=now)
     contact = _create_contact(user=user, case=found, cand=cand, status=ContactStatus.CONFIRMED, note=note)

@@ -61,6 +61,7 @@ from lianfang.epi.service_common import (
     _visible_resident,
 )
 from lianfang.people.models import Resident
+from lianfang.people.services import ResidentData, apply_clean, clean_resident
 from lianfang.places.models import Area
 
 __all__ = [
@@ -134,8 +135,6 @@ def _refuse_open_case(resident_id: int, exclude: int | None = None) -> None:
 
 def _non_resident(user: Any, person: PersonData) -> Resident:
     """The Resident entry of a person outside the registry (no household; path = the community's)."""
-    from lianfang.people.services import ResidentData, apply_clean, clean_resident
-
     community = person.community
     if community is None:
         raise DomainError(

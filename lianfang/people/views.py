@@ -22,7 +22,7 @@ from lianfang.core.errors import DomainError
 from lianfang.core.roles import REGISTRY_EDIT_ROLES, REGISTRY_READ_ROLES
 from lianfang.people import services
 from lianfang.people.forms import MoveForm, ResidentForm, TravelForm, VisitForm
-from lianfang.people.models import Membership, Resident, TravelRecord
+from lianfang.people.models import Resident
 from lianfang.people.search import search_residents
 from lianfang.places.models import Household
 
@@ -74,41 +74,6 @@ def search(request: HttpRequest) -> HttpResponse:
         request,
         "people/search.html",
         {"q": q, "results": results, "limit": SEARCH_LIMIT, "more": len(results) >= SEARCH_LIMIT},
-    )
-
-
-@login_required
-def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    resident = _resident(user, pk)
-    services.audit_view(user=user, resident=resident, request=request)
-    memberships = list(
-        Membership.objects.visible_to(user)
-        .filter(resident=resident)
-        .select_related("household", "household__compound")
-        .order_by("-started", "-id")
-    )
-    travels = list(
-        TravelRecord.objects.visible_to(user).filter(resident=resident).select_related("recorded_by")
-    )
-    from lianfang.epi.models import Quarantine, QuarantineStatus
-    from lianfang.epi.policy import can_edit_epi
-
-    quarantines = list(
-        Quarantine.objects.visible_to(user).filter(resident=resident, status=QuarantineStatus.ACTIVE)
-    )
-    return render(
-        request,
-        "people/resident_detail.html",
-        {
-            "resident": resident,
-            "memberships": memberships,
-            "travels": travels,
-            "quarantines": quarantines,
-            "can_epi": can_edit_epi(user),
-            "can_edit": _can_edit(user),
-            "can_see_full_id": services.can_see_full_id(user),
-        },
     )
 
 
