@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from lianfang.access.models import Decision
 from lianfang.access.models import DecisionCode as C
+from lianfang.places.models import HOLD_OPEN_ENDED
 
 ALLOWED = Decision.ALLOWED
 REFUSED = Decision.REFUSED
@@ -109,6 +110,11 @@ def describe(code: str, **p: Any) -> tuple[str, str]:
     if code == C.PASS_SUSPENDED:
         return _("This pass is suspended."), _("Do not let them out; call the community office.")
     if code == C.QUARANTINED:
+        if p.get("held_until") == HOLD_OPEN_ENDED:
+            return (
+                _("This household is in home quarantine until further notice; no exits."),
+                _("Do not let them out. Needs are met by the care team; call the community office."),
+            )
         return (
             _("This household is in home quarantine until {date}; no exits.").format(
                 date=_date(p.get("held_until"))

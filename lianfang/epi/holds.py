@@ -40,10 +40,8 @@ from lianfang.epi.models import (
     QuarantineStatus,
 )
 from lianfang.epi.signals import holds_changed
-from lianfang.places.models import Household
+from lianfang.places.models import HOLD_OPEN_ENDED, Household
 
-# The "held until" of a reason without a last day (an open case at home): later than any real date.
-HOLD_OPEN_ENDED = datetime.date(9999, 12, 31)
 
 # One correlated subquery per target household: the latest day of each reason, on their indexes —
 # quarantines on (household, status), lockdowns on (compound, status), cases through the members

@@ -8,6 +8,8 @@ Prefix matching on it is the scoping rule.
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -229,6 +231,11 @@ HOUSEHOLD_ROLES = {
 }
 
 
+# The "held until" of a hold without a last day (an open case still at home, epi.holds): later than any
+# real date. Pages and the gate say "until further notice" instead of showing it.
+HOLD_OPEN_ENDED = datetime.date(9999, 12, 31)
+
+
 class Household(models.Model):
     """A household (户): a room of a unit. `grid`, `compound` and `path` are copied down for scoping
     and for the gate's decisions; services keep them in step."""
@@ -264,6 +271,11 @@ class Household(models.Model):
     # Home quarantine (epi): the gate refuses this household's exits up to and including this day.
     # epi.holds recomputes it from every reason that holds the household; expiry needs no job.
     exits_held_until = models.DateField(_("exits held until"), null=True, blank=True)
+
+    @property
+    def held_open_ended(self) -> bool:
+        """Held with no last day yet (until further notice)."""
+        return self.exits_held_until == HOLD_OPEN_ENDED
 
     objects = ScopedManager()
 

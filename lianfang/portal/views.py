@@ -113,6 +113,7 @@ def household_link(request: HttpRequest, key: str) -> HttpResponse:
         "closed_until": policy.closed_until,
         "may_go_out_today": status.left > 0 and not status.suspended and not held,
         "held_until": household.exits_held_until if held else None,
+        "held_open_ended": held and household.held_open_ended,
         **_quarantine_context(household, today),
         **_care_context(household, held),
     }

@@ -9,7 +9,7 @@ from django.utils import translation
 from lianfang.conftest import id_for
 from lianfang.core.errors import DomainError
 from lianfang.core.models import Alert, AlertKind, AuditLog
-from lianfang.epi.holds import HOLD_OPEN_ENDED
+from lianfang.places.models import HOLD_OPEN_ENDED
 from lianfang.epi.models import Case, CaseSource, CaseStatus, CaseStatusChange, Quarantine, QuarantineStatus
 from lianfang.epi.services import (
     PersonData,

@@ -10,7 +10,7 @@ import time
 import pytest
 from django.db import connection, transaction
 
-from lianfang.epi.holds import HOLD_OPEN_ENDED
+from lianfang.places.models import HOLD_OPEN_ENDED
 from lianfang.epi.models import CaseSource, CaseStatus
 from lianfang.epi.services import (
     apply_lockdown,

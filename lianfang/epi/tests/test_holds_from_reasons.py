@@ -23,11 +23,10 @@ from django.utils import timezone
 from lianfang.access import gatecache
 from lianfang.access import policy as outing_policy
 from lianfang.access.models import Pass, PassKind
-from lianfang.access.services import create_gate_device
-from lianfang.epi.holds import HOLD_OPEN_ENDED
+from lianfang.access.services import create_gate_device, ensure_link_key
 from lianfang.epi.models import Case, CaseStatus, Lockdown, Quarantine, QuarantineKind, QuarantineStatus
 from lianfang.epi.services import change_case_status, create_facility, start_quarantine
-from lianfang.places.models import Household
+from lianfang.places.models import HOLD_OPEN_ENDED, Household
 
 D0 = datetime.date(2026, 3, 2)
 DAY = datetime.timedelta(days=1)
@@ -255,3 +254,35 @@ def test_moving_the_people_of_a_sealed_household_to_a_facility_keeps_it_held_unt
     assert held_until(h102) == lockdown.ends_on
     clock.move_to(nine(lockdown.ends_on + DAY))
     assert gate(h102) == "exit_allowed"
+
+
+def test_a_hold_without_a_last_day_reads_until_further_notice_at_the_gate_and_on_the_pages(
+    client, world, unit31, passes, api
+):
+    """An open case at home holds its household with no last day; nobody is shown the year 9999."""
+    alone = unit31.households[0]
+    register_case(api, world.zhang_san, isolated=False)
+    assert held_until(alone) == HOLD_OPEN_ENDED
+
+    _device, raw = create_gate_device(gate=world.gate_a, name="north kiosk")
+    body = {
+        "client_id": str(uuid.uuid4()),
+        "token": passes[alone.pk].qr_text,
+        "direction": "out",
+        "temperature": 36.5,
+    }
+    answer = client.post(
+        "/api/v1/gate/scans",
+        data=json.dumps(body),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    ).json()
+    assert answer["code"] == "quarantined"
+    assert "另行通知" in answer["message"] and "9999" not in answer["message"]
+
+    own_page = client.get(reverse("access:household-link", args=[ensure_link_key(household=alone)]))
+    assert "另行通知" in own_page.content.decode() and "9999" not in own_page.content.decode()
+
+    client.force_login(world.grid_a1_worker)
+    care_page = client.get(reverse("care:household", args=[alone.pk])).content.decode()
+    assert "另行通知" in care_page and "9999" not in care_page
