@@ -25,7 +25,6 @@ released or ended) calls `recompute_holds` with the households it touched, insid
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable
 from typing import Any
 
@@ -41,7 +40,6 @@ from lianfang.epi.models import (
 )
 from lianfang.epi.signals import holds_changed
 from lianfang.places.models import HOLD_OPEN_ENDED, Household
-
 
 # One correlated subquery per target household: the latest day of each reason, on their indexes —
 # quarantines on (household, status), lockdowns on (compound, status), cases through the members

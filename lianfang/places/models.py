@@ -272,11 +272,6 @@ class Household(models.Model):
     # epi.holds recomputes it from every reason that holds the household; expiry needs no job.
     exits_held_until = models.DateField(_("exits held until"), null=True, blank=True)
 
-    @property
-    def held_open_ended(self) -> bool:
-        """Held with no last day yet (until further notice)."""
-        return self.exits_held_until == HOLD_OPEN_ENDED
-
     objects = ScopedManager()
 
     class Meta:
@@ -293,6 +288,11 @@ class Household(models.Model):
 
     def __str__(self) -> str:
         return f"{self.compound.name} {self.label}" if self.compound_id else self.label
+
+    @property
+    def held_open_ended(self) -> bool:
+        """Held with no last day yet (until further notice)."""
+        return self.exits_held_until == HOLD_OPEN_ENDED
 
     @staticmethod
     def make_label(building: str, unit: str, room: str) -> str:

@@ -9,7 +9,6 @@ from django.utils import translation
 from lianfang.conftest import id_for
 from lianfang.core.errors import DomainError
 from lianfang.core.models import Alert, AlertKind, AuditLog
-from lianfang.places.models import HOLD_OPEN_ENDED
 from lianfang.epi.models import Case, CaseSource, CaseStatus, CaseStatusChange, Quarantine, QuarantineStatus
 from lianfang.epi.services import (
     PersonData,
@@ -19,7 +18,7 @@ from lianfang.epi.services import (
     update_case_dates,
 )
 from lianfang.people.models import Resident
-from lianfang.places.models import Household
+from lianfang.places.models import HOLD_OPEN_ENDED, Household
 
 D = datetime.timedelta
 VISITOR_ID = id_for(datetime.date(1988, 3, 4), 21, "F", region="340102")

@@ -10,7 +10,6 @@ import time
 import pytest
 from django.db import connection, transaction
 
-from lianfang.places.models import HOLD_OPEN_ENDED
 from lianfang.epi.models import CaseSource, CaseStatus
 from lianfang.epi.services import (
     apply_lockdown,
@@ -19,7 +18,7 @@ from lianfang.epi.services import (
     lift_lockdown,
     start_quarantine,
 )
-from lianfang.places.models import Household
+from lianfang.places.models import HOLD_OPEN_ENDED, Household
 
 WAITING = """SELECT COUNT(*) FROM pg_stat_activity
              WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"""
