@@ -390,6 +390,7 @@ def read_rows(fileobj: IO[bytes], filename: str, *, measured: SheetSize | None =
     """Every non-empty row of the first worksheet, with its spreadsheet row number. The file is measured
     first (DomainError past the limits), unless ``measured`` is what a full measure of it found."""
     size = measured if measured is not None and measured.scanned else measure(fileobj, filename)
+    fileobj.seek(0)
     if size.kind == "csv":
         return _csv_rows(fileobj)
     return _xlsx_rows(fileobj)
