@@ -18,8 +18,9 @@ the way calamine reads them: a cell's ``r`` reference when it has one (the last 
 otherwise the next column of the current row. The common shape (``<c r="B7" s="1" t="s">`` as Excel,
 WPS, LibreOffice, openpyxl and others write it) is scanned with one regular expression per block; a
 block with any other shape (namespace prefixes, cells without references, other attributes) has the
-whole member scanned again tag by tag. The scan only ever over-counts (markup inside comments counts
-too), so a doubtful file is refused, never read past the limits.
+whole member scanned again tag by tag, and the file is marked doubtful (read on the worker only). The
+scan only ever over-counts (markup inside comments counts too): a file may be refused too eagerly,
+never read past the limits.
 """
 
 from __future__ import annotations
