@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 
 from lianfang.access.tasks import schedule_purge
 from lianfang.care.tasks import schedule_overdue_alerts
+from lianfang.people.tasks import schedule_import_purge
 
 
 class Command(BaseCommand):
@@ -13,3 +14,4 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         self.stdout.write("scheduled" if schedule_purge() else "already scheduled")
         schedule_overdue_alerts()  # care: overdue calls and errands, every 15 minutes
+        schedule_import_purge()  # people: uploaded files no import needs any more, every 15 minutes
