@@ -138,6 +138,8 @@ lint: $(STAMP)
 	echo "==> ruff format --check"; \
 	$(VENV)/bin/ruff format --check --output-format=concise . || fail="$$fail ruff-format"; \
 	echo "==> mypy lianfang"; $(VENV)/bin/mypy lianfang || fail="$$fail mypy"; \
+	echo "==> lint-imports (the layers: an app imports only the apps below it)"; \
+	$(VENV)/bin/lint-imports --no-cache --no-logo || fail="$$fail layers"; \
 	echo "==> makemigrations --check"; $(MANAGE) makemigrations --check --dry-run || fail="$$fail migrations"; \
 	if [ -n "$$fail" ]; then echo "LINT FAILED:$$fail" >&2; exit 1; fi
 

@@ -124,7 +124,7 @@ def clean_up(markers: dict[str, Any]) -> None:
     from django.db import transaction
 
     from lianfang.accounts.models import User
-    from lianfang.epi.service_common import recompute_holds
+    from lianfang.epi.holds import recompute_holds
 
     Quarantine = _model("epi", "Quarantine")
     CareTeam = _model("care", "CareTeam")

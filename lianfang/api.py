@@ -1,12 +1,17 @@
-"""The JSON API under /api/v1/ (OpenAPI at /api/v1/openapi.json). Each app adds its router."""
+"""The JSON API under /api/v1/ (OpenAPI at /api/v1/openapi.json): the root, outside the layers, adds each
+app's router."""
 
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from lianfang.core.api_auth import STAFF_AUTH
+from lianfang.access.api import router as access_router
+from lianfang.accounts.api_auth import STAFF_AUTH
 from lianfang.core.errors import DomainError
+from lianfang.epi.api import router as epi_router
+from lianfang.people.api import router as people_router
+from lianfang.places.api import router as places_router
 
 api = NinjaAPI(
     title="Lianfang API",
@@ -57,16 +62,7 @@ def ping(request):
     return {"ok": True}
 
 
-def _register() -> None:
-    from lianfang.access.api import router as access_router
-    from lianfang.epi.api import router as epi_router
-    from lianfang.people.api import router as people_router
-    from lianfang.places.api import router as places_router
-
-    api.add_router("", places_router)
-    api.add_router("", people_router)
-    api.add_router("", access_router)
-    api.add_router("", epi_router)
-
-
-_register()
+api.add_router("", places_router)
+api.add_router("", people_router)
+api.add_router("", access_router)
+api.add_router("", epi_router)

@@ -15,7 +15,13 @@ from dataclasses import dataclass
 
 import pytest
 
+from lianfang.accounts.models import ApiToken, User
 from lianfang.core import idnumbers
+from lianfang.core.roles import Role
+from lianfang.people.models import Membership, Resident, Tag
+from lianfang.people.services import CleanResident, apply_clean, assign_building_to_grid, place_in
+from lianfang.places.models import Area, AreaLevel, Compound, Gate, Grid
+from lianfang.places.services import ensure_household
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -68,13 +74,6 @@ def id_for(birth: datetime.date, seq: int, sex: str, region: str = "340403") -> 
 
 
 def make_world() -> World:
-    from lianfang.accounts.models import User
-    from lianfang.core.roles import Role
-    from lianfang.people.models import Membership, Resident, Tag
-    from lianfang.people.services import CleanResident, apply_clean, place_in
-    from lianfang.places.models import Area, AreaLevel, Compound, Gate, Grid
-    from lianfang.places.services import assign_building_to_grid, ensure_household
-
     def area(code: str, name: str, level: str, parent: Area | None) -> Area:
         return Area.objects.create(
             code=code, name=name, level=level, parent=parent, path=Area.child_path(parent, code)
@@ -176,7 +175,6 @@ def login(client):
 @pytest.fixture
 def api_client(client):
     """api_client(user) -> (client, headers) with a fresh bearer token for that user."""
-    from lianfang.accounts.models import ApiToken
 
     def _make(u):
         _row, raw = ApiToken.issue(u, "test")

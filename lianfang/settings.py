@@ -36,6 +36,10 @@ INSTALLED_APPS = [
     "lianfang.access",
     "lianfang.epi",
     "lianfang.care",
+    # Top apps: they may import every app listed before them; nothing imports them (docs/architecture.md).
+    "lianfang.home",
+    "lianfang.portal",
+    "lianfang.demo",
 ]
 
 MIDDLEWARE = [
@@ -148,6 +152,20 @@ TASKS = {
 # Imports with more rows than this run on the background worker; smaller ones run in the request.
 IMPORT_BACKGROUND_ROWS = env_int("LIANFANG_IMPORT_BACKGROUND_ROWS", 2000)
 IMPORT_MAX_ROWS = env_int("LIANFANG_IMPORT_MAX_ROWS", 200_000)
+# Uploaded spreadsheets are measured before anything parses them (people/sheets.py) and refused past these:
+# bytes as uploaded, bytes unzipped, and cells of the sheet's grid (highest row x highest column).
+IMPORT_MAX_FILE_BYTES = env_int("LIANFANG_IMPORT_MAX_FILE_BYTES", 32 * 1024 * 1024)
+IMPORT_MAX_UNPACKED_BYTES = env_int("LIANFANG_IMPORT_MAX_UNPACKED_BYTES", 256 * 1024 * 1024)
+IMPORT_MAX_CELLS = env_int("LIANFANG_IMPORT_MAX_CELLS", 5_000_000)
+# Files past these (or packed suspiciously tight) are checked on the worker too, not in the request.
+IMPORT_BACKGROUND_BYTES = env_int("LIANFANG_IMPORT_BACKGROUND_BYTES", 4 * 1024 * 1024)
+IMPORT_BACKGROUND_CELLS = env_int("LIANFANG_IMPORT_BACKGROUND_CELLS", 60_000)
+# Address space an import on the worker may add to the worker process (RLIMIT_AS), in MB.
+IMPORT_WORKER_MEMORY_MB = env_int("LIANFANG_IMPORT_WORKER_MEMORY_MB", 1024)
+# Uploaded files hold full ID numbers: a checked file waits this long for a decision, then it is deleted;
+# a job still pending or running after IMPORT_STALE_MINUTES is failed and its file deleted.
+IMPORT_FILE_TTL_MINUTES = env_int("LIANFANG_IMPORT_FILE_TTL_MINUTES", 60)
+IMPORT_STALE_MINUTES = env_int("LIANFANG_IMPORT_STALE_MINUTES", 360)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("LIANFANG_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

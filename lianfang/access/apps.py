@@ -8,4 +8,4 @@ class AccessConfig(AppConfig):
     verbose_name = _("Closed management")
 
     def ready(self) -> None:
-        from lianfang.access import signals  # noqa: F401  (cache invalidation only)
+        from lianfang.access import signals  # noqa: F401  local import: cache receivers need the models

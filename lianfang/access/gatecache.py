@@ -10,7 +10,9 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from lianfang.access.models import GateDevice
 from lianfang.accounts.models import ApiToken
+from lianfang.places.models import Gate
 
 CACHE_SECONDS = 5.0
 
@@ -46,8 +48,6 @@ def _from_gate(gate: Any, device_id: int | None = None) -> GateContext:
 
 def for_device_token(raw: str) -> GateContext | None:
     """The gate of an unrevoked device token, or None."""
-    from lianfang.access.models import GateDevice
-
     digest = ApiToken.hash(raw)
     now = time.monotonic()
     hit = _by_digest.get(digest)
@@ -64,8 +64,6 @@ def for_device_token(raw: str) -> GateContext | None:
 
 
 def for_gate(gate_id: int) -> GateContext | None:
-    from lianfang.places.models import Gate
-
     now = time.monotonic()
     hit = _by_gate.get(gate_id)
     if hit and now - hit[0] < CACHE_SECONDS:

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lianfang.access.tokens import make_token
 from lianfang.core.models import PATH_INDEX_OPCLASS, ScopedModel
 from lianfang.core.roles import STAFF_SCOPE, Role
 from lianfang.core.scoping import ScopedManager, ScopeRule
@@ -112,8 +113,6 @@ class Pass(ScopedModel):
 
     @property
     def qr_text(self) -> str:
-        from lianfang.access.tokens import make_token
-
         return make_token(self.pk, self.version)
 
 
@@ -206,6 +205,42 @@ class Decision(models.TextChoices):
     ALLOWED = "allowed", _("Allowed")
     REFUSED = "refused", _("Refused")
     REFERRED = "referred", _("Referred")
+
+
+class DecisionCode(models.TextChoices):
+    """Every answer the gate gives (`Passage.code`, `Visitor.code`, the API's `code`): what the guard reads
+    for each is in access/messages.py. Three groups (access/messages.py names them): the codes the SQL
+    function `access_record_scan` decides for a scanned pass, the codes refusing the request itself before
+    any pass is read (scan.record_scan), and the visitor codes (services.register_visitor; a visitor's
+    fever is `FEVER`). test_scan_decision_codes checks the function, the Python oracle and the messages
+    against this list."""
+
+    ENTRY_ALLOWED = "entry_allowed", _("Entry allowed")
+    EXIT_ALLOWED = "exit_allowed", _("Exit allowed")
+    EXIT_EXEMPT = "exit_exempt", _("Exit allowed, not counted")
+    FEVER = "fever", _("Fever")
+    QUOTA_USED = "quota_used", _("Exits used up")
+    CLOSED_HOURS = "closed_hours", _("Closed hours")
+    GATE_CLOSED = "gate_closed", _("Gate closed")
+    KIND_NOT_ACCEPTED = "kind_not_accepted", _("Pass kind not accepted here")
+    WRONG_COMPOUND = "wrong_compound", _("Pass of another compound")
+    PASS_UNKNOWN = "pass_unknown", _("Unknown pass")
+    PASS_REPLACED = "pass_replaced", _("Pass replaced")
+    PASS_REVOKED = "pass_revoked", _("Pass revoked")
+    PASS_SUSPENDED = "pass_suspended", _("Pass suspended")
+    QUARANTINED = "quarantined", _("Home quarantine")
+    PASS_EXPIRED = "pass_expired", _("Pass expired")
+    PASS_NOT_YET_VALID = "pass_not_yet_valid", _("Pass not valid yet")
+    TOKEN_MALFORMED = "token_malformed", _("Not a pass code")
+    TOKEN_FORGED = "token_forged", _("Forged pass code")
+    TEMPERATURE_MISSING = "temperature_missing", _("Temperature missing")
+    TEMPERATURE_IMPOSSIBLE = "temperature_impossible", _("Temperature out of range")
+    BAD_DIRECTION = "bad_direction", _("Direction missing")
+    BAD_CLIENT_ID = "bad_client_id", _("Invalid scan id")
+    BAD_TIME = "bad_time", _("Invalid scan time")
+    VISITOR_REGISTERED = "visitor_registered", _("Visitor registered")
+    VISITORS_REFUSED = "visitors_refused", _("Visitors refused")
+    HOST_MISSING = "host_missing", _("No host household")
 
 
 class Passage(ScopedModel):

@@ -1,12 +1,13 @@
-"""The gate decision (pretix's perform_checkin, for compounds): one round trip per scan on PostgreSQL.
+"""The gate decision (pretix's perform_checkin, for compounds): one SQL statement per scan.
 
-PostgreSQL: one call of the SQL function `access_record_scan` (migration access/0004) reads the pass, its
-household, a first answer to this client_id and the household's exits in the policy window, decides in
-the order of `_decide` below, and inserts the passage (ON CONFLICT (client_id) DO NOTHING, so a retry
-racing its original stores nothing and gets the original's answer).
-
-Other databases (SQLite): the same in Python: one read, `_decide`, one insert (SQLite 3.35+).
-The access tests run on both, and test_scan_paths_agree compares the two paths scan by scan.
+`record_scan` checks the request itself in Python (`check_scan`: client id, direction, temperature, time;
+refused without storing anything), then makes one call of the SQL function `access_record_scan`
+(migrations access/0004 and 0006, which states it in full): it reads the pass, its household, a first answer
+to this client_id and the household's exits in the policy window, decides, and inserts the passage (ON
+CONFLICT (client_id) DO NOTHING, so a retry racing its original stores nothing and gets the original's
+answer). The function is the only implementation of the decision. Its twin in Python,
+lianfang/access/tests/scan_oracle.py, is the test oracle that test_scan_paths_agree compares it with, scan by
+scan, on random gate situations; the codes it may answer are `DecisionCode` (test_scan_decision_codes).
 """
 
 from __future__ import annotations
@@ -14,20 +15,24 @@ from __future__ import annotations
 import contextlib
 import datetime
 import functools
+import threading
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any, cast
+from typing import Any
 
+import psycopg
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianfang.access import messages
 from lianfang.access.gatecache import GateContext
-from lianfang.access.models import Direction, Passage, PassKind, PassStatus
+from lianfang.access.models import DecisionCode, Direction
 from lianfang.access.policy import Policy, policy_for_path
-from lianfang.access.tokens import parse_token
+from lianfang.access.tokens import Parsed, parse_token
+from lianfang.core.models import Alert, AlertKind
+from lianfang.places.models import Household
 
 MIN_TEMP, MAX_TEMP = Decimal("34.0"), Decimal("43.0")
 
@@ -80,6 +85,23 @@ class ScanResult:
         }
 
 
+@dataclass(slots=True)
+class CheckedScan:
+    """A scan whose request is well formed (`check_scan`), with what the decision and its record need."""
+
+    gate: GateContext
+    policy: Policy
+    parsed: Parsed
+    client_id: uuid.UUID
+    cid: str  # client_id as the answer spells it
+    direction: str
+    temperature: Decimal | None
+    client_time: datetime.datetime | None
+    now: datetime.datetime
+    today: datetime.date
+    since: datetime.datetime  # local midnight of the first day of the policy's window
+
+
 def _result(client_id: str, code: str, **params: Any) -> ScanResult:
     message, advice = messages.describe(code, **params)
     return ScanResult(
@@ -118,47 +140,6 @@ def _parse_time(raw: Any) -> datetime.datetime | None:
     return value
 
 
-# Few joins on purpose: PostgreSQL plans this statement on every execution, and planning a wider join
-# cost more than running it. The compound's name comes from the gate; a retry's label is fetched apart.
-READ_SQL = """
-SELECT p.id, p.kind, p.status, p.version, p.valid_from, p.valid_to, p.compound_id, p.path, p.household_id,
-       h.label, h.compound_id, h.exits_held_until,
-       e.decision, e.code, e.exits_left, e.next_allowed, e.temperature, e.household_id,
-       (SELECT COUNT(*) FROM access_passage x
-         WHERE x.household_id = p.household_id AND x.counted AND x.server_time >= %s) AS used
-FROM (SELECT 1 AS one) o
-LEFT JOIN access_pass p ON p.{key} = %s
-LEFT JOIN places_household h ON h.id = p.household_id
-LEFT JOIN access_passage e ON e.client_id = %s
-"""
-
-INSERT_SQL = """
-INSERT INTO access_passage (client_id, gate_id, device_id, guard_id, pass_id, household_id, direction,
-                            temperature, decision, code, counted, exits_left, next_allowed, client_time,
-                            server_time, path)
-VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
-ON CONFLICT (client_id) DO NOTHING
-"""
-
-
-_UUID_FIELD = Passage._meta.get_field("client_id")
-_TIME_FIELD = Passage._meta.get_field("server_time")
-
-
-def _db_uuid(value: uuid.UUID) -> Any:
-    return _UUID_FIELD.get_db_prep_value(value, connection)
-
-
-def _db_time(value: datetime.datetime | None) -> Any:
-    return _TIME_FIELD.get_db_prep_value(value, connection)
-
-
-def _db_date(value: Any) -> datetime.date | None:
-    if value is None or isinstance(value, datetime.date):
-        return value
-    return datetime.date.fromisoformat(str(value))
-
-
 def _local_midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
@@ -171,19 +152,61 @@ ORDER BY server_time
 
 
 def _next_allowed(household_id: int, policy: Policy, since: datetime.datetime) -> datetime.date | None:
-    """The day the oldest exits leave the rolling window far enough for one more exit."""
+    """The day the oldest exits leave the rolling window far enough for one more exit (the household's own
+    page, services.outing_status; the gate's answer computes the same in access_record_scan)."""
     with connection.cursor() as cursor:
-        cursor.execute(NEXT_SQL, [household_id, _db_time(since)])
+        cursor.execute(NEXT_SQL, [household_id, since])
         times = [row[0] for row in cursor.fetchall()]
     k = len(times)
     if k < policy.exits_per_period:
         return None
-    pivot = times[k - policy.exits_per_period]
-    if isinstance(pivot, str):  # SQLite hands back text
-        pivot = datetime.datetime.fromisoformat(pivot)
-    if timezone.is_naive(pivot):
-        pivot = pivot.replace(tzinfo=datetime.UTC)
-    return timezone.localtime(pivot).date() + datetime.timedelta(days=policy.period_days)
+    return timezone.localtime(times[k - policy.exits_per_period]).date() + datetime.timedelta(
+        days=policy.period_days
+    )
+
+
+def check_scan(
+    *, gate: GateContext, scan: ScanInput, now: datetime.datetime | None = None
+) -> CheckedScan | ScanResult:
+    """The request itself, before any pass is read: a ScanResult refusing it (one of
+    messages.INPUT_CODES; nothing is stored, so the guard can correct it), else the checked scan."""
+    now = now or timezone.now()
+    try:
+        client_uuid = (
+            scan.client_id if isinstance(scan.client_id, uuid.UUID) else uuid.UUID(str(scan.client_id))
+        )
+    except (ValueError, TypeError, AttributeError):
+        return _result(str(scan.client_id or ""), DecisionCode.BAD_CLIENT_ID)
+    cid = str(client_uuid)
+    if scan.direction not in (Direction.IN, Direction.OUT):
+        return _result(cid, DecisionCode.BAD_DIRECTION)
+    try:
+        temperature = _parse_temperature(scan.temperature)
+    except ValueError:
+        return _result(cid, DecisionCode.TEMPERATURE_IMPOSSIBLE)
+    try:
+        client_time = _parse_time(scan.scanned_at)
+    except (ValueError, TypeError):
+        return _result(cid, DecisionCode.BAD_TIME)
+    policy = policy_for_path(gate.path)
+    if temperature is None and policy.temperature_required:
+        return _result(cid, DecisionCode.TEMPERATURE_MISSING)
+    if temperature is not None and not (MIN_TEMP <= temperature <= MAX_TEMP):
+        return _result(cid, DecisionCode.TEMPERATURE_IMPOSSIBLE)
+    today = timezone.localdate(now)
+    return CheckedScan(
+        gate=gate,
+        policy=policy,
+        parsed=parse_token(scan.token),
+        client_id=client_uuid,
+        cid=cid,
+        direction=scan.direction,
+        temperature=temperature,
+        client_time=client_time,
+        now=now,
+        today=today,
+        since=_local_midnight(policy.window_start(today)),
+    )
 
 
 def record_scan(
@@ -192,203 +215,17 @@ def record_scan(
     scan: ScanInput,
     guard_id: int | None = None,
     now: datetime.datetime | None = None,
-    portable: bool = False,
 ) -> ScanResult:
-    """Decide one scan at a gate and store it (once, whatever the retries).
-
-    On PostgreSQL the decision and the insert are one SQL function call; elsewhere, or with
-    portable=True (tests compare the two), a read, the decision in Python and an insert."""
-    now = now or timezone.now()
-    # 1. The request itself: refused without storing anything, so the guard can correct it.
-    try:
-        client_uuid = (
-            scan.client_id if isinstance(scan.client_id, uuid.UUID) else uuid.UUID(str(scan.client_id))
-        )
-    except (ValueError, TypeError, AttributeError):
-        return _result(str(scan.client_id or ""), "bad_client_id")
-    cid = str(client_uuid)
-    if scan.direction not in (Direction.IN, Direction.OUT):
-        return _result(cid, "bad_direction")
-    try:
-        temperature = _parse_temperature(scan.temperature)
-    except ValueError:
-        return _result(cid, "temperature_impossible")
-    try:
-        client_time = _parse_time(scan.scanned_at)
-    except (ValueError, TypeError):
-        return _result(cid, "bad_time")
-    policy = policy_for_path(gate.path)
-    if temperature is None and policy.temperature_required:
-        return _result(cid, "temperature_missing")
-    if temperature is not None and not (MIN_TEMP <= temperature <= MAX_TEMP):
-        return _result(cid, "temperature_impossible")
-
-    parsed = parse_token(scan.token)
-    today = timezone.localdate(now)
-    since = _local_midnight(policy.window_start(today))
-    args: dict[str, Any] = {
-        "gate": gate,
-        "policy": policy,
-        "parsed": parsed,
-        "client_uuid": client_uuid,
-        "cid": cid,
-        "scan": scan,
-        "temperature": temperature,
-        "client_time": client_time,
-        "guard_id": guard_id,
-        "now": now,
-        "today": today,
-        "since": since,
-    }
-    if connection.vendor == "postgresql" and not portable:
-        return _record_scan_pg(**args)
-    # From the read to the insert in one transaction (on SQLite an immediate one, which takes the write
-    # lock first), so that two exits of one household are decided one after the other, as the SQL
-    # function's household lock does on PostgreSQL.
-    with transaction.atomic():
-        return _record_scan_py(**args)
+    """Decide one scan at a gate and store it (once, whatever the retries): the request checked in Python
+    (`check_scan`), then the decision and the insert in one SQL function call."""
+    checked = check_scan(gate=gate, scan=scan, now=now)
+    if isinstance(checked, ScanResult):
+        return checked
+    return _decide_and_store(checked, guard_id)
 
 
-def _record_scan_py(
-    *,
-    gate: GateContext,
-    policy: Policy,
-    parsed: Any,
-    client_uuid: uuid.UUID,
-    cid: str,
-    scan: ScanInput,
-    temperature: Decimal | None,
-    client_time: datetime.datetime | None,
-    guard_id: int | None,
-    now: datetime.datetime,
-    today: datetime.date,
-    since: datetime.datetime,
-) -> ScanResult:
-    """Any database (SQLite in development and tests): a read, the decision in Python, an insert."""
-    # 2. One read: pass, household, a previous answer to this client_id, exits in the window.
-    key, key_value = ("number", parsed.number) if parsed.number else ("id", parsed.pass_id or 0)
-    with connection.cursor() as cursor:
-        cursor.execute(READ_SQL.format(key=key), [_db_time(since), key_value, _db_uuid(client_uuid)])
-        row = cursor.fetchone()
-    (
-        p_id,
-        p_kind,
-        p_status,
-        p_version,
-        p_from,
-        p_to,
-        p_compound,
-        p_path,
-        p_household,
-        h_label,
-        h_compound,
-        h_held,
-        e_decision,
-        e_code,
-        e_left,
-        e_next,
-        e_temp,
-        e_household,
-        used,
-    ) = row
-
-    if e_decision is not None:  # sent before: the first answer, nothing stored
-        first = _result(
-            cid,
-            e_code,
-            exits_left=e_left,
-            next_allowed=_db_date(e_next),
-            temperature=e_temp,
-            fever_line=policy.fever_line,
-            household=_label_of(e_household, gate),
-        )
-        first.duplicate = True
-        return first
-
-    household = _label(h_label, h_compound, gate)
-    code, params = _decide(
-        gate=gate,
-        policy=policy,
-        parsed_error=parsed.error,
-        version=parsed.version,
-        p=(
-            p_id,
-            p_kind,
-            p_status,
-            p_version,
-            _db_date(p_from),
-            _db_date(p_to),
-            p_compound,
-            p_path,
-            p_household,
-        ),
-        direction=scan.direction,
-        temperature=temperature,
-        held_until=_db_date(h_held),
-        used=int(used or 0),
-        today=today,
-        now=now,
-    )
-    counted = code == "exit_allowed"
-    exits_left = params.get("exits_left")
-    next_allowed = None
-    if code == "quota_used" and p_household:
-        next_allowed = _next_allowed(p_household, policy, since)
-    result = _result(
-        cid,
-        code,
-        household=household,
-        exits_left=exits_left,
-        next_allowed=next_allowed,
-        temperature=temperature,
-        fever_line=policy.fever_line,
-        valid_to=_db_date(p_to),
-        valid_from=_db_date(p_from),
-        held_until=_db_date(h_held),
-    )
-
-    values = [
-        _db_uuid(client_uuid),
-        gate.gate_id,
-        gate.device_id,
-        guard_id,
-        p_id if p_id else None,
-        p_household if p_id else None,
-        scan.direction,
-        temperature,
-        result.decision,
-        code,
-        counted,
-        exits_left,
-        next_allowed,
-        _db_time(client_time),
-        _db_time(now),
-        gate.path,
-    ]
-    if code == "fever":
-        with transaction.atomic():
-            stored = _insert(values)
-            if stored:
-                _raise_fever(
-                    gate=gate,
-                    household_id=p_household,
-                    household=household,
-                    temperature=temperature,
-                    policy=policy,
-                    client_id=cid,
-                    now=now,
-                )
-    else:
-        stored = _insert(values)
-    if not stored:  # a retry raced its original: answer the original
-        return record_scan(gate=gate, scan=scan, guard_id=guard_id, now=now)
-    result.stored = True
-    return result
-
-
-# PostgreSQL: the read, the decision (scan._decide, in the same order) and the insert in one round trip.
-# The function is created by migration access/0004_gate_scan_function (0006 adds the household lock); it
-# runs as a prepared statement (_scan_cursor).
+# The read, the decision and the insert in one round trip. The function is stated by migration
+# access/0006_gate_scan_one_exit_at_a_time (0004's with the household lock); `_scan_cursor` runs it.
 PG_SQL = (
     "SELECT * FROM access_record_scan(%s::uuid, %s::bigint, %s::bigint, %s::bigint, %s::bigint, %s::text, "
     "%s::boolean, %s::text[], %s::bigint, %s::text, %s::integer, %s::text, %s::text, %s::numeric, "
@@ -396,21 +233,31 @@ PG_SQL = (
     "%s::text[], %s::numeric, %s::text)"
 )
 
+# The scan cursor of each thread's connection (Django's connections are per thread).
+_local = threading.local()
+
 
 def _scan_cursor() -> Any:
-    """A Django cursor (counted by the query-count tests, errors wrapped as Django's) over a psycopg cursor
-    with server-side binding, kept open on the connection from scan to scan: psycopg prepares the scan
-    statement on the connection after a few executions, so neither side quotes, parses or plans its 24
-    parameters on every scan, and the cursor's type adapters are looked up once."""
-    db: Any = connection  # _prepare_cursor is Django's own wrapping of a cursor (not in the type stubs)
-    db.ensure_connection()
-    raw = db.connection
-    cursor = getattr(db, "_lianfang_scan_cursor", None)
-    if cursor is None or cursor.closed or cursor.connection is not raw:
-        from django.db.backends.postgresql.base import ServerBindingCursor
+    """The cursor of the scan statement: a psycopg cursor with server-side binding, kept open on the
+    connection from scan to scan, inside Django's cursor wrapper.
 
-        cursor = db._lianfang_scan_cursor = cast(Any, ServerBindingCursor)(raw)
-    return db._prepare_cursor(cursor)
+    - psycopg (public API): `psycopg.Cursor(conn)` on the psycopg connection that Django holds
+      (`connection.connection`) binds the 24 parameters on the server (extended protocol) instead of quoting
+      them into the SQL text as Django's default client-side cursor does, and keeps its type adapters'
+      lookups from scan to scan. (Django opens its psycopg connections with `prepare_threshold=None`, so the
+      statement is not prepared; plpgsql keeps the plans of the statements inside the function anyway.)
+    - Django: `make_debug_cursor` / `make_cursor`, the wrappers `connection.cursor()` itself puts around a
+      database cursor: errors become django.db's, `connection.execute_wrapper` applies, and the statement
+      is logged when queries are (the query-count tests see it)."""
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    raw = connection.connection
+    cursor: Any = getattr(_local, "cursor", None)  # (django-stubs type make_cursor's argument too narrowly)
+    if cursor is None or cursor.closed or cursor.connection is not raw:
+        cursor = _local.cursor = psycopg.Cursor(raw)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(cursor)
+    return connection.make_cursor(cursor)
 
 
 @functools.lru_cache(maxsize=64)
@@ -421,23 +268,10 @@ def _pg_array(kinds: frozenset[str]) -> str:
     return "{" + ",".join(quoted) + "}"
 
 
-def _record_scan_pg(
-    *,
-    gate: GateContext,
-    policy: Policy,
-    parsed: Any,
-    client_uuid: uuid.UUID,
-    cid: str,
-    scan: ScanInput,
-    temperature: Decimal | None,
-    client_time: datetime.datetime | None,
-    guard_id: int | None,
-    now: datetime.datetime,
-    today: datetime.date,
-    since: datetime.datetime,
-) -> ScanResult:
+def _decide_and_store(c: CheckedScan, guard_id: int | None) -> ScanResult:
+    gate, policy, parsed = c.gate, c.policy, c.parsed
     params = [
-        client_uuid,
+        c.client_id,
         gate.gate_id,
         gate.device_id,
         guard_id,
@@ -449,20 +283,20 @@ def _record_scan_pg(
         parsed.number,
         parsed.version,
         parsed.error,
-        scan.direction,
-        temperature,
-        client_time,
-        now,
-        today,
-        since,
-        policy.is_closed_at(timezone.localtime(now).time()),
+        c.direction,
+        c.temperature,
+        c.client_time,
+        c.now,
+        c.today,
+        c.since,
+        policy.is_closed_at(timezone.localtime(c.now).time()),
         policy.exits_per_period,
         policy.period_days,
         _pg_array(policy.exempt_kinds),
         policy.fever_line,
         timezone.get_current_timezone_name(),
     ]
-    fever = temperature is not None and temperature >= policy.fever_line
+    fever = c.temperature is not None and c.temperature >= policy.fever_line
     with transaction.atomic() if fever else _NO_TRANSACTION:
         # Not closed after use (no `with`): the same cursor serves the next scan on this connection.
         cursor = _scan_cursor()
@@ -476,7 +310,7 @@ def _record_scan_pg(
             household = None
         if dup:
             first = _result(
-                cid,
+                c.cid,
                 code,
                 exits_left=exits_left,
                 next_allowed=next_allowed,
@@ -486,23 +320,23 @@ def _record_scan_pg(
             )
             first.duplicate = True
             return first
-        if code == "fever":
+        if code == DecisionCode.FEVER:
             _raise_fever(
                 gate=gate,
                 household_id=household_id,
                 household=household,
-                temperature=temperature,
+                temperature=c.temperature,
                 policy=policy,
-                client_id=cid,
-                now=now,
+                client_id=c.cid,
+                now=c.now,
             )
     result = _result(
-        cid,
+        c.cid,
         code,
         household=household,
         exits_left=exits_left,
         next_allowed=next_allowed,
-        temperature=temperature,
+        temperature=c.temperature,
         fever_line=policy.fever_line,
         valid_to=v_to,
         valid_from=v_from,
@@ -517,11 +351,8 @@ _NO_TRANSACTION = contextlib.nullcontext()
 
 def queries_per_scan() -> int:
     """SQL statements one scan costs once the gate and policy caches are warm (new or retried, without
-    fever): one on PostgreSQL; on SQLite the read, then the insert (or a retry's household label), in a
-    transaction of their own (BEGIN), or in a savepoint (SAVEPOINT, RELEASE) inside a caller's."""
-    if connection.vendor == "postgresql":
-        return 1
-    return 2 + (2 if connection.in_atomic_block else 1)
+    fever): the one function call."""
+    return 1
 
 
 def record_scans(
@@ -534,89 +365,6 @@ def record_scans(
     return [record_scan(gate=gate, scan=s, guard_id=guard_id) for s in scans]
 
 
-def _label(label: str | None, compound_id: int | None, gate: GateContext) -> str | None:
-    """'阳光小区 3栋1单元101': what the guard reads; never a name."""
-    if not label:
-        return None
-    if compound_id == gate.compound_id:
-        return f"{gate.compound_name} {label}"
-    from lianfang.places.models import Compound
-
-    name = Compound.objects.filter(pk=compound_id).values_list("name", flat=True).first() or ""
-    return f"{name} {label}".strip()
-
-
-def _label_of(household_id: int | None, gate: GateContext) -> str | None:
-    if household_id is None:
-        return None
-    from lianfang.places.models import Household
-
-    row = Household.objects.filter(pk=household_id).values_list("label", "compound_id").first()
-    return _label(row[0], row[1], gate) if row else None
-
-
-def _insert(values: list[Any]) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(INSERT_SQL, values)
-        return cursor.rowcount == 1
-
-
-def _decide(
-    *,
-    gate: GateContext,
-    policy: Policy,
-    parsed_error: str | None,
-    version: int | None,
-    p: tuple,
-    direction: str,
-    temperature: Decimal | None,
-    used: int,
-    today: datetime.date,
-    now: datetime.datetime,
-    held_until: datetime.date | None = None,
-) -> tuple[str, dict[str, Any]]:
-    p_id, kind, status, p_version, valid_from, valid_to, compound_id, path, household_id = p
-    if parsed_error == "malformed":
-        return "token_malformed", {}
-    if parsed_error == "forged":
-        return "token_forged", {}
-    if p_id is None:
-        return "pass_unknown", {}
-    if version is not None and version != p_version:
-        return "pass_replaced", {}
-    if status == PassStatus.REVOKED:
-        return "pass_revoked", {}
-    if compound_id is not None and compound_id != gate.compound_id:
-        return "wrong_compound", {}
-    if compound_id is None and not gate.path.startswith(path):
-        return "wrong_compound", {}
-    if valid_to is not None and today > valid_to:
-        return "pass_expired", {}
-    if valid_from is not None and today < valid_from:
-        return "pass_not_yet_valid", {}
-    if not gate.is_open:
-        return "gate_closed", {}
-    if kind not in gate.accepted_kinds:
-        return "kind_not_accepted", {}
-    if temperature is not None and temperature >= policy.fever_line:
-        return "fever", {}
-    if direction == Direction.IN:
-        # Coming home is never refused to a resident with a valid pass of this compound.
-        return "entry_allowed", {}
-    if status == PassStatus.SUSPENDED:
-        return "pass_suspended", {}
-    if held_until is not None and today <= held_until:
-        # Home quarantine outranks every exemption of the pass kind.
-        return "quarantined", {}
-    if policy.is_closed_at(timezone.localtime(now).time()):
-        return "closed_hours", {}
-    if kind in policy.exempt_kinds or kind == PassKind.WORK or household_id is None:
-        return "exit_exempt", {}
-    if used >= policy.exits_per_period:
-        return "quota_used", {}
-    return "exit_allowed", {"exits_left": policy.exits_per_period - used - 1}
-
-
 def _raise_fever(
     *,
     gate: GateContext,
@@ -627,9 +375,7 @@ def _raise_fever(
     client_id: str,
     now: datetime.datetime,
 ) -> None:
-    from lianfang.core.models import Alert, AlertKind
-    from lianfang.places.models import Household
-
+    """A fever at the gate: the household flagged and an alert for the staff of the gate's area."""
     if household_id:
         Household.objects.filter(pk=household_id).update(flagged_at=now, flag_reason="fever")
     Alert.objects.create(

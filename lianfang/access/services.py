@@ -22,8 +22,10 @@ from lianfang.access.models import (
     PassStatus,
     Visitor,
     VisitorRule,
+    new_pass_number,
 )
 from lianfang.access.policy import policy_for_path
+from lianfang.access.scan import MAX_TEMP, MIN_TEMP, _local_midnight, _next_allowed, _parse_temperature
 from lianfang.accounts.models import ApiToken
 from lianfang.core import audit
 from lianfang.core.audit import AuditAction
@@ -165,8 +167,6 @@ def issue_household_passes(
 
 
 def _fresh_numbers(n: int) -> list[str]:
-    from lianfang.access.models import new_pass_number
-
     out: set[str] = set()
     while len(out) < n:
         batch = {new_pass_number() for _ in range(n - len(out))}
@@ -288,8 +288,6 @@ def revoke_gate_device(*, device: GateDevice) -> None:
 def register_visitor(
     *, guard: Any, gate: Gate, name: str, phone: str, purpose: str, host: Household | None, temperature: Any
 ) -> Visitor:
-    from lianfang.access.scan import MAX_TEMP, MIN_TEMP, _parse_temperature
-
     authorize_write(guard, action=KEEP_GATE, obj=gate)
     name = " ".join(name.split())
     if not name:
@@ -392,8 +390,6 @@ class OutingStatus:
 
 def outing_status(household: Household, *, now: datetime.datetime | None = None) -> OutingStatus:
     """What the household's own page says: exits used and left, and the next allowed exit."""
-    from lianfang.access.scan import _local_midnight, _next_allowed
-
     now = now or timezone.now()
     policy = policy_for_path(household.path)
     since = _local_midnight(policy.window_start(timezone.localdate(now)))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lianfang.access import views, views_passes, views_staff
+from lianfang.access import views, views_pdf, views_staff
 
 app_name = "access"
 urlpatterns = [
@@ -15,8 +15,7 @@ urlpatterns = [
     path("passages/", views_staff.passage_log, name="passage-log"),
     path("passages/export.xlsx", views_staff.passage_export, name="passage-export"),
     path("areas/<str:code>/policy/", views_staff.policy_edit, name="policy"),
-    # Pass sheets and the household's secret-link page (views_passes.py).
-    path("compounds/<int:pk>/passes.pdf", views_passes.compound_passes_pdf, name="compound-passes-pdf"),
-    path("households/<int:pk>/link/", views_passes.household_link_renew, name="household-link-renew"),
-    path("h/<str:key>/", views_passes.household_link, name="household-link"),
+    path("compounds/<int:pk>/passes.pdf", views_pdf.compound_passes_pdf, name="compound-passes-pdf"),
+    # The household's secret-link pages (household-link, household-link-renew) are portal's, joined into
+    # this namespace by lianfang/urls.py.
 ]

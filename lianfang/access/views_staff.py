@@ -22,6 +22,7 @@ from lianfang.access.policy import policy_for_path
 from lianfang.core import audit
 from lianfang.core.audit import AuditAction
 from lianfang.core.errors import DomainError
+from lianfang.core.exports import inert_row
 from lianfang.core.roles import MANAGE_PASSES, READ_CLOSED_MANAGEMENT, SET_OUTING_RULES
 from lianfang.core.viewtools import require_role
 from lianfang.places.models import Area, Compound, Gate, Household
@@ -169,32 +170,38 @@ def passage_export(request: HttpRequest) -> HttpResponse:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("Passages"))
     ws.append(
-        [
-            _("Server time"),
-            _("Device time"),
-            _("Compound"),
-            _("Gate"),
-            _("Household"),
-            _("Direction"),
-            _("Temperature"),
-            _("Decision"),
-            _("Code"),
-        ]
+        inert_row(
+            ws,
+            [
+                _("Server time"),
+                _("Device time"),
+                _("Compound"),
+                _("Gate"),
+                _("Household"),
+                _("Direction"),
+                _("Temperature"),
+                _("Decision"),
+                _("Code"),
+            ],
+        )
     )
     n = 0
     for p in rows[:200_000].iterator(chunk_size=2000):
         ws.append(
-            [
-                timezone.localtime(p.server_time).strftime("%Y-%m-%d %H:%M:%S"),
-                timezone.localtime(p.client_time).strftime("%Y-%m-%d %H:%M:%S") if p.client_time else "",
-                p.gate.compound.name,
-                p.gate.name,
-                p.household.label if p.household else "",
-                p.get_direction_display(),
-                float(p.temperature) if p.temperature is not None else None,
-                p.get_decision_display(),
-                p.code,
-            ]
+            inert_row(
+                ws,
+                [
+                    timezone.localtime(p.server_time).strftime("%Y-%m-%d %H:%M:%S"),
+                    timezone.localtime(p.client_time).strftime("%Y-%m-%d %H:%M:%S") if p.client_time else "",
+                    p.gate.compound.name,
+                    p.gate.name,
+                    p.household.label if p.household else "",
+                    p.get_direction_display(),
+                    float(p.temperature) if p.temperature is not None else None,
+                    p.get_decision_display(),
+                    p.code,
+                ],
+            )
         )
         n += 1
     audit.log(

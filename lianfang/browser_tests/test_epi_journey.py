@@ -77,7 +77,7 @@ def test_a_health_worker_takes_a_case_to_a_sealed_unit_and_quarantined_contacts(
     assert lockdown.case == case and lockdown.households == 3 and lockdown.residents == 2
     assert lockdown.ends_on.isoformat() in page.inner_text("[data-test=ends-on]")
     held = Household.objects.filter(unit=world.household_a1.unit, exits_held_until__gte=today).count()
-    assert held == 2  # 102 and 201; the case's own household has nobody in quarantine
+    assert held == 3  # the lockdown holds the whole unit, the case's own household included
 
     # Back on the case page: confirm 钱一 at home and 孙三 into room 101 of the hotel.
     page.goto(f"/epi/cases/{case.pk}/")

@@ -10,11 +10,11 @@ from django.db.models import CharField, Exists, OuterRef
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
-from lianfang.care.calls import annotated_teams, slots_of
+from lianfang.care.calls import board_slots
 from lianfang.care.common import local_date, now_or
 from lianfang.care.errands import PENDING_ERRAND_STATUSES
 from lianfang.care.models import CallWindow, CareTeam, Errand
-from lianfang.care.policy import care_rules_resolver
+from lianfang.care.policy import care_policies
 from lianfang.care.teams import end_finished_teams
 from lianfang.core.models import Alert, AlertKind
 
@@ -25,12 +25,11 @@ ERRAND_SOURCE = "errand"
 @transaction.atomic
 def create_overdue_alerts(now: datetime.datetime | None = None) -> dict[str, int]:
     """End teams whose hold ran out, then raise one CALL_OVERDUE alert per overdue window (of today and
-    yesterday) and one ERRAND_OVERDUE alert per errand past due; a second run raises nothing new."""
+    yesterday, as the board finds them: calls.board_slots) and one ERRAND_OVERDUE alert per errand past due;
+    a second run raises nothing new."""
     now = now_or(now)
     end_finished_teams(local_date(now))
-    overdue, _due = slots_of(
-        list(annotated_teams(CareTeam.objects.all(), now)), now, care_rules_resolver(None)
-    )
+    overdue = board_slots(CareTeam.objects.all(), now, care_policies(None), limit=None).overdue
     since = now - datetime.timedelta(days=3)
     known = set(
         Alert.objects.filter(

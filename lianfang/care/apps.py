@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from lianfang.epi.signals import holds_changed
+
 
 class CareConfig(AppConfig):
     name = "lianfang.care"
@@ -8,8 +10,7 @@ class CareConfig(AppConfig):
     verbose_name = _("Care for quarantined households")
 
     def ready(self) -> None:
-        from lianfang.care.teams import on_holds_changed
-        from lianfang.epi.signals import holds_changed
+        from lianfang.care.teams import on_holds_changed  # local import: needs the models, loaded only now
 
         # epi recomputed some households' holds: open or end their care teams (set-based).
         holds_changed.connect(on_holds_changed, dispatch_uid="care_teams_on_holds_changed")

@@ -26,11 +26,13 @@ from django.db.models import (
 from django.utils.translation import gettext as _
 
 from lianfang.care.common import local_date, not_in_quarantine, now_or, open_team, visible_household
+from lianfang.care.errands import create_errand_rows
 from lianfang.care.models import CallWindow, CareCall, CareTeam, CareTeamMember
 from lianfang.care.policy import (
     DEFAULT_RULES,
     WINDOWS,
     CareRules,
+    care_policies,
     care_policy_for_path,
 )
 from lianfang.core import audit
@@ -40,6 +42,7 @@ from lianfang.core.models import Alert, AlertKind
 from lianfang.core.roles import EDIT_CARE
 from lianfang.core.scoping import authorize_write
 from lianfang.epi.models import CheckSource
+from lianfang.epi.services import record_health_check
 from lianfang.people.models import Resident
 from lianfang.places.models import Compound, Household
 
@@ -72,74 +75,15 @@ class CallSlot:
         return f"{self.team.household_id}:{self.date.isoformat()}:{self.window}"
 
 
-def _slot_flag(date_key: str, window: str) -> str:
-    return f"called_{date_key}_{window}"
-
-
 def held_teams(base: QuerySet, today: datetime.date) -> QuerySet:
     """Open teams of held households that have begun (the care schedule's rows)."""
     return base.filter(ended__isnull=True, household__exits_held_until__gte=today, started__lte=today)
 
 
-def annotated_teams(base: QuerySet, now: datetime.datetime, user: Any = None) -> QuerySet:
-    """`held_teams` with one boolean per window of yesterday and today (called or not), and `mine`
-    (the user is a member), skipping teams whose four windows are all called: one query."""
-    today = local_date(now)
-    yesterday = today - datetime.timedelta(days=1)
-    flags: dict[str, Any] = {}
-    pending = Q()
-    for key, day in (("y", yesterday), ("t", today)):
-        for window in WINDOWS:
-            name = _slot_flag(key, window)
-            flags[name] = Exists(
-                CareCall.objects.filter(household_id=OuterRef("household_id"), date=day, window=window)
-            )
-            cond = Q(**{name: False})
-            if key == "y":
-                cond &= Q(started__lte=yesterday)
-            pending |= cond
-    if user is not None:
-        flags["mine"] = Exists(CareTeamMember.objects.filter(team_id=OuterRef("pk"), user_id=user.pk))
-    return (
-        held_teams(base, today)
-        .annotate(**flags)
-        .filter(pending)
-        .select_related("household__compound")
-        .order_by("household__label", "pk")
-    )
-
-
-def slots_of(
-    teams: Iterable[CareTeam], now: datetime.datetime, rules_for: Callable[[str], CareRules]
-) -> tuple[list[CallSlot], list[CallSlot]]:
-    """(overdue, due) windows of yesterday and today for `annotated_teams` rows, in Python."""
-    today = local_date(now)
-    yesterday = today - datetime.timedelta(days=1)
-    overdue: list[CallSlot] = []
-    due: list[CallSlot] = []
-    for team in teams:
-        rules = rules_for(team.path)
-        for key, day in (("y", yesterday), ("t", today)):
-            if day < team.started:
-                continue
-            for window in WINDOWS:
-                if getattr(team, _slot_flag(key, window)):
-                    continue
-                start, end = rules.window_bounds(day, window)
-                if now >= end:
-                    overdue.append(
-                        CallSlot(team, day, window, start, end, True, getattr(team, "mine", False))
-                    )
-                elif now >= start:
-                    due.append(CallSlot(team, day, window, start, end, False, getattr(team, "mine", False)))
-    overdue.sort(key=lambda s: (s.ends_at, s.team.household.label, s.team.pk))
-    due.sort(key=lambda s: (s.ends_at, s.team.household.label, s.team.pk))
-    return overdue, due
-
-
 @dataclass(frozen=True)
 class BoardSlots:
-    """The first overdue and due windows of a scope (as `slots_of` orders them) and how many there are."""
+    """The first overdue and due windows of a scope, each list ordered by the window's end, the household's
+    label (by code point) and the team, and how many there are."""
 
     overdue: list[CallSlot]
     due: list[CallSlot]
@@ -155,7 +99,7 @@ def _day_slots(today: datetime.date) -> list[tuple[str, datetime.date, str]]:
 
 def _loader(model: Any, alias: str, connection: Any) -> tuple[str, Callable[[Any], Any]]:
     """The SELECT list of `model`'s columns under `alias`, and values -> instance, converted as the ORM
-    converts them (SQLite's dates are text, for instance): raw SQL rows become model instances."""
+    converts them (the fields' from_db_value): raw SQL rows become model instances."""
     fields = model._meta.concrete_fields
     qn = connection.ops.quote_name
     columns = [f.get_col(alias) for f in fields]
@@ -179,18 +123,24 @@ def board_slots(
     now: datetime.datetime,
     policies: list[tuple[str, CareRules]],
     user: Any = None,
-    limit: int = 100,
+    limit: int | None = 100,
 ) -> BoardSlots:
-    """What `slots_of(annotated_teams(base, now, user), ...)` answers, computed in SQL: the first `limit`
-    overdue and due windows and their counts, without loading every team. One query, whatever the number
-    of teams; the teams shown come with their household and its compound (as select_related gives them).
+    """The call windows of yesterday and today not called yet, of the held teams of `base`: the first
+    `limit` overdue and due windows (all with `limit=None`) and their counts, in one query whatever the
+    number of teams; the teams listed come with their household and its compound (as select_related gives
+    them). The one implementation of "which call windows are overdue or due now": the board, `call_slots`
+    and the overdue alerts read it here. Its oracle in Python is care/tests/slots_oracle.py
+    (test_board_slots_sql compares them).
+
+    A window is due from its start and overdue from its end; yesterday's windows count only for a team
+    that began by yesterday; a household's window is done once a call of that day and window is recorded.
 
     `policies` are `care_policies(scope)` rows (deepest area first). Their windows of yesterday and today
     are computed here, in Python, as `window_bounds` does; SQL gets, per policy and window, only whether it
     is overdue or due now and the rank of its end: a team takes the first policy whose area path starts
-    its path (a CASE), joins those rows, drops the windows already called (EXISTS on care calls, as
-    `annotated_teams`) and yesterday's when the team began today, then numbers and counts them per state
-    ordered by (end, household label, team) — labels compared by code point, as Python does."""
+    its path (a CASE), joins those rows, drops the windows already called (EXISTS on care calls) and
+    yesterday's when the team began today, then numbers and counts them per state ordered by (end,
+    household label, team) — labels compared by code point (COLLATE "C"), as Python compares strings."""
     today = local_date(now)
     yesterday = today - datetime.timedelta(days=1)
     slots = _day_slots(today)
@@ -230,9 +180,8 @@ def board_slots(
     for (i, s), (_start, end) in begun.items():
         windows_params += [i, s, 1 if now >= end else 0, rank[end]]
     connection = connections[teams.db]
-    collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
     called = " ".join(f"WHEN {s} THEN t.c{s}" for s in range(len(slots)))
-    order = f"w.ends, t.label{collate}, t.team, w.slot"  # `slot` orders a team's windows that end together
+    order = 'w.ends, t.label COLLATE "C", t.team, w.slot'  # `slot` orders a team's windows that end together
     team_cols, team_of = _loader(CareTeam, "lf_t", connection)
     household_cols, household_of = _loader(Household, "lf_h", connection)
     compound_cols, compound_of = _loader(Compound, "lf_c", connection)
@@ -249,10 +198,11 @@ def board_slots(
         INNER JOIN {CareTeam._meta.db_table} lf_t ON lf_t.id = x.team
         INNER JOIN {Household._meta.db_table} lf_h ON lf_h.id = lf_t.household_id
         INNER JOIN {Compound._meta.db_table} lf_c ON lf_c.id = lf_h.compound_id
-        WHERE x.rn <= %s ORDER BY x.overdue DESC, x.rn
+        {"" if limit is None else "WHERE x.rn <= %s"} ORDER BY x.overdue DESC, x.rn
     """  # only numbers, names and the ORM's own SQL are formatted in
+    shown = [] if limit is None else [max(limit, 1)]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*inner_params, *windows_params, max(limit, 1)])
+        cursor.execute(sql, [*inner_params, *windows_params, *shown])
         rows = cursor.fetchall()
     out: dict[bool, list[CallSlot]] = {True: [], False: []}
     counts = {True: (0, 0), False: (0, 0)}
@@ -279,15 +229,15 @@ def board_slots(
 def call_slots(
     user: Any, now: datetime.datetime | None = None, household: Household | None = None
 ) -> tuple[list[CallSlot], list[CallSlot]]:
-    """(overdue, due) call windows the user can see, optionally of one household. Two queries."""
-    from lianfang.care.policy import care_rules_resolver
-
+    """(overdue, due) call windows the user can see, optionally of one household: every one, as
+    `board_slots` finds them. Two queries."""
     now = now_or(now)
     base = CareTeam.objects.visible_to(user)
     if household is not None:
         base = base.filter(household_id=household.pk)
-    teams = list(annotated_teams(base, now, user))
-    return slots_of(teams, now, care_rules_resolver(getattr(user, "scope_path", None) or ""))
+    policies = care_policies(getattr(user, "scope_path", None) or "")
+    slots = board_slots(base, now, policies, user, limit=None)
+    return slots.overdue, slots.due
 
 
 def next_call_window(
@@ -358,9 +308,6 @@ def record_call(
 ) -> CareCall:
     """Record the call of one window: once per household, day and window; reached or not; health checks
     of the people reached become epi health checks (source "call"); needs become errands."""
-    from lianfang.care.errands import create_errand_rows
-    from lianfang.epi.services import record_health_check
-
     authorize_write(user, action=EDIT_CARE)
     household = visible_household(user, household)
     now = now_or(now)

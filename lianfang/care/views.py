@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from lianfang.care.forms import since_days
 from lianfang.care.models import ErrandStatus
+from lianfang.care.queries import worker_board
+from lianfang.care.services import errand_response_times
 from lianfang.core.roles import EDIT_CARE, READ_CARE, STAFF_ROLES
 from lianfang.core.viewtools import (  # noqa: F401  (used by the views_* modules)
     form_message,
@@ -55,8 +57,6 @@ def editor(request: HttpRequest) -> Any:
 
 def board_context(user: Any, now: datetime.datetime | None = None) -> dict[str, Any]:
     """The care board (worker_board: a fixed number of queries) for the home page and the board page."""
-    from lianfang.care.queries import worker_board
-
     now = now or timezone.now()
     board = worker_board(user, now=now)
     return {"board": board, "now": now, "can_edit_care": EDIT_CARE.allows(user)}
@@ -72,8 +72,6 @@ def board(request: HttpRequest) -> HttpResponse:
 @login_required
 def response_times(request: HttpRequest) -> HttpResponse:
     """Per community: median hours from raised to delivered, errands delivered, errands overdue now."""
-    from lianfang.care.services import errand_response_times
-
     user = staff_reader(request)
     days = since_days(request.GET.get("days"))
     since = timezone.now() - datetime.timedelta(days=days)

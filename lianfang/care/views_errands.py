@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from lianfang.care.forms import AssignForm, CancelForm, DeliverForm, FilterForm
 from lianfang.care.models import OPEN_ERRAND_STATUSES, Errand, ErrandStatus
+from lianfang.care.services import assign_errand, cancel_errand, deliver_errand, start_errand
 from lianfang.care.views import PENDING, editor, form_message, mark_overdue, message_error, reader
 from lianfang.care.views_households import people_for
 from lianfang.core.errors import DomainError
@@ -121,8 +122,6 @@ def mover(request: HttpRequest, pk: int) -> tuple[Any, Errand]:
 @login_required
 @require_POST
 def errand_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    from lianfang.care.services import assign_errand
-
     user = editor(request)
     errand = _errand(user, pk)
     form = AssignForm(request.POST, people=people_for(errand.household, ERRAND_ASSIGNEE_ROLES))
@@ -144,8 +143,6 @@ def errand_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def errand_start(request: HttpRequest, pk: int) -> HttpResponse:
-    from lianfang.care.services import start_errand
-
     user, errand = mover(request, pk)
     try:
         start_errand(user=user, errand=errand)
@@ -159,8 +156,6 @@ def errand_start(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def errand_deliver(request: HttpRequest, pk: int) -> HttpResponse:
-    from lianfang.care.services import deliver_errand
-
     user, errand = mover(request, pk)
     form = DeliverForm(request.POST)
     if not form.is_valid():
@@ -178,8 +173,6 @@ def errand_deliver(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def errand_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    from lianfang.care.services import cancel_errand
-
     user = editor(request)
     errand = _errand(user, pk)
     form = CancelForm(request.POST)

@@ -37,6 +37,7 @@ from lianfang.care.models import (
     TeamRole,
 )
 from lianfang.care.policy import WINDOWS, care_policy_for_path
+from lianfang.care.services import raise_errand, record_call, set_team_member
 from lianfang.care.views import editor, form_message, mark_overdue, message_error, staff_reader
 from lianfang.core.errors import DomainError
 from lianfang.core.roles import EDIT_CARE, EDIT_CARE_TEAM, STAFF_ROLES, Role
@@ -175,8 +176,6 @@ def household_care(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def call_record(request: HttpRequest, pk: int) -> HttpResponse:
     """Record one window's call; the needs raised become errands (the service does all or nothing)."""
-    from lianfang.care.services import record_call
-
     user = editor(request)
     household = _household(user, pk)
     form = CallForm(request.POST)
@@ -217,8 +216,6 @@ def call_record(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def team_member(request: HttpRequest, pk: int) -> HttpResponse:
     """Put another staff member in one role of the household's team."""
-    from lianfang.care.services import set_team_member
-
     user = editor(request)
     household = _household(user, pk)
     team = CareTeam.objects.visible_to(user).filter(household=household, ended__isnull=True).first()
@@ -243,8 +240,6 @@ def team_member(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def errand_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Staff raise an errand for the household (a need heard outside a call)."""
-    from lianfang.care.services import raise_errand
-
     user = editor(request)
     household = _household(user, pk)
     form = ErrandForm(request.POST)

@@ -14,6 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lianfang.care.forms import DisinfectionForm, KitDeliveryForm
+from lianfang.care.services import (
+    buildings_to_disinfect,
+    default_kit,
+    deliver_kit,
+    households_waiting_for_kit,
+    kits_for_path,
+    record_disinfection,
+)
 from lianfang.care.views import editor, form_message, message_error, staff_reader
 from lianfang.core.errors import DomainError
 from lianfang.core.roles import EDIT_CARE
@@ -24,8 +32,6 @@ SHOWN = 300
 
 @login_required
 def disinfection(request: HttpRequest) -> HttpResponse:
-    from lianfang.care.services import buildings_to_disinfect
-
     user = staff_reader(request)
     today = timezone.localdate()
     rows = buildings_to_disinfect(user=user, today=today)
@@ -45,8 +51,6 @@ def disinfection(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def disinfection_record(request: HttpRequest) -> HttpResponse:
-    from lianfang.care.services import record_disinfection
-
     user = editor(request)
     form = DisinfectionForm(request.POST)
     if not form.is_valid():
@@ -71,8 +75,6 @@ def disinfection_record(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def kits(request: HttpRequest) -> HttpResponse:
-    from lianfang.care.services import households_waiting_for_kit, kits_for_path
-
     user = staff_reader(request)
     households = list(households_waiting_for_kit(user=user)[:SHOWN])
     scope = user.scope_path if not user.is_superuser else ""
@@ -88,8 +90,6 @@ def kits(request: HttpRequest) -> HttpResponse:
 @require_POST
 def kit_deliver(request: HttpRequest) -> HttpResponse:
     """Without a kit chosen: the nearest kit in use above the household, else the community's nine items."""
-    from lianfang.care.services import default_kit, deliver_kit, kits_for_path
-
     user = editor(request)
     form = KitDeliveryForm(request.POST)
     if not form.is_valid():

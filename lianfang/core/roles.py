@@ -121,3 +121,12 @@ EDIT_CARE = Action(
     frozenset({Role.COMMUNITY, Role.HEALTH, Role.GRID}), _("Your role may not change care records.")
 )
 EDIT_CARE_TEAM = Action(frozenset({Role.COMMUNITY}), _("Only community staff may change a care team."))
+
+
+# ------------------------------------------------------------------ home pages (home.homes)
+# Which parts a role's home page shows (the pages behind them check their own actions): the care board to
+# those who record calls and errands; the counts of the registry to the staff (and a superuser); the
+# community's compounds with their counts to community staff and health workers.
+HOME_CARE_BOARD_ROLES = EDIT_CARE.roles
+HOME_COUNTS_ROLES = STAFF_ROLES
+HOME_COMPOUND_ROLES = frozenset({Role.COMMUNITY, Role.HEALTH})

@@ -30,45 +30,39 @@ Exact rules of the gate co-presence:
 - only passages with a household count (passes without one, e.g. a work pass of an outside unit,
   name nobody).
 
-How it is read:
-- PostgreSQL: ONE statement (`CANDIDATES_SQL`, one round trip): the case in the user's scope with its
-  policy and infectious period, the case household's passages in the period (index
-  access_passage_hh_time), the other passages at the same gate within ±W of each (index
-  access_passage_gate_time, one range scan per case passage, never a scan of a gate's whole log), the
-  people they name grouped per person, household and unit, decisions and secondary contacts — about one
-  row per person, plus one per co-present passage (its Reason is built once and shared by the people it
-  names).
-- SQLite (and `candidates(portable=True)`): the case with its policy in one read (`CASE_SQL`), then the
-  same steps with the ORM (the case passages' ranges of a gate merged into one `server_time BETWEEN`
-  each), a few queries.
+How it is read: ONE statement (`CANDIDATES_SQL`, one round trip), the only implementation: the case in
+the user's scope with its policy and infectious period, the case household's passages in the period (index
+access_passage_hh_time), the other passages at the same gate within ±W of each (index
+access_passage_gate_time, one range scan per case passage, never a scan of a gate's whole log), the people
+they name grouped per person, household and unit, decisions and secondary contacts — about one row per
+person, plus one per co-present passage (its Reason is built once and shared by the people it names).
+Its oracle, the same steps with the ORM in a few queries, is lianfang/epi/tests/contacts_oracle.py:
 test_contacts_paths_agree builds random gate logs and checks that both give the same answer, field by
-field; the benchmark (bench/bench_contacts.py) compares the PostgreSQL path with a hand-written statement.
+field. The benchmark (bench/bench_contacts.py) compares the statement with a hand-written one.
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime
 import json
 import re
 from dataclasses import asdict, dataclass, field
-from dataclasses import fields as dataclass_fields
 from typing import Any
 
-from django.core.exceptions import EmptyResultSet
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lianfang.access.models import Decision, Passage
+from lianfang.access.models import Decision
 from lianfang.core import audit
 from lianfang.core.errors import DomainError
 from lianfang.core.roles import EDIT_EPI
 from lianfang.core.scoping import authorize_write
 from lianfang.core.scoping import not_found as _not_found
 from lianfang.epi.models import Case, Contact, ContactReason, ContactStatus, QuarantineReason
-from lianfang.epi.policy import DEFAULT_RULES, EpiRules
+from lianfang.epi.policy import DEFAULT_RULES
+from lianfang.epi.quarantines import start_quarantine
 from lianfang.people.models import Resident
 
 GATE_DECISIONS = (Decision.ALLOWED.value, Decision.REFERRED.value)
@@ -135,76 +129,6 @@ def _visible_case(case: Case | int, user: Any) -> Case:
     return found
 
 
-RULE_FIELDS = tuple(f.name for f in dataclass_fields(EpiRules) if f.name != "source_area")
-
-
-@dataclass(frozen=True)
-class HomeFacts:
-    """The case's household (the one at registration, else the person's current one)."""
-
-    id: int
-    unit_id: int
-    compound: str
-
-
-# The case, its household and its rules (as epi_policy_for_path gives them: the EpiPolicy of the deepest
-# area whose path starts the case's path) in one read, on both databases. {visible} is the user's scope
-# (Case.objects.visible_to(user)), compiled by the ORM.
-CASE_SQL = """
-SELECT c.id, c.resident_id, c.household_id, c.onset_date, c.report_date, c.isolation_date, c.path,
-       h.id, h.unit_id, co.name, a.code, {rules}
-FROM (
-    SELECT c.*, (
-        SELECT x.id FROM (
-            SELECT p.id, (SELECT a.path FROM places_area a WHERE a.id = p.area_id) AS path
-            FROM epi_epipolicy p
-        ) x
-        WHERE c.path <> '' AND substr(c.path, 1, length(x.path)) = x.path
-        ORDER BY length(x.path) DESC LIMIT 1
-    ) AS policy_id
-    FROM epi_case c
-    WHERE c.id IN ({visible})
-) c
-JOIN people_resident r ON r.id = c.resident_id
-LEFT JOIN places_household h ON h.id = COALESCE(c.household_id, r.household_id)
-LEFT JOIN places_compound co ON co.id = h.compound_id
-LEFT JOIN epi_epipolicy p ON p.id = c.policy_id
-LEFT JOIN places_area a ON a.id = p.area_id
-"""
-
-
-def _read_case(case: Case | int, user: Any) -> tuple[Case, EpiRules, HomeFacts | None]:
-    """The case as the user may see it (else not_found), its rules and its household, in one query."""
-    case_id = case.pk if isinstance(case, Case) else case
-    try:
-        visible, params = (
-            Case.objects.visible_to(user).filter(pk=case_id).values("pk").order_by().query.sql_with_params()
-        )
-    except EmptyResultSet:
-        raise _not_found() from None
-    sql = CASE_SQL.format(visible=visible, rules=", ".join(f"p.{f}" for f in RULE_FIELDS))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row is None:
-        raise _not_found()
-    cid, resident_id, household_id, onset, report, isolation, path, hh, unit, compound, area, *values = row
-    found = Case(
-        id=cid,
-        resident_id=resident_id,
-        household_id=household_id,
-        onset_date=onset,
-        report_date=report,
-        isolation_date=isolation,
-        path=path,
-    )
-    if area is None:
-        rules = DEFAULT_RULES
-    else:
-        rules = EpiRules(**dict(zip(RULE_FIELDS, values, strict=True)), source_area=area)
-    return found, rules, HomeFacts(hh, unit, compound or "") if hh is not None else None
-
-
 def _local_midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
@@ -225,243 +149,23 @@ def infectious_period(
     return start, max(start, end)
 
 
-def _full_label(compound: str | None, label: str | None) -> str:
-    return f"{compound or ''} {label or ''}".strip()
-
-
-Encounter = tuple[float, "Reason"]  # seconds to the nearest case passage, the reason shown
-ResidentRow = tuple[int, str, int | None, str | None, str | None]  # id, name, household, label, compound
-RESIDENT_ROW = ("id", "name", "household_id", "household__label", "household__compound__name")
-MEMBER_ROW = (
-    "household__residents__id",
-    "household__residents__name",
-    "household_id",
-    "household__label",
-    "household__compound__name",
-)
-
-
-def _gate_encounters(
-    case: Case, household_id: int, start: datetime.datetime, end: datetime.datetime, window_minutes: int
-) -> dict[int, tuple[ResidentRow, list[Encounter]]]:
-    """The people met at a gate: resident id -> (their row, their encounters).
-
-    A household pass names every current member of its household; a personal pass only its holder. The
-    co-present passages come joined to their household's members in one statement (a few rows per
-    passage), so that no list of household ids travels back to the database. One Reason per passage,
-    shared by the members it names."""
-    case_passages = list(
-        Passage.objects.filter(
-            Q(pass_obj__resident_id__isnull=True) | Q(pass_obj__resident_id=case.resident_id),
-            household_id=household_id,
-            server_time__gte=start,
-            server_time__lt=end,
-            decision__in=GATE_DECISIONS,
-        )
-        .order_by()
-        .values_list("gate_id", "server_time", "gate__name")
-    )
-    if not case_passages:
-        return {}
-    window = datetime.timedelta(minutes=window_minutes)
-    times: dict[int, list[datetime.datetime]] = {}
-    names: dict[int, str] = {}
-    for gate_id, at, name in case_passages:
-        times.setdefault(gate_id, []).append(at)
-        names[gate_id] = name
-    ranges = Q()
-    for gate_id, ts in times.items():
-        ts.sort()
-        lo, hi = ts[0] - window, ts[0] + window
-        for t in ts[1:]:
-            if t - window <= hi:
-                hi = t + window
-            else:
-                ranges |= Q(gate_id=gate_id, server_time__gte=lo, server_time__lte=hi)
-                lo, hi = t - window, t + window
-        ranges |= Q(gate_id=gate_id, server_time__gte=lo, server_time__lte=hi)
-    rows = (
-        Passage.objects.filter(ranges, decision__in=GATE_DECISIONS, household_id__isnull=False)
-        .exclude(household_id=household_id)
-        .order_by()
-        .values_list("pass_obj__resident_id", "gate_id", "server_time", *MEMBER_ROW)
-    )
-    template = _("{gate} {time}, {minutes} min apart")  # translated once, not once per reason
-    tz = timezone.get_current_timezone()
-    seen: dict[tuple[int, datetime.datetime], Encounter] = {}
-
-    def encounter(gate_id: int, at: datetime.datetime) -> Encounter:
-        hit = seen.get((gate_id, at))
-        if hit is None:
-            ts = times[gate_id]
-            i = bisect.bisect_left(ts, at)
-            seconds = min(abs((ts[j] - at).total_seconds()) for j in (i - 1, i) if 0 <= j < len(ts))
-            minutes = int(seconds // 60)
-            text = template.format(gate=names[gate_id], time=_local_text(at, tz), minutes=minutes)
-            hit = seen[(gate_id, at)] = (
-                seconds,
-                Reason(ContactReason.GATE.value, text, gate_id, at, minutes),
-            )
-        return hit
-
-    met: dict[int, tuple[ResidentRow, list[Encounter]]] = {}
-    by_holder: dict[int, dict[tuple[int, datetime.datetime], Encounter]] = {}  # personal passes
-    for person, gate_id, at, rid, *member in rows:
-        if person is not None:
-            by_holder.setdefault(person, {})[(gate_id, at)] = encounter(gate_id, at)
-        elif rid is not None and rid != case.resident_id:
-            hit = met.get(rid)
-            if hit is None:
-                hit = met[rid] = ((rid, *member), [])  # type: ignore[assignment]
-            hit[1].append(encounter(gate_id, at))
-    if by_holder:  # personal passes (rare): their holders read apart, wherever they live now
-        holders = (
-            Resident.objects.filter(pk__in=list(by_holder))
-            .exclude(pk=case.resident_id)
-            .exclude(household_id=household_id)
-            .order_by()
-            .values_list(*RESIDENT_ROW)
-        )
-        for row in holders:
-            met.setdefault(row[0], (row, []))[1].extend(by_holder[row[0]].values())
-    return met
-
-
-def candidates(
-    case: Case | int, *, user: Any, now: datetime.datetime | None = None, portable: bool = False
-) -> list[Candidate]:
+def candidates(case: Case | int, *, user: Any, now: datetime.datetime | None = None) -> list[Candidate]:
     """The ranked contact candidates of a case, with their reasons and any decision taken (module doc).
 
     The user must see the case (else DomainError not_found, as if it did not exist). Candidates are not
     filtered by the user's scope: a contact at a gate of the case's compound is proposed to whoever
     traces the case.
 
-    PostgreSQL: one statement (`CANDIDATES_SQL`): the case in the user's scope, its rules and infectious
-    period, household, unit, the gate co-presence grouped per person, the decisions and the secondary
-    contacts. Other databases (SQLite), or `portable=True`: the case with its rules (`_read_case`),
-    then with the ORM household and unit, the case's passages, the co-present passages with their
-    people, the decisions (+1 for secondary contacts once some are confirmed).
-    test_contacts_paths_agree compares the two on PostgreSQL."""
-    if connection.vendor == "postgresql" and not portable:
-        found = _found_pg(case, user, now)  # scored
-    else:
-        found_case, rules, household = _read_case(case, user)
-        start, end = infectious_period(found_case, rules, now=now)
-        found = _found_orm(found_case, household, rules, start, end)
-        for cand in found.values():
-            cand.score = _score(cand)
+    One statement (`CANDIDATES_SQL`): the case in the user's scope, its rules and infectious period,
+    household, unit, the gate co-presence grouped per person, the decisions and the secondary contacts.
+    test_contacts_paths_agree compares it with its ORM oracle (epi/tests/contacts_oracle.py)."""
+    found = _found(case, user, now)  # scored
     return sorted(
         found.values(), key=lambda c: (-c.score, c.closest_seconds, c.household_label, c.resident_id)
     )
 
 
-def _found_orm(
-    case: Case,
-    household: HomeFacts | None,
-    rules: EpiRules,
-    start: datetime.datetime,
-    end: datetime.datetime,
-) -> dict[int, Candidate]:
-    """The candidates, unranked, with the ORM (any database)."""
-    found: dict[int, Candidate] = {}
-
-    def add(row: tuple, reason: Reason, degree: int = 1) -> Candidate:
-        rid, name, hh, label, compound = row
-        cand = found.get(rid)
-        if cand is None:
-            cand = found[rid] = Candidate(
-                resident_id=rid,
-                name=name,
-                household_label=_full_label(compound, label),
-                degree=degree,
-                score=0,
-                reasons=[],
-                household_id=hh,
-            )
-        cand.reasons.append(reason)
-        return cand
-
-    if household is not None:
-        # 1 + 2: the household and (by policy) the rest of its unit, in one read.
-        near = (
-            Q(household__unit_id=household.unit_id) if rules.same_unit_contacts else Q(household=household.id)
-        )
-        same_household, same_unit = _("Same household"), _("Same unit: {household}")
-        compound = household.compound  # the unit's compound: no join for it
-        rows = (
-            Resident.objects.filter(near)
-            .exclude(pk=case.resident_id)
-            .order_by()
-            .values_list("id", "name", "household_id", "household__label")
-        )
-        for rid, name, hh, label in rows:
-            if hh == household.id:
-                add((rid, name, hh, label, compound), Reason(ContactReason.HOUSEHOLD.value, same_household))
-            else:
-                text = same_unit.format(household=_full_label(compound, label))
-                add((rid, name, hh, label, compound), Reason(ContactReason.UNIT.value, text))
-
-        # 3: gate co-presence. A household pass names its household; a personal pass, its person.
-        met = _gate_encounters(case, household.id, start, end, rules.contact_window_minutes)
-        for row, encounters in met.values():
-            encounters.sort(key=lambda e: (e[0], e[1].at, e[1].gate_id))
-            cand = found.get(row[0])
-            if cand is None:
-                cand = add(row, encounters[0][1])
-                rest = encounters[1:]
-            else:
-                rest = encounters
-            cand.reasons.extend(r for _s, r in rest)
-            cand.closest_seconds = encounters[0][0]
-
-    # Decisions taken, and 4: secondary contacts, from the confirmed close contacts' households.
-    decided = list(
-        Contact.objects.filter(case=case)
-        .order_by()
-        .values_list("id", "resident_id", "status", "degree", "reasons", "via__resident_id")
-    )
-    confirmed = {d[1] for d in decided if d[2] == ContactStatus.CONFIRMED and d[3] == 1}
-    if confirmed:
-        rows = list(
-            Resident.objects.filter(household__residents__id__in=confirmed)
-            .exclude(pk=case.resident_id)
-            .order_by()
-            .values_list(*RESIDENT_ROW, "household__residents__id", "household__residents__name")
-        )
-        rows.sort(key=lambda r: r[-2])  # the first confirmed member (by id) is the one named
-        for *row, via, via_name in rows:
-            # Close contacts stay close; a second confirmed contact of the same household adds nothing.
-            if via not in confirmed or row[0] in confirmed or row[0] in found:
-                continue
-            text = _("Household of close contact {name}").format(name=via_name)
-            cand = add(tuple(row), Reason(ContactReason.SECONDARY.value, text), degree=2)
-            cand.via_resident_id = via
-
-    # Decided people no longer found (e.g. their passages were purged) stay listed with their stored reasons.
-    missing = {d[1]: d for d in decided if d[1] not in found}
-    if missing:
-        for row in Resident.objects.filter(pk__in=list(missing)).order_by().values_list(*RESIDENT_ROW):
-            _cid, rid, _status, degree, reasons, via_rid = missing[row[0]]
-            found[rid] = Candidate(
-                resident_id=rid,
-                name=row[1],
-                household_label=_full_label(row[4], row[3]),
-                degree=degree,
-                score=0,
-                reasons=[Reason.from_json(r) for r in reasons or []],
-                via_resident_id=via_rid,
-                household_id=row[2],
-            )
-    for cid, rid, status, _degree, _reasons, _via in decided:
-        if rid not in found:  # the person was deleted meanwhile
-            continue
-        found[rid].decision = status
-        found[rid].contact_id = cid
-
-    return found
-
-
-# The PostgreSQL path: the case, its rules and its candidates in one statement.
+# The case, its rules and its candidates in one statement.
 # Parameters: case, now, tz (the current time zone's name), the default rules (window, days, same_unit),
 # and those of {visible} — the user's scope (Case.objects.visible_to(user)), compiled by the ORM.
 # k: the case as the user may see it (no row: not found), its household and unit, its rules (the EpiPolicy
@@ -604,9 +308,8 @@ def _statement_for(user: Any) -> tuple[str, dict[str, Any]] | None:
     return hit
 
 
-def _found_pg(case: Case | int, user: Any, now: datetime.datetime | None) -> dict[int, Candidate]:
-    """The candidates, scored and unranked, from CANDIDATES_SQL (PostgreSQL): the same answer as
-    `_read_case` + `infectious_period` + `_found_orm`, in one round trip."""
+def _found(case: Case | int, user: Any, now: datetime.datetime | None) -> dict[int, Candidate]:
+    """The candidates, scored and unranked, from CANDIDATES_SQL, in one round trip."""
     statement = _statement_for(user)
     if statement is None:
         raise _not_found()
@@ -638,7 +341,7 @@ def _candidates_of_rows(rows: list[tuple[Any, ...]]) -> dict[int, Candidate]:
     gate_kind = ContactReason.GATE.value
     unit_cap = MAX_ENCOUNTER_POINTS[ContactReason.UNIT.value]
     gate_cap = MAX_ENCOUNTER_POINTS[ContactReason.GATE.value]
-    passages: dict[int, tuple[Reason, float]] = {}  # one Reason per passage, as the ORM path
+    passages: dict[int, tuple[Reason, float]] = {}  # one Reason per passage, shared by the people it names
     people = []
     for kind, pid, gate_name, gate_id, *rest, at, seconds in rows:
         if kind == "p":
@@ -783,8 +486,6 @@ def confirm_contact(
     today: datetime.date | None = None,
 ) -> Contact:
     """Confirm a candidate as a contact and start their quarantine (home, or a facility room)."""
-    from lianfang.epi.services import start_quarantine
-
     note = _clean_note(note)
     found, cand = _decide(user=user, case=case, resident=resident, now=now)
     contact = _create_contact(user=user, case=found, cand=cand, status=ContactStatus.CONFIRMED, note=note)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +17,7 @@ from lianfang.core.audit import AuditAction
 from lianfang.core.errors import DomainError
 from lianfang.core.roles import EDIT_EPI
 from lianfang.core.scoping import authorize_write
+from lianfang.epi.holds import recompute_holds
 from lianfang.epi.models import (
     OPEN_CASE_STATUSES,
     Case,
@@ -39,7 +40,6 @@ from lianfang.epi.service_common import (
     _reason_text,
     _record_changes,
     _today,
-    recompute_holds,
 )
 from lianfang.people.models import Resident
 from lianfang.places.models import Building, Compound, Household, Unit
@@ -84,10 +84,18 @@ class _Target:
 
     def residents(self) -> QuerySet:
         """Who goes into home quarantine: every resident whose current household is inside, except
-        people with an open case (they are isolated as cases, not quarantined)."""
+        people with an open case (they are isolated as cases, not quarantined) and people in facility
+        quarantine (they are not at home; one person is never in home and facility quarantine at once).
+        Their households are held all the same: the lockdown itself holds them (epi/holds.py)."""
         open_cases = Case.objects.filter(status__in=OPEN_CASE_STATUSES).values("resident_id")
-        return Resident.objects.filter(household__in=self.households().values("pk")).exclude(
-            pk__in=open_cases
+        # Correlated, on the resident index: not a scan of every active quarantine of the city.
+        in_facility = Quarantine.objects.filter(
+            resident=OuterRef("pk"), status=QuarantineStatus.ACTIVE, kind=QuarantineKind.FACILITY
+        )
+        return (
+            Resident.objects.filter(household__in=self.households().values("pk"))
+            .exclude(pk__in=open_cases)
+            .exclude(Exists(in_facility))
         )
 
     def overlap_q(self) -> Q:
@@ -298,6 +306,10 @@ def apply_lockdown(
     return lockdown
 
 
+def _target_of(lockdown: Lockdown) -> _Target:
+    return _Target(lockdown.scope_kind, lockdown.unit, lockdown.building, lockdown.compound, lockdown.label)
+
+
 def _locked_lockdown(user: Any, lockdown: Lockdown) -> Lockdown:
     authorize_write(user, action=EDIT_EPI)
     found = Lockdown.objects.visible_to(user).select_for_update().filter(pk=lockdown.pk).first()
@@ -313,19 +325,20 @@ def _locked_lockdown(user: Any, lockdown: Lockdown) -> Lockdown:
 def lift_lockdown(
     *, user: Any, lockdown: Lockdown, reason: str, today: datetime.date | None = None
 ) -> Lockdown:
-    """Lift early: its active quarantines end (lifted); exits come back unless another reason holds."""
+    """Lift early: its active quarantines end (lifted); exits come back unless another reason holds
+    (a contact's home quarantine, an open case at home, another lockdown: epi/holds.py)."""
     today = _today(today)
     lockdown = _locked_lockdown(user, lockdown)
     reason = _reason_text(reason)
     _ended, households = _end_quarantines(
         lockdown.quarantines.all(), status=QuarantineStatus.LIFTED, today=today, note=reason, user=user
     )
-    recompute_holds(households)
     lockdown.status = LockdownStatus.LIFTED
     lockdown.lifted_at = timezone.now()
     lockdown.lifted_by = _by(user)
     lockdown.lift_reason = reason
     lockdown.save(update_fields=["status", "lifted_at", "lifted_by", "lift_reason"])
+    recompute_holds([*households, *_target_of(lockdown).households().values_list("pk", flat=True)])
     audit.log(user=user, action=AuditAction.CHANGE, obj=lockdown, summary=f"lifted: {reason}")
     return lockdown
 
@@ -341,7 +354,7 @@ def extend_lockdown(*, user: Any, lockdown: Lockdown, days: int, reason: str = "
         raise DomainError(
             "bad_days", _("A lockdown lasts at most {max} days.").format(max=MAX_DAYS), field="days"
         )
-    target = _Target(lockdown.scope_kind, lockdown.unit, lockdown.building, lockdown.compound, lockdown.label)
+    target = _target_of(lockdown)
     other = _overlapping(
         target.overlap_q(), old_end + datetime.timedelta(days=1), new_end, exclude=lockdown.pk
     )
@@ -354,9 +367,10 @@ def extend_lockdown(*, user: Any, lockdown: Lockdown, days: int, reason: str = "
         note=note, user=user,
     )  # fmt: skip
     active.update(planned_end=new_end)
-    recompute_holds(lockdown.quarantines.values("household_id"))
     lockdown.days += n
     lockdown.ends_on = new_end
     lockdown.save(update_fields=["days", "ends_on"])
+    households = set(lockdown.quarantines.values_list("household_id", flat=True))
+    recompute_holds([*households, *target.households().values_list("pk", flat=True)])
     audit.log(user=user, action=AuditAction.CHANGE, obj=lockdown, summary=f"extended to {new_end} {note}")
     return lockdown

@@ -3,7 +3,7 @@
 Dates rule here: a quarantine's day N of M, its planned end and a lockdown's end are computed from
 dates, never from counters. `planned_end` and `Lockdown.ends_on` are the *last* day inside (inclusive).
 A household's exits are held while `Household.exits_held_until >= today`; services recompute that
-column from the household's active home quarantines whenever one starts, moves or ends.
+column from the reasons that hold it (lockdowns, home quarantines, open cases at home: epi/holds.py).
 """
 
 from __future__ import annotations

@@ -12,12 +12,14 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from lianfang.access.policy import policy_for_path
 from lianfang.core import audit
 from lianfang.core.audit import AuditAction
 from lianfang.core.errors import DomainError
 from lianfang.core.models import Alert, AlertKind
 from lianfang.core.roles import EDIT_CARE, EDIT_EPI
 from lianfang.core.scoping import authorize_write
+from lianfang.epi.holds import recompute_holds
 from lianfang.epi.models import (
     OPEN_CASE_STATUSES,
     Case,
@@ -38,12 +40,12 @@ from lianfang.epi.service_common import (
     MIN_TEMP,
     _by,
     _days,
+    _end_quarantines,
     _not_found,
     _not_in_future,
     _reason_text,
     _today,
     _visible_resident,
-    recompute_holds,
 )
 from lianfang.people.models import Resident
 from lianfang.places.models import Area, Household
@@ -120,6 +122,21 @@ def start_quarantine(
         raise DomainError(
             "person_is_case", _("This person is an open case: isolate them as a case, not in quarantine.")
         )
+    # One person is never in home and facility quarantine at once, nor in two facility rooms.
+    in_facility = (
+        Quarantine.objects.filter(resident=resident, status=QuarantineStatus.ACTIVE)
+        .filter(kind=QuarantineKind.FACILITY)
+        .select_related("room__facility")
+        .first()
+    )
+    if in_facility is not None:
+        raise DomainError(
+            "in_facility_quarantine",
+            _(
+                "This person is already in facility quarantine ({room}): extend, move or release that "
+                "quarantine instead."
+            ).format(room=in_facility.room or "-"),
+        )
     if kind == QuarantineKind.HOME:
         if resident.household_id is None:
             raise DomainError(
@@ -149,7 +166,18 @@ def start_quarantine(
     QuarantineChange.objects.create(
         quarantine=q, kind=QuarantineChange.Kind.START, new_end=q.planned_end, room=room, by=_by(user)
     )
-    recompute_holds([resident.household_id])
+    households: list[int] = []
+    if kind == QuarantineKind.FACILITY:
+        # Moved to a facility: the person's home quarantines end (their household stays held by any
+        # other reason, a lockdown around it included: epi/holds.py).
+        _ended, households = _end_quarantines(
+            Quarantine.objects.filter(resident=resident, kind=QuarantineKind.HOME),
+            status=QuarantineStatus.RELEASED,
+            today=today,
+            note=_("Moved to facility quarantine: {room}").format(room=room),
+            user=user,
+        )
+    recompute_holds([*households, resident.household_id])
     audit.log(
         user=user, action=AuditAction.CREATE, obj=q, summary=f"quarantine {kind} {reason} {resident.name}"
     )
@@ -351,8 +379,6 @@ def record_health_check(
         raise DomainError("check_empty", _("Enter a temperature or a symptom."), field="temperature")
     date = date or today
     _not_in_future(date, today, "date")
-    from lianfang.access.policy import policy_for_path
-
     fever_line = policy_for_path(resident.path).fever_line
     abnormal = bool(codes) or (value is not None and value >= fever_line)
     quarantine = (

@@ -1,10 +1,9 @@
 """Shared pieces of the epi services: dates, days, the scoped read of a person, and the set-based writes
-(holds recomputed, change records, quarantines ended) used by services, lockdowns and quarantines."""
+(change records, quarantines ended) used by services, lockdowns and quarantines."""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -19,12 +18,9 @@ from lianfang.core.scoping import authorize_write
 from lianfang.core.scoping import not_found as _not_found
 from lianfang.epi.models import (
     QuarantineChange,
-    QuarantineKind,
     QuarantineStatus,
 )
-from lianfang.epi.signals import holds_changed
 from lianfang.people.models import Resident
-from lianfang.places.models import Household
 
 MIN_TEMP, MAX_TEMP = Decimal("34.0"), Decimal("43.0")
 MAX_DAYS = 366
@@ -72,60 +68,6 @@ def _reason_text(reason: str, field: str = "reason") -> str:
     if not text:
         raise DomainError("reason_required", _("Please give a reason."), field=field)
     return text[:200]
-
-
-# A correlated subquery on purpose: each target household looks up its own active home quarantines on
-# the (household, status) index, a plan PostgreSQL picks even on tables it has no statistics for yet.
-# (An UPDATE ... FROM (GROUP BY) join was planned as nested loops over seq scans on fresh tables and ran
-# for minutes on a few thousand households.)
-_LAST_END = """(SELECT MAX(q.planned_end) FROM epi_quarantine q
-                WHERE q.household_id = places_household.id AND q.status = %s AND q.kind = %s)"""
-HOLD_SQL = f"""
-UPDATE places_household SET exits_held_until = {_LAST_END}
-WHERE places_household.id IN ({{targets}})
-  AND places_household.exits_held_until IS DISTINCT FROM {_LAST_END}
-"""
-
-
-HOLD_CHUNK = 5000
-
-
-def _ids(household_ids: Iterable[Any] | QuerySet) -> list[int]:
-    """Plain ids from ids, or from a queryset of household ids (values(), values_list(), flat or not)."""
-    ids: set[int] = set()
-    for value in household_ids:
-        if isinstance(value, dict):
-            value = next(iter(value.values()), None)
-        elif isinstance(value, tuple):
-            value = value[0] if value else None
-        elif isinstance(value, Household):
-            value = value.pk
-        if value is not None:
-            ids.add(int(value))
-    return sorted(ids)
-
-
-def recompute_holds(household_ids: Iterable[Any] | QuerySet) -> None:
-    """Household.exits_held_until = the latest planned end of its active home quarantines (None when
-    there are none), for all the households given (ids, or a queryset of household ids), in one
-    set-based UPDATE that only writes the rows that change. Portable: PostgreSQL and SQLite >= 3.39.
-
-    The ids are read once and passed as a plain list: nested `IN (subquery)` filters on tables that
-    PostgreSQL has no statistics for yet (a fresh database, a bulk load in progress) were planned as
-    nested loops over whole tables and took minutes."""
-    ids = _ids(household_ids)
-    if not ids:
-        return
-    with connection.cursor() as cursor:
-        for i in range(0, len(ids), HOLD_CHUNK):  # bound the statement's parameters (SQLite: 32,766)
-            chunk = ids[i : i + HOLD_CHUNK]
-            cursor.execute(
-                HOLD_SQL.format(targets=", ".join(["%s"] * len(chunk))),
-                [QuarantineStatus.ACTIVE.value, QuarantineKind.HOME.value]
-                + chunk
-                + [QuarantineStatus.ACTIVE.value, QuarantineKind.HOME.value],
-            )
-    holds_changed.send(sender=Household, household_ids=ids)
 
 
 def _record_changes(

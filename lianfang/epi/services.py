@@ -3,8 +3,9 @@
 Each public function is one transaction, authorizes with `core.scoping.authorize_write`, raises
 `DomainError(code, message)` on bad input (changing nothing) and writes an audit entry when it touches
 personal data. Dates rule (models.py): `planned_end`/`ends_on` are the last day inside, inclusive.
-A household's gate hold (`Household.exits_held_until`) is recomputed from its active home quarantines
-after every change (`recompute_holds`), so expiry restores exits by date without a job.
+A household's gate hold (`Household.exits_held_until`) is derived from its reasons — a lockdown around
+it, a home quarantine, an open case of a member not yet isolated — by `epi.holds.recompute_holds` after
+every change to one of them (the rule is in epi/holds.py), so expiry restores exits by date without a job.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from lianfang.core.errors import DomainError
 from lianfang.core.models import Alert, AlertKind
 from lianfang.core.roles import EDIT_EPI
 from lianfang.core.scoping import authorize_write
+from lianfang.epi.holds import recompute_holds
 from lianfang.epi.lockdowns import (
     LockdownPreview,
     apply_lockdown,
@@ -57,9 +59,9 @@ from lianfang.epi.service_common import (
     _not_in_future,
     _today,
     _visible_resident,
-    recompute_holds,
 )
 from lianfang.people.models import Resident
+from lianfang.people.services import ResidentData, apply_clean, clean_resident
 from lianfang.places.models import Area
 
 __all__ = [
@@ -132,8 +134,6 @@ def _refuse_open_case(resident_id: int, exclude: int | None = None) -> None:
 
 def _non_resident(user: Any, person: PersonData) -> Resident:
     """The Resident entry of a person outside the registry (no household; path = the community's)."""
-    from lianfang.people.services import ResidentData, apply_clean, clean_resident
-
     community = person.community
     if community is None:
         raise DomainError(
@@ -250,6 +250,8 @@ def change_case_status(
     )
     if status in OPEN_CASE_STATUSES:
         end_quarantines_as_case(case.resident, case, today, user=user)
+    else:  # closed: the case no longer holds the household (another reason may)
+        recompute_holds([case.resident.household_id])
     audit.log(user=user, action=AuditAction.CHANGE, obj=case, summary=f"status {old} -> {status}")
     return case
 
@@ -279,12 +281,17 @@ def update_case_dates(
         onset=case.onset_date, report=case.report_date, isolation=case.isolation_date, today=today
     )
     case.save(update_fields=["onset_date", "isolation_date", "report_date", "updated_at"])
+    # An isolation date means the person was moved to hospital or a facility: their open case no longer
+    # holds the household; clearing it holds the household again (epi/holds.py).
+    recompute_holds([case.resident.household_id])
     audit.log(user=user, action=AuditAction.CHANGE, obj=case, summary="case dates")
     return case
 
 
 def end_quarantines_as_case(resident: Resident, case: Case, today: datetime.date, *, user: Any = None) -> int:
-    """The person became a case: their active quarantines end (status became_case). Returns how many."""
+    """The person became a case: their active quarantines end (status became_case), and the holds of their
+    household (now held by the open case until it is isolated, epi/holds.py) and of the quarantines'
+    households are recomputed. Returns how many quarantines ended."""
     note = _("Became case #{id}").format(id=case.pk)
     ended, households = _end_quarantines(
         Quarantine.objects.filter(resident=resident),
@@ -293,5 +300,5 @@ def end_quarantines_as_case(resident: Resident, case: Case, today: datetime.date
         note=note,
         user=user,
     )
-    recompute_holds(households)
+    recompute_holds([*households, resident.household_id])
     return ended

@@ -2,7 +2,8 @@
 
 from django.dispatch import Signal
 
-# Sent by service_common.recompute_holds after households' holds were recomputed, inside the service's
-# transaction. Argument: household_ids — a sorted list of household primary keys that may
-# have started, changed or ended a home quarantine. Receivers must be set-based (a lockdown sends 1,000s).
+# Sent by epi.holds.recompute_holds after households' holds were recomputed, inside the service's
+# transaction. Argument: household_ids — a sorted list of household primary keys (plain ints) whose hold
+# (Household.exits_held_until) may have started, changed or ended. Receivers must be set-based (a
+# lockdown sends 1,000s).
 holds_changed = Signal()

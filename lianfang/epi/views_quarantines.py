@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lianfang.core.errors import DomainError
-from lianfang.core.homes import SubqueryCount
 from lianfang.core.roles import EDIT_EPI
+from lianfang.core.subqueries import SubqueryCount
 from lianfang.epi import queries, services
 from lianfang.epi.forms import (
     ExtendForm,

@@ -1,5 +1,5 @@
 """Resident export to xlsx: masked by default; full ID numbers only for SEE_FULL_ID and only when asked.
-Every export is audited."""
+Every export is audited, and every cell is inert (core.exports: no text runs as a formula)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from openpyxl.cell import WriteOnlyCell
 
 from lianfang.core import audit
 from lianfang.core.audit import AuditAction
+from lianfang.core.exports import inert_row
 from lianfang.core.roles import EXPORT_RESIDENTS, SEE_FULL_ID
 from lianfang.core.scoping import authorize_write
 from lianfang.people.models import Relation, Resident, Sex, Tag
@@ -51,28 +52,27 @@ def export_residents(
     sexes, relations, tags = dict(Sex.choices), dict(Relation.choices), dict(Tag.choices)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_g("Residents"))
-    ws.append([str(c) for c in COLUMNS])
+    ws.append(inert_row(ws, [str(c) for c in COLUMNS]))
     count = 0
     for r in residents_to_export(user, q=q, compound_id=compound_id).iterator(chunk_size=2000):
         h = r.household
         birth = WriteOnlyCell(ws, r.birth_date)
         birth.number_format = "yyyy-mm-dd"
-        ws.append(
-            [
-                r.name,
-                str(sexes.get(r.sex, "")),
-                birth,
-                (r.full_id() if full_id else r.masked_id) or None,
-                (r.phone if full_id else mask_phone(r.phone)) or None,
-                h.compound.name if h else None,
-                h.unit.building.number if h else None,
-                h.unit.number if h else None,
-                h.room if h else None,
-                str(relations.get(r.relation, r.relation)),
-                "、".join(str(tags.get(t, t)) for t in r.tag_list) or None,
-                r.notes or None,
-            ]
-        )
+        row = [
+            r.name,
+            str(sexes.get(r.sex, "")),
+            birth,
+            (r.full_id() if full_id else r.masked_id) or None,
+            (r.phone if full_id else mask_phone(r.phone)) or None,
+            h.compound.name if h else None,
+            h.unit.building.number if h else None,
+            h.unit.number if h else None,
+            h.room if h else None,
+            str(relations.get(r.relation, r.relation)),
+            "、".join(str(tags.get(t, t)) for t in r.tag_list) or None,
+            r.notes or None,
+        ]
+        ws.append(inert_row(ws, row))
         count += 1
     out = io.BytesIO()
     wb.save(out)

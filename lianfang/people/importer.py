@@ -23,10 +23,10 @@ all call it. The report is ``{"rows", "valid", "errors": [{"row", "column", "cod
 Per-row validation gives the same answers as ``people.services.clean_resident`` (the rule for every
 other way a resident is created): valid rows take a fast path that a test proves equivalent, and any
 row the fast path has a doubt about goes through ``clean_resident`` itself, so every error code and
-message is the service's own. The ID number's keyed hash and ciphertext are made as
-``core.idnumbers.protect`` makes them (a test proves it), with the keys and cipher object set up once
-per import instead of once per row. On PostgreSQL rows go in with COPY (text format, lines built
-here); elsewhere with multi-row INSERTs.
+message is the service's own. ID numbers are checked by ``core.idnumbers`` (GB 11643) on both paths.
+The ID number's keyed hash and ciphertext are made as ``core.idnumbers.protect`` makes them (a test
+proves it), with the keys and cipher object set up once per import instead of once per row. Rows go in
+with PostgreSQL's COPY, each row adapted by psycopg (``Copy.write_row``).
 """
 
 from __future__ import annotations
@@ -41,11 +41,11 @@ import queue
 import re
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from operator import itemgetter, mul
+from operator import itemgetter
 from typing import IO, Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -61,7 +61,7 @@ from lianfang.core.phones import MOBILE, parse_phone
 from lianfang.people.models import Membership, Relation, Resident, Tag
 from lianfang.people.pinyin import pinyin_keys
 from lianfang.people.services import CleanResident, ResidentData, clean_resident
-from lianfang.people.sheets import read_rows
+from lianfang.people.sheets import SheetSize, read_rows
 from lianfang.places.models import Area, Building, Compound, Household, Unit
 from lianfang.places.services import clean_number
 
@@ -122,9 +122,6 @@ _DATE_PARTS = re.compile(
 )
 _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_ZERO = 48 * sum(_ID_WEIGHTS)  # the weighted sum of the ASCII codes of "00000000000000000"
-_ID_CHECK = "10X98765432"
 
 
 def _norm_header(text: str) -> str:
@@ -241,42 +238,23 @@ def _phone(value: str) -> str:
     return parse_phone(value)
 
 
-@lru_cache(maxsize=65536)
-def _id_birth(digits: str) -> datetime.date | None:
-    """The date of an ID number's YYYYMMDD, None when no such day exists."""
-    try:
-        return datetime.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
-    except ValueError:
-        return None
-
-
-def _fast_id(raw: str, today: datetime.date) -> idnumbers.IdInfo | None:
-    """idnumbers.parse for well-formed numbers; None whenever it might disagree (the caller then asks it)."""
-    number = raw.upper() if raw.isascii() and raw.isalnum() else idnumbers.normalize(raw)
-    if len(number) != 18 or not number.isascii() or not number[:17].isdigit():
-        return None
-    birth = _id_birth(number[6:14])
-    if birth is None or birth > today or birth.year < 1900:
-        return None
-    total = sum(map(mul, number[:17].encode(), _ID_WEIGHTS)) - _ID_ZERO
-    if number[17] != _ID_CHECK[total % 11] or not idnumbers._known_region(number[:6]):
-        return None
-    return idnumbers.IdInfo(
-        number=number, birth_date=birth, sex="M" if int(number[16]) % 2 else "F", region=number[:6]
-    )
+def clean_name(raw: Any) -> str:
+    """A person's name as clean_resident stores it (the fast path must give the same name).
+    NOTE: when clean_resident takes its names from a shared normaliser in core, call that here."""
+    return " ".join(str(raw or "").split())
 
 
 def fast_clean(data: ResidentData, today: datetime.date) -> CleanResident | None:
     """clean_resident's answer for a valid person (phone excluded), or None when in doubt."""
-    name = " ".join(str(data.name or "").split())
+    name = clean_name(data.name)
     if not name or len(name) > 50:
         return None
-    raw_id = str(data.id_number or "")
     info = None
-    if raw_id.strip():
-        info = _fast_id(raw_id, today)
-        if info is None:
-            return None
+    if str(data.id_number or "").strip():
+        try:
+            info = idnumbers.parse(data.id_number, today=today)
+        except DomainError:
+            return None  # clean_resident gives the error
     sex = data.sex or (info.sex if info else "")
     if sex and sex not in ("M", "F"):
         return None
@@ -336,9 +314,11 @@ def id_encrypter() -> Callable[[list[str]], list[str]]:
 class RowSource:
     """The rows of an uploaded file, validated on their own, in chunks. No database access."""
 
-    def __init__(self, fileobj: IO[bytes], filename: str, report: Report) -> None:
+    def __init__(
+        self, fileobj: IO[bytes], filename: str, report: Report, measured: SheetSize | None = None
+    ) -> None:
         self.report = report
-        self.rows = read_rows(fileobj, filename)
+        self.rows = read_rows(fileobj, filename, measured=measured)
         self.head: list[tuple[int, list[str | None]]] = []
         for item in self.rows:
             self.head.append(item)
@@ -546,19 +526,11 @@ def registered_hashes(hashes: list[str]) -> set[str]:
     """Which of these ID hashes are registered already."""
     if not hashes:
         return set()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT id_hash FROM {Resident._meta.db_table} WHERE id_hash = ANY(%s::varchar[])",
-                [hashes],
-            )
-            return {h for (h,) in cursor.fetchall()}
-    found: set[str] = set()
-    for i in range(0, len(hashes), 5000):
-        found.update(
-            Resident.objects.filter(id_hash__in=hashes[i : i + 5000]).values_list("id_hash", flat=True)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id_hash FROM {Resident._meta.db_table} WHERE id_hash = ANY(%s::varchar[])", [hashes]
         )
-    return found
+        return {h for (h,) in cursor.fetchall()}
 
 
 def check_chunk(
@@ -600,27 +572,9 @@ def check_chunk(
 
 # --- step 3: writing -------------------------------------------------------------------------
 
-_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_text(value: str) -> str:
-    """A text value for COPY's text format."""
-    return value.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(value) else value
-
-
-def _copy_value(value: Any) -> str:
-    if value is None:
-        return "\\N"
-    if isinstance(value, str):
-        return _copy_text(value)
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat()
-    return str(value)
-
 
 def _next_ids(model: type, n: int) -> list[int]:
-    """n ids from the table's sequence (safe with concurrent writers); PostgreSQL only."""
+    """n ids from the table's sequence (safe with concurrent writers)."""
     meta = model._meta  # type: ignore[attr-defined]
     with connection.cursor() as cursor:
         cursor.execute(
@@ -630,45 +584,15 @@ def _next_ids(model: type, n: int) -> list[int]:
         return [r[0] for r in cursor.fetchall()]
 
 
-def _copy_lines(model: type, columns: list[str], lines: Iterable[str]) -> None:
-    """COPY ready-made text-format lines into the model's table (columns by attname)."""
+def _copy(model: type, columns: list[str], rows: Iterable[Sequence[Any]]) -> None:
+    """COPY rows into the model's table (columns by attname); psycopg adapts and escapes each value."""
     meta = model._meta  # type: ignore[attr-defined]
     by_attname = {f.attname: f.column for f in meta.concrete_fields}
     qn = connection.ops.quote_name
     sql = "COPY {} ({}) FROM STDIN".format(qn(meta.db_table), ", ".join(qn(by_attname[c]) for c in columns))
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        copy.write("".join(lines))
-
-
-def _insert(model: type, columns: list[str], rows: list[tuple], *, returning: bool = False) -> list[int]:
-    """Multi-row INSERT (… RETURNING id, in insertion order as bulk_create relies on); COPY on PostgreSQL."""
-    if not rows:
-        return []
-    meta = model._meta  # type: ignore[attr-defined]
-    if connection.vendor == "postgresql":
-        ids: list[int] = []
-        if returning:
-            ids = _next_ids(model, len(rows))
-            columns = [meta.pk.attname, *columns]
-            rows = [(pk, *row) for pk, row in zip(ids, rows, strict=True)]
-        _copy_lines(model, columns, ("\t".join(map(_copy_value, row)) + "\n" for row in rows))
-        return ids
-    qn = connection.ops.quote_name
-    by_attname = {f.attname: f.column for f in meta.concrete_fields}
-    head = "INSERT INTO {} ({}) VALUES ".format(
-        qn(meta.db_table), ", ".join(qn(by_attname[c]) for c in columns)
-    )
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    tail = f" RETURNING {qn(meta.pk.column)}" if returning else ""
-    size = max(1, min(500, 30000 // len(columns)))
-    ids = []
-    with connection.cursor() as cursor:
-        for i in range(0, len(rows), size):
-            chunk = rows[i : i + size]
-            cursor.execute(head + ", ".join([one] * len(chunk)) + tail, [v for row in chunk for v in row])
-            if returning:
-                ids.extend(r[0] for r in cursor.fetchall())
-    return ids
+    with connection.cursor() as cursor, cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 RESIDENT_COLUMNS = (
@@ -688,7 +612,6 @@ class Writer:
         self.compound_ids = [c.pk for c in compounds.values()]
         self.paths = {c.pk: c.path for c in compounds.values()}
         self.by_name: dict[str, Compound] = {}
-        self.copy = connection.vendor == "postgresql"
         self.encrypt = id_encrypter()
         self.written = 0
         # (compound id, building number) -> (building id, grid id)
@@ -743,7 +666,6 @@ class Writer:
             new_u = [Unit(building_id=bid, number=n, path=self.paths[cid]) for cid, bid, n in missing_u]
             Unit.objects.bulk_create(new_u, batch_size=500)
             self.units.update({(u.building_id, u.number): u.pk for u in new_u})
-        now = connection.ops.adapt_datetimefield_value(self.now) if not self.copy else self.now
         new_h: dict[tuple[int, str], tuple] = {}
         keys = []
         for (cid, bid, grid_id), r in zip(places, rows, strict=True):
@@ -751,15 +673,16 @@ class Writer:
             keys.append(key)
             if key not in self.households and key not in new_h:
                 label = Household.make_label(r.building, r.unit, r.room)
-                new_h[key] = (key[0], r.room, cid, grid_id, self.paths[cid], label, now)
-        created = _insert(
-            Household,
-            ["unit_id", "room", "compound_id", "grid_id", "path", "label", "created_at"],
-            list(new_h.values()),
-            returning=True,
-        )
-        for (key, values), pk in zip(new_h.items(), created, strict=True):
-            self.households[key] = (pk, values[3], values[4])
+                new_h[key] = (key[0], r.room, cid, grid_id, self.paths[cid], label, self.now)
+        if new_h:
+            created = _next_ids(Household, len(new_h))
+            _copy(
+                Household,
+                ["id", "unit_id", "room", "compound_id", "grid_id", "path", "label", "created_at"],
+                ((pk, *values) for pk, values in zip(created, new_h.values(), strict=True)),
+            )
+            for (key, values), pk in zip(new_h.items(), created, strict=True):
+                self.households[key] = (pk, values[3], values[4])
         return [self.households[key] for key in keys]
 
     def write(self, rows: list[ParsedRow]) -> int:
@@ -770,70 +693,28 @@ class Writer:
         homes = self._places(rows)
         with_id = [r.clean.id_info.number for r in rows if r.clean.id_info]  # type: ignore[union-attr]
         ciphers = iter(self.encrypt(with_id))
-        if self.copy:
-            n = self._copy_residents(rows, homes, ciphers)
-        else:
-            n = self._insert_residents(rows, homes, ciphers)
-        self.written += n
-        return n
-
-    def _copy_residents(self, rows: list[ParsedRow], homes: list, ciphers: Iterator[str]) -> int:
         ids = _next_ids(Resident, len(rows))
-        now = self.now.isoformat()
-        lines = []
+        residents = []
         members = []
-        today = self.today.isoformat()
         for pk, r, (household_id, grid_id, path) in zip(ids, rows, homes, strict=True):
             cl = r.clean
             assert cl is not None
             info = cl.id_info
             if info:  # as idnumbers.protect, with the hash already computed
-                number = info.number
-                id_cols = f"{r.id_hash}\t{next(ciphers)}\t{number[:6]}\t{number[-4:]}"
-            else:
-                id_cols = "\\N\t\t\t"
-            full, initials = pinyin_keys(cl.name)
-            phone = cl.phone
-            birth = cl.birth_date.isoformat() if cl.birth_date else "\\N"
-            grid = "\\N" if grid_id is None else grid_id
-            lines.append(
-                f"{pk}\t{_copy_text(cl.name)}\t{cl.sex}\t{birth}\t{id_cols}\t{phone}\t{phone[-4:]}\t"
-                f"{household_id}\t{cl.relation}\t{cl.tags}\t{_copy_text(cl.notes)}\t{_copy_text(full)}\t"
-                f"{_copy_text(initials)}\t{_copy_text(path)}\t{grid}\t{now}\t{now}\n"
-            )
-            members.append(f"{pk}\t{household_id}\t{cl.relation}\t{today}\t\\N\t\n")
-        _copy_lines(Resident, ["id", *RESIDENT_COLUMNS], lines)
-        _copy_lines(Membership, MEMBERSHIP_COLUMNS, members)
-        return len(ids)
-
-    def _insert_residents(self, rows: list[ParsedRow], homes: list, ciphers: Iterator[str]) -> int:
-        adapt_date = connection.ops.adapt_datefield_value
-        now = connection.ops.adapt_datetimefield_value(self.now)
-        today = adapt_date(self.today)
-        resident_rows = []
-        placed = []
-        for r, (household_id, grid_id, path) in zip(rows, homes, strict=True):
-            cl = r.clean
-            assert cl is not None
-            if cl.id_info:  # as idnumbers.protect, with the hash already computed
-                number = cl.id_info.number
-                id_cols: tuple = (r.id_hash, next(ciphers), number[:6], number[-4:])
+                id_cols: tuple = (r.id_hash, next(ciphers), info.number[:6], info.number[-4:])
             else:
                 id_cols = (None, "", "", "")
             full, initials = pinyin_keys(cl.name)
-            phone = cl.phone
-            resident_rows.append(
-                (cl.name, cl.sex, adapt_date(cl.birth_date), *id_cols, phone, phone[-4:] if phone else "")
-                + (household_id, cl.relation, cl.tags, cl.notes, full, initials, path, grid_id, now, now)
+            relation = str(cl.relation)  # the value ("head"), whatever kind of str it is
+            residents.append(
+                (pk, cl.name, cl.sex, cl.birth_date, *id_cols, cl.phone, cl.phone[-4:], household_id)
+                + (relation, cl.tags, cl.notes, full, initials, path, grid_id, self.now, self.now)
             )
-            placed.append((household_id, cl.relation))
-        resident_ids = _insert(Resident, RESIDENT_COLUMNS, resident_rows, returning=True)
-        _insert(
-            Membership,
-            MEMBERSHIP_COLUMNS,
-            [(rid, hid, rel, today, None, "") for rid, (hid, rel) in zip(resident_ids, placed, strict=True)],
-        )
-        return len(resident_ids)
+            members.append((pk, household_id, relation, self.today, None, ""))
+        _copy(Resident, ["id", *RESIDENT_COLUMNS], residents)
+        _copy(Membership, MEMBERSHIP_COLUMNS, members)
+        self.written += len(ids)
+        return len(ids)
 
 
 # --- the whole import ------------------------------------------------------------------------
@@ -862,13 +743,15 @@ def run_import(
     commit: str | None = None,
     progress: Progress | None = None,
     request: Any = None,
+    measured: SheetSize | None = None,
 ) -> dict[str, Any]:
     """Check a file; with commit="all" write everything only if there is no error, with "valid" the
-    valid rows. Returns the report; writes nothing unless asked."""
+    valid rows. Returns the report; writes nothing unless asked. The file is measured first (refused
+    with a DomainError past the limits) unless ``measured`` says what a full measure found."""
     if commit not in (None, "all", "valid"):
         raise DomainError("import_mode", _("Choose to commit all rows or the valid rows only."))
     with gc_paused():
-        return _run(fileobj, filename, community, user, commit, progress, request)
+        return _run(fileobj, filename, community, user, commit, progress, request, measured)
 
 
 def _run(
@@ -879,9 +762,10 @@ def _run(
     commit: str | None,
     progress: Progress | None,
     request: Any,
+    measured: SheetSize | None,
 ) -> dict[str, Any]:
     report = Report()
-    source = RowSource(fileobj, filename, report)
+    source = RowSource(fileobj, filename, report, measured)
     if report.file_errors:
         return report.as_dict()
     chunks = in_background(source.chunks(timezone.localdate(), CHUNK_ROWS))
@@ -893,13 +777,11 @@ def _run(
             if progress:
                 progress(report.rows)
         return report.as_dict()
-    pg = connection.vendor == "postgresql"
     with transaction.atomic():
-        if pg:
-            # Foreign keys checked as each COPY ends (overlapping the reading of the next chunk) rather
-            # than all at COMMIT. The same checks; DEFERRED again below (Django's FKs are deferrable).
-            with connection.cursor() as cursor:
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        # Foreign keys checked as each COPY ends (overlapping the reading of the next chunk) rather
+        # than all at COMMIT. The same checks; DEFERRED again below (Django's FKs are deferrable).
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         compounds = community_compounds(community)
         writer = Writer(compounds)
         for chunk in chunks:
@@ -909,9 +791,8 @@ def _run(
                 writer.write(chunk)
             if progress:
                 progress(report.rows)
-        if pg:
-            with connection.cursor() as cursor:
-                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         if report.file_errors or (commit == "all" and report.bad_rows) or not writer.written:
             transaction.set_rollback(True)
             return report.as_dict()

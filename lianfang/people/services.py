@@ -18,7 +18,7 @@ from lianfang.core.roles import EDIT_REGISTRY, SEE_FULL_ID, Role
 from lianfang.core.scoping import authorize_write
 from lianfang.people.models import Membership, Relation, Resident, Sex, Tag, TravelRecord, Visit
 from lianfang.people.pinyin import pinyin_keys
-from lianfang.places.models import Household
+from lianfang.places.models import Building, Grid, Household
 
 
 @dataclass
@@ -247,9 +247,23 @@ def audit_view(*, user: Any, resident: Resident, request: Any = None) -> None:
     audit.log(user=user, action=AuditAction.VIEW, obj=resident, summary=resident.name, request=request)
 
 
+@transaction.atomic
+def assign_building_to_grid(*, building: Building, grid: Grid | None) -> None:
+    """Move a building (its households and residents) into a grid of the same community. In people, not
+    places: the residents carry a copy of their grid."""
+    if grid is not None and grid.community_id != building.compound.community_id:
+        raise DomainError("grid_other_community", _("That grid belongs to another community."), field="grid")
+    building.grid = grid
+    building.save(update_fields=["grid"])
+    households = Household.objects.filter(unit__building=building)
+    households.update(grid=grid)
+    Resident.objects.filter(household__in=households).update(grid=grid)
+
+
 __all__ = [
     "Role",
     "ResidentData",
+    "assign_building_to_grid",
     "audit_view",
     "clean_resident",
     "create_resident",

@@ -6,7 +6,6 @@ app_name = "people"
 urlpatterns = [
     path("residents/", views.search, name="search"),
     path("residents/export.xlsx", views_import.export_residents, name="export"),
-    path("residents/<int:pk>/", views.resident_detail, name="resident-detail"),
     path("residents/<int:pk>/edit/", views.resident_edit, name="resident-edit"),
     path("residents/<int:pk>/move/", views.resident_move, name="resident-move"),
     path("residents/<int:pk>/id-number/", views.resident_reveal_id, name="resident-reveal-id"),

@@ -19,11 +19,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from lianfang.core.errors import DomainError
-from lianfang.core.roles import EDIT_EPI, EDIT_REGISTRY, READ_REGISTRY, SEE_FULL_ID
+from lianfang.core.roles import EDIT_REGISTRY, READ_REGISTRY
 from lianfang.core.viewtools import require_role
 from lianfang.people import services
 from lianfang.people.forms import MoveForm, ResidentForm, TravelForm, VisitForm
-from lianfang.people.models import Membership, Resident, TravelRecord
+from lianfang.people.models import Resident
 from lianfang.people.search import search_residents
 from lianfang.places.models import Household
 
@@ -61,40 +61,6 @@ def search(request: HttpRequest) -> HttpResponse:
         request,
         "people/search.html",
         {"q": q, "results": results, "limit": SEARCH_LIMIT, "more": len(results) >= SEARCH_LIMIT},
-    )
-
-
-@login_required
-def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    resident = _resident(user, pk)
-    services.audit_view(user=user, resident=resident, request=request)
-    memberships = list(
-        Membership.objects.visible_to(user)
-        .filter(resident=resident)
-        .select_related("household", "household__compound")
-        .order_by("-started", "-id")
-    )
-    travels = list(
-        TravelRecord.objects.visible_to(user).filter(resident=resident).select_related("recorded_by")
-    )
-    from lianfang.epi.models import Quarantine, QuarantineStatus
-
-    quarantines = list(
-        Quarantine.objects.visible_to(user).filter(resident=resident, status=QuarantineStatus.ACTIVE)
-    )
-    return render(
-        request,
-        "people/resident_detail.html",
-        {
-            "resident": resident,
-            "memberships": memberships,
-            "travels": travels,
-            "quarantines": quarantines,
-            "can_epi": EDIT_EPI.allows(user),
-            "can_edit": EDIT_REGISTRY.allows(user),
-            "can_see_full_id": SEE_FULL_ID.allows(user),
-        },
     )
 
 

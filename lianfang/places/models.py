@@ -8,6 +8,8 @@ Prefix matching on it is the scoping rule.
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -194,6 +196,11 @@ class Unit(ScopedModel):
         return _("Unit {number}").format(number=self.number)
 
 
+# The "held until" of a hold without a last day (an open case still at home, epi.holds): later than any
+# real date. Pages and the gate say "until further notice" instead of showing it.
+HOLD_OPEN_ENDED = datetime.date(9999, 12, 31)
+
+
 class Household(ScopedModel):
     """A household (户): a room of a unit. `grid`, `compound` and `path` are copied down for scoping
     and for the gate's decisions; services keep them in step."""
@@ -226,7 +233,7 @@ class Household(ScopedModel):
     flagged_at = models.DateTimeField(_("flagged"), null=True, blank=True)
     flag_reason = models.CharField(_("flag"), max_length=100, blank=True, default="", db_default="")
     # Home quarantine (epi): the gate refuses this household's exits up to and including this day.
-    # epi.services recomputes it from the household's active home quarantines; expiry needs no job.
+    # epi.holds recomputes it from every reason that holds the household; expiry needs no job.
     exits_held_until = models.DateField(_("exits held until"), null=True, blank=True)
 
     class Meta:
@@ -243,6 +250,11 @@ class Household(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.compound.name} {self.label}" if self.compound_id else self.label
+
+    @property
+    def held_open_ended(self) -> bool:
+        """Held with no last day yet (until further notice)."""
+        return self.exits_held_until == HOLD_OPEN_ENDED
 
     @staticmethod
     def make_label(building: str, unit: str, room: str) -> str:

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lianfang.core.errors import DomainError
-from lianfang.places.models import Building, Compound, Grid, Household, Unit
+from lianfang.places.models import Building, Compound, Household, Unit
 
 _SUFFIXES = re.compile(r"(号楼|栋|幢|号|楼|单元|室|户)$")
 
@@ -79,17 +79,3 @@ def ensure_household(*, compound: Compound, building: str, unit: str, room: str)
         },
     )
     return h
-
-
-@transaction.atomic
-def assign_building_to_grid(*, building: Building, grid: Grid | None) -> None:
-    """Move a building (its households and residents) into a grid of the same community."""
-    from lianfang.people.models import Resident
-
-    if grid is not None and grid.community_id != building.compound.community_id:
-        raise DomainError("grid_other_community", _("That grid belongs to another community."), field="grid")
-    building.grid = grid
-    building.save(update_fields=["grid"])
-    households = Household.objects.filter(unit__building=building)
-    households.update(grid=grid)
-    Resident.objects.filter(household__in=households).update(grid=grid)

@@ -1,8 +1,9 @@
-"""PostgreSQL only: the gate decision and its passage in one round trip (`access_record_scan`).
+"""The gate decision and its passage in one round trip: the SQL function `access_record_scan`.
 
-lianfang/access/scan.py calls this function on PostgreSQL and keeps the same decision in Python
-(`_decide`) for SQLite; the access tests run on both databases and must agree. Change both together,
-and replace the function by a new migration when the tables it reads change.
+lianfang/access/scan.py calls this function; migration 0006 replaces it (with the household lock) and states
+it in full. Its Python twin is the test oracle lianfang/access/tests/scan_oracle.py: the comments below that
+name "the Python path" and `scan._decide` mean that oracle and its `decide`. Replace the function by a new
+migration, stating it in full, when the tables it reads change.
 
 plpgsql keeps each inner statement's plan for the session, so a scan costs no planning and one round trip;
 the ad-hoc read it replaces cost more to plan than to run.
@@ -131,20 +132,10 @@ $fn$;
 DROP = "DROP FUNCTION IF EXISTS access_record_scan"
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FUNCTION, params=None)
-
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("access", "0003_slim_passage_indexes"),
         ("places", "0004_household_exits_held_until"),
     ]
 
-    operations = [migrations.RunPython(create, drop, elidable=False)]
+    operations = [migrations.RunSQL(sql=[FUNCTION], reverse_sql=[DROP], elidable=False)]

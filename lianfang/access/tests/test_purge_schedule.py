@@ -15,16 +15,6 @@ def waiting():
     return DBTaskResult.objects.filter(task_path=purge_passages_daily.module_path, status="READY")
 
 
-def test_schedule_tasks_enqueues_one_purge_for_3am_tomorrow(db):
-    out = io.StringIO()
-    call_command("schedule_tasks", stdout=out)
-    call_command("schedule_tasks", stdout=out)
-    assert out.getvalue().split() == ["scheduled", "already", "scheduled"]
-    row = waiting().get()
-    local = timezone.localtime(row.run_after)
-    assert (local.date(), local.hour) == (timezone.localdate() + datetime.timedelta(days=1), 3)
-
-
 def test_next_run_is_tomorrow_at_three_local_time():
     now = timezone.make_aware(datetime.datetime(2026, 3, 2, 23, 30))
     assert timezone.localtime(next_run(now)).isoformat().startswith("2026-03-03T03:00")

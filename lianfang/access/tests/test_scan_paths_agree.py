@@ -1,10 +1,10 @@
-"""The PostgreSQL gate function and the Python decision agree, scan by scan.
+"""The gate's SQL function and its Python oracle agree, scan by scan.
 
 Each case builds a random gate situation (pass state and kind, gate, outing policy, home quarantine,
-earlier exits, token spelling, temperature, direction, a retry), then scans once through the portable
-Python path and once through `record_scan` as the database runs it, each in a savepoint rolled back
+earlier exits, token spelling, temperature, direction, a retry), then scans once through the oracle
+(scan_oracle.record_scan: a read, the checks in Python, an insert) and once through `record_scan` (one call
+of the SQL function access_record_scan, the only production path), each in a savepoint rolled back
 afterwards, and compares the answers, the stored passages, the fever alerts and the household flags.
-On SQLite both are the Python path; on PostgreSQL the second is the SQL function.
 """
 
 import datetime
@@ -18,6 +18,7 @@ from django.utils import translation
 from lianfang.access import gatecache, policy
 from lianfang.access.models import OutingPolicy, Pass, Passage, PassKind, PassStatus
 from lianfang.access.scan import ScanInput, record_scan
+from lianfang.access.tests import scan_oracle
 from lianfang.access.tests.conftest import at
 from lianfang.access.tokens import make_token
 from lianfang.core.models import Alert
@@ -31,7 +32,7 @@ class _Rollback(Exception):
     pass
 
 
-def _observe(*, portable, gate, token, direction, temperature, now, client_id, retry_at):
+def _observe(record, *, gate, token, direction, temperature, now, client_id, retry_at):
     """Scan (and maybe retry) in a savepoint; return what a device and the log would see."""
     seen = {}
     try:
@@ -42,7 +43,7 @@ def _observe(*, portable, gate, token, direction, temperature, now, client_id, r
                 scan = ScanInput(
                     client_id=client_id, token=token, direction=direction, temperature=temperature
                 )
-                r = record_scan(gate=ctx, scan=scan, now=when, portable=portable)
+                r = record(gate=ctx, scan=scan, now=when)
                 answers.append((r.as_dict(), r.stored))
             seen["answers"] = answers
             seen["passages"] = list(
@@ -154,7 +155,7 @@ def _situation(rng, world, passes):
     )
 
 
-def test_the_database_path_and_the_python_path_decide_alike(world, passes):
+def test_the_sql_function_and_the_python_oracle_decide_alike(world, passes):
     rng = random.Random(20261129)
     codes = set()
     with translation.override("en"):
@@ -162,8 +163,8 @@ def test_the_database_path_and_the_python_path_decide_alike(world, passes):
             try:
                 with transaction.atomic():
                     scan = _situation(rng, world, passes)
-                    python = _observe(portable=True, **scan)
-                    database = _observe(portable=False, **scan)
+                    python = _observe(scan_oracle.record_scan, **scan)
+                    database = _observe(record_scan, **scan)
                     assert database == python, f"case {case}: {scan}"
                     codes.update(a["code"] for a, _stored in python["answers"])
                     raise _Rollback

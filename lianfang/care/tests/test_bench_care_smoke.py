@@ -12,11 +12,11 @@ import pytest
 from django.utils import timezone
 
 from lianfang.care.models import CareCall, CareTeam, Errand
+from lianfang.demo import care as demo_care
+from lianfang.demo import epi as demo_epi
+from lianfang.demo.accounts import DEFAULT_PASSWORD
+from lianfang.demo.seed import seed
 from lianfang.epi.models import Lockdown, Quarantine
-from lianfang.places.demo import care as demo_care
-from lianfang.places.demo import epi as demo_epi
-from lianfang.places.demo.accounts import DEFAULT_PASSWORD
-from lianfang.places.demo.seed import seed
 from lianfang.places.models import Household
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bench"))

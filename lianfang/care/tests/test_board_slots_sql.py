@@ -1,6 +1,7 @@
-"""The board's windows computed in SQL (calls.board_slots) are exactly those of the Python schedule
-(calls.slots_of over annotated_teams): same windows, same order, same bounds and `mine` flags, same counts,
-on random households, teams, calls, policies up and down the area tree and times of day."""
+"""The call windows computed in SQL (calls.board_slots: the board, call_slots, the overdue alerts) are
+exactly those of the Python oracle (slots_oracle.slots_of over annotated_teams): same windows, same order,
+same bounds and `mine` flags, same counts, on random households, teams, calls, policies up and down the area
+tree and times of day."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ import random
 import pytest
 from django.utils import timezone
 
-from lianfang.care.calls import annotated_teams, board_slots, slots_of
+from lianfang.care.calls import board_slots, call_slots
 from lianfang.care.models import CallWindow, CareCall, CarePolicy, CareTeam, CareTeamMember, TeamRole
 from lianfang.care.policy import care_policies, care_rules_resolver
+from lianfang.care.tests.slots_oracle import annotated_teams, slots_of
 from lianfang.places.services import ensure_household
 
 # A few start and end times only, so that windows of different policies often end together (ties).
@@ -87,7 +89,7 @@ def as_rows(slots) -> list[tuple]:
 
 
 @pytest.mark.parametrize("seed", range(12))
-def test_the_sql_board_has_the_same_windows_order_and_counts_as_the_python_schedule(world, seed):
+def test_the_sql_windows_have_the_same_order_bounds_and_counts_as_the_python_oracle(world, seed):
     rnd = random.Random(seed)
     today = timezone.localdate()
     random_city(world, rnd, today)
@@ -106,7 +108,14 @@ def test_the_sql_board_has_the_same_windows_order_and_counts_as_the_python_sched
                     len(due),
                     sum(1 for s in overdue if s.mine),
                 ), (seed, now, user, limit)
+            # call_slots: every window of the scope (limit=None)
+            assert tuple(map(as_rows, call_slots(user, now))) == (as_rows(overdue), as_rows(due))
             compared += len(overdue) + len(due)
+        # The overdue alerts: every overdue window of the city, under every policy.
+        everyone = CareTeam.objects.all()
+        city = board_slots(everyone, now, care_policies(None), None, None)
+        overdue, due = slots_of(list(annotated_teams(everyone, now)), now, care_rules_resolver(None))
+        assert (as_rows(city.overdue), as_rows(city.due)) == (as_rows(overdue), as_rows(due)), (seed, now)
     assert compared > 0  # the seed made something to compare
 
 

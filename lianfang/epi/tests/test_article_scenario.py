@@ -96,13 +96,14 @@ def held() -> dict[str, datetime.date | None]:
 
 @pytest.fixture
 def confirmed_case(world, unit31, today):
-    """钱一 of 3栋1单元102 is confirmed (钱二 lives with them)."""
+    """钱一 of 3栋1单元102 is confirmed and taken to hospital today (钱二 lives with them)."""
     return create_case(
         user=world.health_a,
         resident=unit31.residents[1],
         status=CaseStatus.CONFIRMED,
         source=CaseSource.HOSPITAL,
         onset_date=today - D(2),
+        isolation_date=today,
         today=today,
     )
 

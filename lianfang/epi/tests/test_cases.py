@@ -18,7 +18,7 @@ from lianfang.epi.services import (
     update_case_dates,
 )
 from lianfang.people.models import Resident
-from lianfang.places.models import Household
+from lianfang.places.models import HOLD_OPEN_ENDED, Household
 
 D = datetime.timedelta
 VISITOR_ID = id_for(datetime.date(1988, 3, 4), 21, "F", region="340102")
@@ -127,7 +127,9 @@ def test_outside_the_area_is_not_found_and_other_roles_are_forbidden(world, toda
     assert counts() == before
 
 
-def test_becoming_a_case_ends_the_persons_quarantines_and_frees_the_household(world, today):
+def test_becoming_a_case_ends_the_persons_quarantines_and_the_case_holds_the_household_until_isolated(
+    world, today
+):
     q = start_quarantine(
         user=world.health_a, resident=world.zhang_san, kind="home", reason="contact", today=today
     )
@@ -137,6 +139,10 @@ def test_becoming_a_case_ends_the_persons_quarantines_and_frees_the_household(wo
 
     q.refresh_from_db()
     assert q.status == QuarantineStatus.BECAME_CASE and q.ended_on == today and f"#{case.id}" in q.end_note
+    assert Household.objects.get(pk=world.household_a1.pk).exits_held_until == HOLD_OPEN_ENDED
+
+    update_case_dates(user=world.health_a, case=case, isolation_date=today, today=today)
+
     assert Household.objects.get(pk=world.household_a1.pk).exits_held_until is None
 
 

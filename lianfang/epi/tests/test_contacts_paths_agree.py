@@ -1,12 +1,11 @@
-"""The PostgreSQL statement and the ORM path find the same contact candidates, field by field.
+"""The candidates' SQL statement and its ORM oracle find the same contact candidates, field by field.
 
 Each seed builds a random gate log around a case — household and personal passes, allowed, referred and
 refused passages at two gates, some exactly at the edge of the window or of the infectious period, a
 household nobody lives in — a random policy (window, days before onset, same unit or not), and then
 decisions: a confirmed and a dismissed gate contact, a confirmed contact no longer found (stored
-reasons), a confirmed secondary contact. It compares `candidates(portable=True)` (the ORM) with
-`candidates()` as the database runs it, before and after the decisions. On SQLite both are the ORM path;
-on PostgreSQL the second is CANDIDATES_SQL (one query).
+reasons), a confirmed secondary contact. It compares `contacts_oracle.candidates` (the ORM, in tests only)
+with `contacts.candidates` (CANDIDATES_SQL, one query), before and after the decisions.
 """
 
 from __future__ import annotations
@@ -16,13 +15,13 @@ import random
 from dataclasses import asdict
 
 import pytest
-from django.db import connection
 from django.utils import timezone, translation
 
 from lianfang.access.models import Pass, Passage, PassKind
 from lianfang.core.errors import DomainError
 from lianfang.epi import contacts
 from lianfang.epi.models import Contact, ContactStatus, EpiPolicy
+from lianfang.epi.tests import contacts_oracle
 from lianfang.people.services import ResidentData, create_resident
 from lianfang.places.models import Gate
 from lianfang.places.services import ensure_household
@@ -126,7 +125,7 @@ def build(world, rng: random.Random):
 
 def both(world, case) -> tuple[list, list]:
     with translation.override("en"):
-        orm = [asdict(c) for c in contacts.candidates(case, user=world.health_a, portable=True)]
+        orm = [asdict(c) for c in contacts_oracle.candidates(case, user=world.health_a)]
         db = [asdict(c) for c in contacts.candidates(case, user=world.health_a)]
     return orm, db
 
@@ -153,7 +152,7 @@ def decide(world, case, ranked: list, rng: random.Random) -> None:
 
 
 @pytest.mark.parametrize("seed", range(5))
-def test_the_database_statement_and_the_orm_find_the_same_candidates(world, seed, django_assert_num_queries):
+def test_the_statement_and_the_orm_oracle_find_the_same_candidates(world, seed, django_assert_num_queries):
     rng = random.Random(seed)
     case = build(world, rng)
 
@@ -167,16 +166,15 @@ def test_the_database_statement_and_the_orm_find_the_same_candidates(world, seed
     assert {c["degree"] for c in orm} == {1, 2}
     assert any(c["decision"] == "dismissed" for c in orm) and any(c["decision"] is None for c in orm)
 
-    if connection.vendor == "postgresql":
-        with django_assert_num_queries(1), translation.override("en"):
-            contacts.candidates(case, user=world.health_a)
+    with django_assert_num_queries(1), translation.override("en"):
+        contacts.candidates(case, user=world.health_a)
 
 
-@pytest.mark.parametrize("portable", [True, False])
-def test_both_paths_hide_a_case_out_of_the_user_s_scope(world, portable):
+@pytest.mark.parametrize("find", [contacts.candidates, contacts_oracle.candidates], ids=["sql", "oracle"])
+def test_both_hide_a_case_out_of_the_user_s_scope(world, find):
     case = build(world, random.Random(9))
 
     for user in (world.staff_b, world.resident_a):
         with pytest.raises(DomainError) as err:
-            contacts.candidates(case, user=user, portable=portable)
+            find(case, user=user)
         assert (err.value.code, err.value.status) == ("not_found", 404)

@@ -1,0 +1,140 @@
+"""What each role's home page shows. Later issues add their parts (overdue calls, gate status...).
+
+Counts per area or compound are computed in the same query as the list (correlated COUNT subqueries),
+so a home page costs the same number of queries for 3 children or 300.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, OuterRef, Q, QuerySet
+from django.urls import reverse
+
+from lianfang.care.queries import open_errands, worker_board
+from lianfang.core.masking import mask_name, mask_phone
+from lianfang.core.roles import HOME_CARE_BOARD_ROLES, HOME_COMPOUND_ROLES, HOME_COUNTS_ROLES, Role
+from lianfang.core.subqueries import SubqueryCount
+from lianfang.people.models import Resident, Tag, TravelRecord
+from lianfang.places.models import Area, Compound, Gate, Household
+
+
+def areas_with_counts(areas: QuerySet, user: Any) -> QuerySet:
+    """Annotate areas with n_households, n_residents and n_vulnerable inside each area (within scope)."""
+    households = Household.objects.visible_to(user).filter(path__startswith=OuterRef("path"))
+    residents = Resident.objects.visible_to(user).filter(path__startswith=OuterRef("path"))
+    return areas.annotate(
+        n_households=SubqueryCount(households.order_by().values("pk")),
+        n_residents=SubqueryCount(residents.order_by().values("pk")),
+        n_vulnerable=SubqueryCount(residents.exclude(tags="").order_by().values("pk")),
+    )
+
+
+def compounds_with_counts(compounds: QuerySet, user: Any) -> QuerySet:
+    """Annotate compounds with n_households, n_residents and n_vulnerable (within scope)."""
+    households = Household.objects.visible_to(user).filter(compound=OuterRef("pk"))
+    residents = Resident.objects.visible_to(user).filter(household__compound=OuterRef("pk"))
+    return compounds.annotate(
+        n_households=SubqueryCount(households.order_by().values("pk")),
+        n_residents=SubqueryCount(residents.order_by().values("pk")),
+        n_vulnerable=SubqueryCount(residents.exclude(tags="").order_by().values("pk")),
+    )
+
+
+def scope_counts(user: Any) -> dict[str, int]:
+    people = Resident.objects.visible_to(user).aggregate(
+        residents=Count("pk"), vulnerable=Count("pk", filter=~Q(tags=""))
+    )
+    return {
+        "households": Household.objects.visible_to(user).count(),
+        "residents": people["residents"],
+        "vulnerable": people["vulnerable"],
+        "returnees": TravelRecord.objects.visible_to(user).count(),
+    }
+
+
+HOME_CARE_ROWS = 20
+
+
+def url_of(name: str) -> Any:
+    """pk -> the URL of route `name` (one int argument), reversed once: a home page lists hundreds of
+    rows, and `{% url %}` on every row cost a grid worker's home about as much as its queries."""
+    marker = 987654321
+    head, tail = reverse(name, args=[marker]).split(str(marker))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def grid_lists(user: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A grid worker's first 100 vulnerable residents (by name) and first 200 households (by compound
+    and label, with their number of residents), as plain rows with their links: read as values, not
+    model instances, because these rows cost the home page more than anything else on it."""
+    resident_url, household_url = url_of("people:resident-detail"), url_of("places:household-detail")
+    visit_url = url_of("people:visit-create")
+    tag_labels = {value: str(label) for value, label in Tag.choices}
+    vulnerable = [
+        {
+            "name": r["name"],
+            "url": resident_url(r["pk"]),
+            "household": f"{r['household__compound__name']} {r['household__label']}"
+            if r["household_id"]
+            else "",
+            "household_url": household_url(r["household_id"]) if r["household_id"] else "",
+            "tags": [tag_labels.get(t, t) for t in r["tags"].split() if t],
+        }
+        for r in Resident.objects.visible_to(user)
+        .exclude(tags="")
+        .order_by("name", "id")
+        .values("pk", "name", "tags", "household_id", "household__label", "household__compound__name")[:100]
+    ]
+    members = Resident.objects.filter(household=OuterRef("pk")).order_by().values("pk")
+    households = [
+        {
+            "name": f"{h['compound__name']} {h['label']}",
+            "url": household_url(h["pk"]),
+            "visit_url": visit_url(h["pk"]),
+            "n_residents": h["n_residents"],
+        }
+        for h in Household.objects.visible_to(user)
+        .annotate(n_residents=SubqueryCount(members))  # counted for the 200 rows shown only
+        .order_by("compound__name", "label")
+        .values("pk", "label", "compound__name", "n_residents")[:200]
+    ]
+    return vulnerable, households
+
+
+def home_context(user: Any) -> dict[str, Any]:
+    ctx: dict[str, Any] = {"template": "home/home.html", "role": user.role}
+    if user.role in HOME_CARE_BOARD_ROLES:
+        # The care board first: overdue calls, calls due now, open errands (a fixed number of queries).
+        # The home page shows the first rows of each list; the care board page (care:board) shows more.
+        ctx["care_board"] = worker_board(user, limit=HOME_CARE_ROWS)
+    if user.role == Role.VOLUNTEER:
+        # A volunteer's errands: those assigned to them, overdue first.
+        ctx["my_errands"] = list(open_errands(user).filter(assignee_id=user.pk)[:100])
+    if user.role in HOME_COUNTS_ROLES or user.is_superuser:
+        ctx["counts"] = scope_counts(user)
+    if user.role == Role.COMMAND or user.is_superuser:
+        areas = Area.objects.visible_to(user)
+        children = areas.filter(parent=user.area) if user.area_id else areas.filter(parent__isnull=True)
+        ctx["children"] = list(areas_with_counts(children.order_by("code"), user))
+    if user.role in HOME_COMPOUND_ROLES:
+        ctx["compounds"] = list(
+            compounds_with_counts(Compound.objects.visible_to(user).order_by("name"), user)[:100]
+        )
+    if user.role == Role.GRID:
+        ctx["vulnerable_residents"], ctx["households"] = grid_lists(user)
+    if user.role == Role.GATE:
+        ctx["gate"] = Gate.objects.visible_to(user).select_related("compound").first()
+    if user.role == Role.VOLUNTEER:
+        ctx["community"] = user.area if user.area_id else None
+        ctx["compounds"] = list(
+            Compound.objects.visible_to(user).prefetch_related("gates").order_by("name")[:100]
+        )
+    if user.role == Role.RESIDENT:
+        household = Household.objects.visible_to(user).select_related("compound").first()
+        ctx["household"] = household
+        ctx["members"] = [
+            {"name": mask_name(r.name), "relation": r.get_relation_display(), "phone": mask_phone(r.phone)}
+            for r in Resident.objects.visible_to(user).order_by("id")
+        ]
+    return ctx

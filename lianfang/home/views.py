@@ -1,0 +1,12 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from lianfang.home.homes import home_context
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The home page of each role: what that role works on."""
+    context = home_context(request.user)
+    return render(request, context.pop("template"), context)

@@ -1,0 +1,11 @@
+"""The household's pages, joined into access's URL namespace by lianfang/urls.py: their URLs (the secret
+link /access/h/<key>/ is printed and sent to households) and their names did not change."""
+
+from django.urls import path
+
+from lianfang.portal import views
+
+urlpatterns = [
+    path("households/<int:pk>/link/", views.household_link_renew, name="household-link-renew"),
+    path("h/<str:key>/", views.household_link, name="household-link"),
+]

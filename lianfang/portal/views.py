@@ -1,0 +1,290 @@
+"""The household's own page behind a secret link (no login), and the staff page that shows or renews it.
+
+The secret link is the household's credential: the page shows the pass QR, so it is never cached,
+never indexed and never sent on as a Referer. It carries no names and no ID numbers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required, login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from lianfang.access.models import Pass, PassKind, PassStatus
+from lianfang.access.pdf import PRINTABLE
+from lianfang.access.policy import policy_for_path
+from lianfang.access.services import ensure_link_key, outing_status
+from lianfang.care.calls import next_call_window
+from lianfang.care.forms import ConfirmForm, ErrandForm
+from lianfang.care.models import CareTeamMember, Errand, ErrandStatus, TeamRole
+from lianfang.care.services import confirm_errand, raise_errand
+from lianfang.core import audit
+from lianfang.core.audit import AuditAction
+from lianfang.core.errors import DomainError
+from lianfang.core.masking import mask_name
+from lianfang.core.roles import SHARE_HOUSEHOLD_LINK
+from lianfang.core.viewtools import require_role
+from lianfang.epi.forms import SelfReportForm
+from lianfang.epi.models import HealthCheck, Quarantine, QuarantineStatus
+from lianfang.epi.services import record_health_check
+from lianfang.people.models import Resident
+from lianfang.places.models import Household
+
+KIND_ORDER = {PassKind.HOUSEHOLD: 0, PassKind.PERSON: 1, PassKind.VEHICLE: 2, PassKind.WORK: 3}
+PRIVATE_HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Robots-Tag": "noindex, nofollow",
+}
+
+
+def _qr_svg(text: str) -> str:
+    """An inline SVG QR (error correction M, white quiet zone) that scales with its container."""
+    qr = segno.make_qr(text, error="m", boost_error=False)
+    return mark_safe(qr.svg_inline(scale=1, border=4, dark="#000", light="#fff", omitsize=True))
+
+
+# No CSRF check: the page is authorised by the secret key in its URL, not by a cookie a forged request
+# could ride on; and with "Referrer-Policy: no-referrer" browsers send "Origin: null" on its own form
+# posts, which Django's origin check refuses (the household's self-report and errands never went through).
+# No login either: the key is the household's credential.
+@login_not_required
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def household_link(request: HttpRequest, key: str) -> HttpResponse:
+    """The household's own page: its pass QR, exits used and left, the next allowed exit, its quarantine
+    (day N of M) and a self-report of each member's temperature and symptoms (POST). No login."""
+    if not key or len(key) > 32:
+        raise Http404
+    household = Household.objects.select_related("compound").filter(link_key=key).first()
+    if household is None:
+        raise Http404
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action == "errand":
+            _raise_errand(request, household)
+        elif action == "confirm":
+            _confirm_errand(request, household)
+        else:
+            _self_report(request, household)
+        return redirect("access:household-link", key=key)
+    today = timezone.localdate()
+    passes = sorted(
+        Pass.objects.filter(household=household, status__in=PRINTABLE),
+        key=lambda p: (KIND_ORDER.get(p.kind, 9), -p.pk),
+    )
+    cards = [
+        {
+            "pass": p,
+            "svg": _qr_svg(p.qr_text),
+            "suspended": p.status == PassStatus.SUSPENDED,
+            "expired": p.valid_to < today,
+            "not_yet": p.valid_from > today,
+        }
+        for p in passes
+    ]
+    status = outing_status(household)
+    policy = policy_for_path(household.path)
+    held = household.exits_held_until is not None and household.exits_held_until >= today
+    context = {
+        "household": household,
+        "cards": cards,
+        "status": status,
+        "today": today,
+        "now": timezone.now(),
+        "policy_text": _("{n} exit(s) per {days} day(s)").format(
+            n=status.exits_per_period, days=status.period_days
+        ),
+        "closed_from": policy.closed_from,
+        "closed_until": policy.closed_until,
+        "may_go_out_today": status.left > 0 and not status.suspended and not held,
+        "held_until": household.exits_held_until if held else None,
+        "held_open_ended": held and household.held_open_ended,
+        **_quarantine_context(household, today),
+        **_care_context(household, held),
+    }
+    response = render(request, "access/household_link.html", context)
+    for header, value in PRIVATE_HEADERS.items():
+        response[header] = value
+    return response
+
+
+def _quarantine_context(household: Household, today: Any) -> dict[str, Any]:
+    """The members' active quarantines (day N of M, last day) and today's self-reports, names masked."""
+    members = list(Resident.objects.filter(household=household).order_by("id"))
+    quarantines = Quarantine.objects.filter(household=household, status=QuarantineStatus.ACTIVE).order_by(
+        "planned_end", "id"
+    )
+    reported: dict[int, Any] = {}
+    for check in HealthCheck.objects.filter(household=household, date=today).order_by("recorded_at", "id"):
+        reported[check.resident_id] = check
+    return {
+        "quarantines": [
+            {
+                "name": mask_name(q.resident.name),
+                "relation": q.resident.get_relation_display(),
+                "kind": q.get_kind_display(),
+                "day": q.day_number(today),
+                "days": q.days,
+                "last_day": q.planned_end,
+                "start": q.start,
+            }
+            for q in quarantines.select_related("resident")
+        ],
+        "members": [
+            {
+                "pk": m.pk,
+                "name": mask_name(m.name),
+                "relation": m.get_relation_display(),
+                "today": reported.get(m.pk),
+            }
+            for m in members
+        ],
+        "symptom_choices": SelfReportForm.base_fields["symptoms"].choices,  # type: ignore[attr-defined]
+    }
+
+
+def _care_context(household: Household, held: bool) -> dict[str, Any]:
+    """Care of a household in home quarantine: the next call window, its care team (names and phones),
+    its errands (raise one, confirm a delivered one). Names of residents never appear here."""
+    errands = list(Errand.objects.filter(household=household).order_by("-created_at", "-id")[:10])
+    if not held:
+        return {"care_errands": [e for e in errands if e.status == ErrandStatus.DELIVERED]}
+    members = (
+        CareTeamMember.objects.filter(team__household=household, team__ended__isnull=True)
+        .select_related("user")
+        .order_by("id")
+    )
+    order = list(TeamRole.values)
+    team = [
+        {"role": m.get_role_display(), "name": m.user.name or m.user.username, "phone": m.user.phone}
+        for m in sorted(members, key=lambda m: order.index(m.role) if m.role in order else len(order))
+    ]
+    window = next_call_window(household)
+    return {
+        "care": True,
+        "next_call": {"starts": window[0], "ends": window[1]} if window else None,
+        "care_team": team,
+        "care_errands": errands,
+        "errand_form": ErrandForm(),
+    }
+
+
+def _raise_errand(request: HttpRequest, household: Household) -> None:
+    """The household asks for an errand from its own page (user None: the link is the credential)."""
+    form = ErrandForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose what kind of errand and say what is needed."))
+        return
+    try:
+        raise_errand(
+            user=None,
+            household=household,
+            category=form.cleaned_data["category"],
+            details=form.cleaned_data["details"],
+        )
+    except DomainError as err:
+        messages.error(request, err.message)
+        return
+    messages.success(request, _("Sent. Your care team will take care of it; follow it below."))
+
+
+def _confirm_errand(request: HttpRequest, household: Household) -> None:
+    """The household confirms that a delivered errand arrived (and what it paid back)."""
+    form = ConfirmForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter the money paid back in yuan, e.g. 35.50, or leave it empty."))
+        return
+    try:
+        confirm_errand(
+            errand=form.cleaned_data["errand"],
+            household=household,
+            money_repaid=form.cleaned_data["money_repaid"],
+        )
+    except DomainError as err:
+        if err.status == 404:
+            raise Http404 from None
+        messages.error(request, err.message)
+        return
+    messages.success(request, _("Thank you: confirmed."))
+
+
+def _self_report(request: HttpRequest, household: Household) -> None:
+    """One member's reading from the household's own page: recorded with user=None (source self)."""
+    form = SelfReportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter the temperature, e.g. 36.5, and tick any symptoms."))
+        return
+    member = Resident.objects.filter(household=household, pk=form.cleaned_data["member"]).first()
+    if member is None:
+        messages.error(request, _("This person is not a member of the household."))
+        return
+    try:
+        check = record_health_check(
+            user=None,
+            resident=member,
+            household=household,
+            temperature=form.cleaned_data["temperature"],
+            symptoms=form.cleaned_data["symptoms"],
+            source="self",
+        )
+    except DomainError as err:
+        messages.error(request, err.message)
+        return
+    if check.abnormal:
+        messages.warning(request, _("Recorded. Your reading is not normal: the health worker has been told."))
+    else:
+        messages.success(request, _("Recorded, thank you."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_link_renew(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff show a household its secret link (GET), create it or replace it (POST renew=1)."""
+    user = request.user
+    require_role(user, SHARE_HOUSEHOLD_LINK, hide=True)
+    household = get_object_or_404(Household.objects.visible_to(user).select_related("compound"), pk=pk)
+    if request.method == "POST":
+        renew = request.POST.get("renew") == "1"
+        had_key = bool(household.link_key)
+        key = ensure_link_key(household=household, renew=renew)
+        if renew or not had_key:
+            audit.log(
+                user=user,
+                action=AuditAction.CHANGE,
+                obj=household,
+                summary="household link renewed" if had_key else "household link created",
+                request=request,
+            )
+        new_url = request.build_absolute_uri(reverse("access:household-link", args=[key]))
+        if renew and had_key:
+            messages.success(
+                request, _("New household link: {url} — the old link no longer works.").format(url=new_url)
+            )
+        else:
+            messages.success(request, _("Household link: {url}").format(url=new_url))
+        return redirect("places:household-detail", pk=household.pk)
+    url: str | None = None
+    svg: str | None = None
+    if household.link_key:
+        url = request.build_absolute_uri(reverse("access:household-link", args=[household.link_key]))
+        svg = _qr_svg(url)  # the resident scans it with their phone to open the page
+        audit.log(
+            user=user, action=AuditAction.VIEW, obj=household, summary="household link shown", request=request
+        )
+    response = render(
+        request, "access/household_link_manage.html", {"household": household, "url": url, "svg": svg}
+    )
+    for header, value in PRIVATE_HEADERS.items():
+        response[header] = value
+    return response
