@@ -6,8 +6,10 @@ Every variable is listed in `.env.example`.
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from lianfang import devdb
 from lianfang.core.env import env_bool, env_int, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -74,32 +76,19 @@ TEMPLATES = [
     },
 ]
 
-DATABASE_URL = env_str("DATABASE_URL")
-if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # JIT off for Lianfang's connections (an OLTP setting: short, indexed queries). PostgreSQL compiles a
-        # query whose ESTIMATED cost passes jit_above_cost; the contact search's range join is estimated far
-        # above its real work and spent ~190-300 ms compiling for a 5 ms statement (docs/operations.md).
-        # LIANFANG_PG_OPTIONS replaces these options ("" keeps the server's settings).
-        pg_options = env_str("LIANFANG_PG_OPTIONS", "-c jit=off")
-        if pg_options:
-            DATABASES["default"].setdefault("OPTIONS", {})["options"] = pg_options
-else:
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(VAR_DIR / "lianfang.sqlite3"),
-            "OPTIONS": {
-                # The web server and the worker share the file: WAL and immediate transactions avoid
-                # "database is locked" under concurrent writes.
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-            },
-        }
-    }
+# PostgreSQL only. DATABASE_URL unset: the checkout's private server, which `make demo` and `make test` start
+# (lianfang/devdb.py; var/postgres.json says where it listens: reading it starts nothing).
+DATABASE_URL = env_str("DATABASE_URL") or devdb.private_url(VAR_DIR.resolve())
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL must be a PostgreSQL URL: postgres://USER:PASSWORD@HOST/NAME")
+# JIT off for Lianfang's connections (an OLTP setting: short, indexed queries). PostgreSQL compiles a
+# query whose ESTIMATED cost passes jit_above_cost; the contact search's range join is estimated far
+# above its real work and spent ~190-300 ms compiling for a 5 ms statement (docs/operations.md).
+# LIANFANG_PG_OPTIONS replaces these options ("" keeps the server's settings).
+pg_options = env_str("LIANFANG_PG_OPTIONS", "-c jit=off")
+if pg_options:
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = pg_options
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
