@@ -3,6 +3,7 @@
 
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -134,3 +135,11 @@ def test_check_deploy_refuses_the_development_keys():
     result = manage(["check", "--deploy"], **env)
     assert result.returncode != 0
     assert "lianfang.E001" in result.stderr and "lianfang.E002" in result.stderr
+
+
+def test_every_variable_the_settings_read_is_in_env_example():
+    read = set(
+        re.findall(r'env_(?:str|bool|int|list)\("([A-Z0-9_]+)"', (ROOT / "lianfang/settings.py").read_text())
+    )
+    listed = set(re.findall(r"^(?:# )?([A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.MULTILINE))
+    assert read - listed == set()
