@@ -54,7 +54,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from lianfang.core import audit, idnumbers
+from lianfang.core import audit, idnumbers, names
 from lianfang.core.audit import AuditAction
 from lianfang.core.errors import DomainError
 from lianfang.core.phones import MOBILE, parse_phone
@@ -268,7 +268,7 @@ def _fast_id(raw: str, today: datetime.date) -> idnumbers.IdInfo | None:
 
 def fast_clean(data: ResidentData, today: datetime.date) -> CleanResident | None:
     """clean_resident's answer for a valid person (phone excluded), or None when in doubt."""
-    name = " ".join(str(data.name or "").split())
+    name = names.normalize_name(data.name)
     if not name or len(name) > 50:
         return None
     raw_id = str(data.id_number or "")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from lianfang.core import audit, idnumbers
 from lianfang.core.audit import AuditAction
 from lianfang.core.errors import DomainError
+from lianfang.core.names import normalize_name
 from lianfang.core.phones import parse_phone
 from lianfang.core.roles import FULL_ID_ROLES, REGISTRY_EDIT_ROLES, Role
 from lianfang.people.models import Membership, Relation, Resident, Sex, Tag, TravelRecord, Visit
@@ -48,7 +49,7 @@ class CleanResident:
 
 def clean_resident(data: ResidentData) -> CleanResident:
     """Validate one person; raise DomainError with the first problem (field set)."""
-    name = " ".join(str(data.name or "").split())
+    name = normalize_name(data.name)  # "王  磊 " -> "王磊" (core/names.py)
     if not name:
         raise DomainError("name_missing", _("The name is missing."), field="name")
     if len(name) > 50:
