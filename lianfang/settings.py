@@ -139,7 +139,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # Every login (the login page, the admin's, anything calling authenticate()) goes through django-axes'
 # backend first, which refuses a locked account or address before the password is checked.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "lianfang.accounts.lockout.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Failed logins (accounts/lockout.py): this many lock the account, or the address whatever the usernames,

@@ -23,6 +23,7 @@ import datetime
 import math
 from typing import Any
 
+from axes.backends import AxesStandaloneBackend
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_ip_address, get_client_username, get_cool_off
 from axes.models import AccessAttempt
@@ -117,6 +118,19 @@ def lock_error(
 def request_lock_error(request: HttpRequest, username: str | None) -> DomainError | None:
     """lock_error for the address of `request` (as axes sees it)."""
     return lock_error(username=username, ip=get_client_ip_address(request))
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """axes' backend (first in AUTHENTICATION_BACKENDS), for logins over HTTP. A call without a request
+    is no login from outside (Django's test client, a management command): it is left to the next
+    backend instead of being refused with AxesBackendRequestParameterRequired."""
+
+    def authenticate(
+        self, request: Any, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> Any:
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
 
 
 class LockoutHandler(AxesDatabaseHandler):

@@ -1,6 +1,7 @@
 """The admin's login page shares the lockout of the login page (accounts/lockout.py, django-axes)."""
 
 import pytest
+from django.contrib.auth import authenticate
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -58,3 +59,10 @@ def test_the_admin_lock_page_is_in_chinese_by_default(superuser, client):
     response = admin_login(client, "root", ROOT_PASSWORD)
     assert response.status_code == 429
     assert "登录失败次数过多" in response.content.decode()
+
+
+def test_logins_without_a_request_are_left_to_the_password_check(world):
+    """Django's test client and management code call authenticate() without a request: no lockout there,
+    and no AxesBackendRequestParameterRequired either."""
+    assert authenticate(username="staff_a", password=PASSWORD) == world.staff_a
+    assert authenticate(username="staff_a", password="wrong") is None
