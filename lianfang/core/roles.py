@@ -22,3 +22,6 @@ FULL_ID_ROLES = frozenset({Role.COMMUNITY, Role.HEALTH})
 REGISTRY_EDIT_ROLES = frozenset({Role.COMMUNITY, Role.GRID})
 # Roles that may read the registry of people at all.
 REGISTRY_READ_ROLES = frozenset({Role.COMMAND, Role.COMMUNITY, Role.GRID, Role.HEALTH})
+# Roles that call households (care calls, visits, errands) and so see residents' full phone numbers;
+# the others (the command centre, gate duty, residents) see them masked: 139****5678 (core/phones.py).
+PHONE_ROLES = frozenset({Role.COMMUNITY, Role.GRID, Role.HEALTH, Role.VOLUNTEER})
