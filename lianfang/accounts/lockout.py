@@ -53,7 +53,7 @@ def _locked_until(
     for at, failures in rows.values_list("attempt_time", "failures_since_start"):
         total += failures
         if total >= limit:
-            # The newest rows hold the failures that keep the count at the limit; this one leaves last.
+            # Rows leave the count as they age: the lock lasts until this one, the oldest needed, leaves.
             return at + cool_off
     return None
 

@@ -133,7 +133,7 @@ def _refuse_open_case(resident_id: int, exclude: int | None = None) -> None:
 
 def _non_resident(user: Any, person: PersonData) -> Resident:
     """The Resident entry of a person outside the registry (no household; path = the community's)."""
-    from lianfang.people.services import ResidentData, apply_clean, clean_resident
+    from lianfang.people.services import ResidentData, apply_clean, clean_resident, invalid_id_number
 
     community = person.community
     if community is None:
@@ -147,7 +147,9 @@ def _non_resident(user: Any, person: PersonData) -> Resident:
     if resident.id_hash:
         existing = Resident.objects.filter(id_hash=resident.id_hash).first()
         if existing is not None:
-            # Already registered: the case is theirs (if the user may see them).
+            if not Resident.objects.visible_to(user).filter(pk=existing.pk).exists():
+                raise invalid_id_number()  # registered elsewhere: refused like a mistyped number
+            # Already registered: the case is theirs.
             return _visible_resident(user, existing)
     resident.household = None
     resident.grid_id = None

@@ -94,3 +94,22 @@ def test_editing_to_a_number_registered_elsewhere_is_refused_the_same_way(world)
         )
     assert (exc.value.code, str(exc.value.message)) == ("id_bad_checksum", CHECKSUM)
     assert Resident.objects.get(pk=world.wang_wu.pk).id_hash != world.zhang_san.id_hash
+
+
+def test_the_case_api_refuses_a_person_registered_elsewhere_like_a_mistyped_number(client, world, api_client):
+    """POST /api/v1/cases with a non-resident whose number belongs to 张三 of community A, by B's staff."""
+
+    def register(number):
+        person = {"name": "赵六", "id_number": number, "community": world.community_b.code}
+        return client.post(
+            "/api/v1/cases",
+            {"person": person, "status": "suspected"},
+            content_type="application/json",
+            **api_client(world.staff_b),
+        )
+
+    elsewhere = register(world.zhang_san.full_id())
+    mistyped = register(bad_checksum(NEW_ID))
+    assert elsewhere.status_code == mistyped.status_code == 400
+    assert elsewhere.json() == mistyped.json()
+    assert elsewhere.json()["code"] == "id_bad_checksum"
