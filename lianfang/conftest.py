@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 
 from lianfang import devdb
 from lianfang.accounts.models import ApiToken, User
@@ -153,6 +154,12 @@ def make_world() -> World:
         health_a=user("health_a", Role.HEALTH, area=ca),
         resident_a=user("resident_a", Role.RESIDENT, household=h_a1),
     )
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: the throttles count in it (secret-link guesses)."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -25,3 +25,6 @@ REGISTRY_READ_ROLES = frozenset({Role.COMMAND, Role.COMMUNITY, Role.GRID, Role.H
 # Roles that may record care calls, raise and move errands, log disinfection and kits; epi lets them
 # record the temperatures a care call reads out (so epi need not ask care).
 CARE_EDIT_ROLES = frozenset({Role.COMMUNITY, Role.HEALTH, Role.GRID})
+# Roles that call households (care calls, visits, errands) and so see residents' full phone numbers;
+# the others (the command centre, gate duty, residents) see them masked: 139****5678 (core/phones.py).
+PHONE_ROLES = frozenset({Role.COMMUNITY, Role.GRID, Role.HEALTH, Role.VOLUNTEER})
