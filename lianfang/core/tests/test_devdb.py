@@ -24,7 +24,10 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def run(args: list[str], var: Path, **env: str) -> subprocess.CompletedProcess[str]:
     environ = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    environ.update(LIANFANG_VAR_DIR=str(var), DJANGO_SETTINGS_MODULE="lianfang.settings", **env)
+    # DEBUG on, as under make demo: with it off the production checks (core/checks.py) would stop
+    # manage.py before the database is tried.
+    environ.update(LIANFANG_VAR_DIR=str(var), DJANGO_SETTINGS_MODULE="lianfang.settings", DJANGO_DEBUG="1")
+    environ.update(env)
     return subprocess.run(
         [sys.executable, *args],
         cwd=ROOT,
