@@ -14,7 +14,9 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 
+from lianfang import devdb
 from lianfang.accounts.models import ApiToken, User
 from lianfang.core import idnumbers
 from lianfang.core.roles import Role
@@ -28,18 +30,16 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 PASSWORD = "Lianfang-test-2026"
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked `postgresql` show concurrency between database connections, which the in-memory SQLite
-    test database cannot: it refuses a second writer at once ("table is locked") instead of letting it
-    wait. They run in CI's PostgreSQL pass and are reported as deselected on SQLite."""
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        return
-    drop = [item for item in items if item.get_closest_marker("postgresql")]
-    if drop:
-        config.hook.pytest_deselected(items=drop)
-        items[:] = [item for item in items if not item.get_closest_marker("postgresql")]
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """A database that does not answer (the private PostgreSQL not started, DATABASE_URL pointing nowhere)
+    stops the run with one line, instead of one error per test. Runs without database tests need none."""
+    if any(
+        item.get_closest_marker("django_db") or "django_db_setup" in getattr(item, "fixturenames", ())
+        for item in session.items
+    ):
+        trouble = devdb.problem(dbname="postgres")  # Django creates the test database from `postgres`
+        if trouble:
+            pytest.exit(f"lianfang: {trouble}", returncode=pytest.ExitCode.USAGE_ERROR)
 
 
 @dataclass
@@ -154,6 +154,12 @@ def make_world() -> World:
         health_a=user("health_a", Role.HEALTH, area=ca),
         resident_a=user("resident_a", Role.RESIDENT, household=h_a1),
     )
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: the throttles count in it (secret-link guesses)."""
+    cache.clear()
 
 
 @pytest.fixture

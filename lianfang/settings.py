@@ -3,22 +3,49 @@
 Every variable is listed in `.env.example`.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from lianfang.core.env import env_bool, env_int, env_str
+from lianfang import devdb
+from lianfang.core.env import DEV_DATA_KEY, DEV_SECRET_KEY, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("LIANFANG_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", "insecure-dev-key-change-me-in-production")
+# Signs sessions, CSRF tokens and every pass's QR (access/tokens.py): changing it voids printed passes.
+# With DEBUG off the development default is refused (core/checks.py, lianfang.E001).
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", DEV_SECRET_KEY)
 # Key for ID-number hashing and encryption (32+ characters). Losing it makes stored ID numbers unreadable.
-LIANFANG_DATA_KEY = env_str("LIANFANG_DATA_KEY", "insecure-dev-data-key-change-me-in-production")
-ALLOWED_HOSTS = [h for h in env_str("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
-CSRF_TRUSTED_ORIGINS = [o for o in env_str("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# With DEBUG off the development default is refused (lianfang.E002).
+LIANFANG_DATA_KEY = env_str("LIANFANG_DATA_KEY", DEV_DATA_KEY)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# Check ids to silence: lianfang.E001,lianfang.E002 on a throwaway benchmark database, never in production.
+SILENCED_SYSTEM_CHECKS = env_list("DJANGO_SILENCED_SYSTEM_CHECKS")
+
+# ---- HTTPS (docs/operations.md, "HTTPS and production checks"). LIANFANG_HTTPS=1 says the site is served
+# over HTTPS: redirect http to https, secure cookies, HSTS for a year. Each DJANGO_* variable overrides it.
+HTTPS = env_bool("LIANFANG_HTTPS", False)
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+# Only for a domain meant for browsers' HSTS preload lists (hstspreload.org): hard to undo.
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SESSION_COOKIE_SECURE", HTTPS)
+CSRF_COOKIE_SECURE = env_bool("DJANGO_CSRF_COOKIE_SECURE", HTTPS)
+# Behind a proxy that terminates TLS: trust its X-Forwarded-Proto (links are built as https://) and its
+# X-Forwarded-Host. Only when the proxy sets these headers itself and nothing else can reach the server.
+if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+USE_X_FORWARDED_HOST = env_bool("DJANGO_USE_X_FORWARDED_HOST", False)
+# How many proxies in front append to X-Forwarded-For: the client's address for the audit log, the login
+# lockout and the throttles is the one the outermost of them saw (core/audit.py). 0: REMOTE_ADDR.
+LIANFANG_TRUSTED_PROXIES = env_int("LIANFANG_TRUSTED_PROXIES", 0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -27,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "django_htmx",
     "django_tasks_db",
     "lianfang.core",
@@ -55,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a login refused during a lockout into the lockout page (accounts/lockout.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lianfang.urls"
@@ -76,32 +106,19 @@ TEMPLATES = [
     },
 ]
 
-DATABASE_URL = env_str("DATABASE_URL")
-if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # JIT off for Lianfang's connections (an OLTP setting: short, indexed queries). PostgreSQL compiles a
-        # query whose ESTIMATED cost passes jit_above_cost; the contact search's range join is estimated far
-        # above its real work and spent ~190-300 ms compiling for a 5 ms statement (docs/operations.md).
-        # LIANFANG_PG_OPTIONS replaces these options ("" keeps the server's settings).
-        pg_options = env_str("LIANFANG_PG_OPTIONS", "-c jit=off")
-        if pg_options:
-            DATABASES["default"].setdefault("OPTIONS", {})["options"] = pg_options
-else:
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(VAR_DIR / "lianfang.sqlite3"),
-            "OPTIONS": {
-                # The web server and the worker share the file: WAL and immediate transactions avoid
-                # "database is locked" under concurrent writes.
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-            },
-        }
-    }
+# PostgreSQL only. DATABASE_URL unset: the checkout's private server, which `make demo` and `make test` start
+# (lianfang/devdb.py; var/postgres.json says where it listens: reading it starts nothing).
+DATABASE_URL = env_str("DATABASE_URL") or devdb.private_url(VAR_DIR.resolve())
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL must be a PostgreSQL URL: postgres://USER:PASSWORD@HOST/NAME")
+# JIT off for Lianfang's connections (an OLTP setting: short, indexed queries). PostgreSQL compiles a
+# query whose ESTIMATED cost passes jit_above_cost; the contact search's range join is estimated far
+# above its real work and spent ~190-300 ms compiling for a 5 ms statement (docs/operations.md).
+# LIANFANG_PG_OPTIONS replaces these options ("" keeps the server's settings).
+pg_options = env_str("LIANFANG_PG_OPTIONS", "-c jit=off")
+if pg_options:
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = pg_options
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -114,10 +131,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Failed logins: this many within the window lock the account (or the address) for the window.
-LOGIN_FAILURE_LIMIT = env_int("LIANFANG_LOGIN_FAILURE_LIMIT", 5)
+# Every login (the login page, the admin's, anything calling authenticate()) goes through django-axes'
+# backend first, which refuses a locked account or address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "lianfang.accounts.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed logins (accounts/lockout.py): this many lock the account, or the address whatever the usernames,
+# for LIANFANG_LOGIN_LOCK_MINUTES after the last one counted.
+AXES_FAILURE_LIMIT = env_int("LIANFANG_LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_IP_LIMIT = env_int("LIANFANG_LOGIN_FAILURE_IP_LIMIT", 20)
-LOGIN_LOCK_MINUTES = env_int("LIANFANG_LOGIN_LOCK_MINUTES", 15)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LIANFANG_LOGIN_LOCK_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "lianfang.accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "lianfang.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "lianfang.core.audit.client_ip"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_RESET_ON_SUCCESS = True  # the account's failures only (LockoutHandler.reset_user_attempts)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # attempts refused during a lock do not extend it
+AXES_DISABLE_ACCESS_LOG = True  # failures are kept; successful logins are not logged a second time
 SESSION_COOKIE_AGE = env_int("LIANFANG_SESSION_SECONDS", 12 * 3600)
 
 LANGUAGE_CODE = "zh-hans"
@@ -142,6 +174,22 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not env_bool("LIANFANG_MANIFEST_STATIC", False)
+
+# The throttles (secret-link guesses, access/views_passes.py) count in this cache. The default is per
+# process: with several gunicorn workers each counts on its own. "django.core.cache.backends.db.DatabaseCache"
+# with LIANFANG_CACHE_LOCATION=lianfang_cache (after `manage.py createcachetable`) shares the counts.
+CACHES = {
+    "default": {
+        "BACKEND": env_str("LIANFANG_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": env_str("LIANFANG_CACHE_LOCATION", "lianfang"),
+    }
+}
+# The household's secret link (access/views_passes.py): after the household's release from quarantine it
+# shows only "released on ... — thank you", and this many days after the release it stops working.
+LINK_DAYS_AFTER_RELEASE = env_int("LIANFANG_LINK_DAYS_AFTER_RELEASE", 7)
+# Wrong secret links from one address within LINK_GUESS_MINUTES before it is answered 429 for that long.
+LINK_GUESS_LIMIT = env_int("LIANFANG_LINK_GUESS_LIMIT", 20)
+LINK_GUESS_MINUTES = env_int("LIANFANG_LINK_GUESS_MINUTES", 15)
 
 TASKS = {
     "default": {

@@ -3,12 +3,12 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from lianfang.accounts import services
-from lianfang.accounts.models import ApiToken, LoginFailure, User
+from lianfang.accounts.models import ApiToken, User
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ("username", "name", "role", "scope_label", "is_active", "locked_until", "last_login")
+    list_display = ("username", "name", "role", "scope_label", "is_active", "last_login")
     list_filter = ("role", "is_active", "is_superuser")
     search_fields = ("username", "name", "phone")
     list_select_related = ("area", "grid", "grid__community", "gate", "gate__compound", "household__compound")
@@ -24,7 +24,6 @@ class UserAdmin(DjangoUserAdmin):
             {
                 "fields": (
                     "is_active",
-                    "locked_until",
                     "is_staff",
                     "is_superuser",
                     "last_login",
@@ -42,6 +41,7 @@ class UserAdmin(DjangoUserAdmin):
     def scope_label(self, obj: User) -> str:
         return obj.scope_label
 
+    # The failed logins themselves are listed under "Axes" (access attempts), where they can be deleted too.
     @admin.action(description=_("Unlock the selected accounts"))
     def unlock_accounts(self, request, queryset) -> None:
         for user in queryset:
@@ -60,13 +60,3 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # tokens are issued by `manage.py create_api_token`, which shows the raw token once
-
-
-@admin.register(LoginFailure)
-class LoginFailureAdmin(admin.ModelAdmin):
-    list_display = ("username", "ip", "at")
-    search_fields = ("username", "ip")
-    date_hierarchy = "at"
-
-    def has_add_permission(self, request) -> bool:
-        return False

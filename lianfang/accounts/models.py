@@ -6,7 +6,6 @@ from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lianfang.core.roles import AREA_ROLES, Role
@@ -62,7 +61,6 @@ class User(AbstractUser):
     )
     # The path of the scope, kept in step by save() so that users can be scoped like any model.
     scope_path_cache = models.CharField(_("scope path"), max_length=255, blank=True, editable=False)
-    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
 
     objects: ClassVar[ScopedUserManager] = ScopedUserManager()
 
@@ -102,9 +100,6 @@ class User(AbstractUser):
             return str(self.household)
         return str(_("no scope"))
 
-    def is_locked(self) -> bool:
-        return bool(self.locked_until and self.locked_until > timezone.now())
-
 
 class ApiToken(models.Model):
     """A staff API token (`Authorization: Bearer lf_...`). Only its SHA-256 digest is stored."""
@@ -135,18 +130,3 @@ class ApiToken(models.Model):
     def issue(cls, user: User, name: str = "") -> tuple[ApiToken, str]:
         raw = cls.PREFIX + secrets.token_urlsafe(32)
         return cls.objects.create(user=user, name=name, digest=cls.hash(raw)), raw
-
-
-class LoginFailure(models.Model):
-    """One failed login: counted per username and per address to lock them out for a while."""
-
-    username = models.CharField(_("username"), max_length=150, db_index=True)
-    ip = models.GenericIPAddressField(_("address"), null=True, blank=True, db_index=True)
-    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
-
-    class Meta:
-        verbose_name = _("failed login")
-        verbose_name_plural = _("failed logins")
-
-    def __str__(self) -> str:
-        return f"{self.username}@{self.ip} {self.at}"

@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "lianfang.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from lianfang.core import checks  # noqa: F401  # local import: registers the system checks once apps are ready

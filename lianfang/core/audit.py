@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
+
+from django.conf import settings
 
 from lianfang.core.models import AuditAction, AuditLog
 
 
 def client_ip(request: Any) -> str | None:
+    """The client's address. Behind LIANFANG_TRUSTED_PROXIES proxies (settings) it is the address the
+    outermost of them saw: the N-th from the right in X-Forwarded-For (what a client writes into that
+    header itself stands further left and is never used). Used by the audit log, the login lockout and
+    the throttles."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = getattr(settings, "LIANFANG_TRUSTED_PROXIES", 0)
+    if proxies > 0:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+        if len(hops) >= proxies:
+            try:
+                return str(ipaddress.ip_address(hops[-proxies]))
+            except ValueError:
+                pass
+    return remote
 
 
 def log(

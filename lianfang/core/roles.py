@@ -122,6 +122,11 @@ EDIT_CARE = Action(
 )
 EDIT_CARE_TEAM = Action(frozenset({Role.COMMUNITY}), _("Only community staff may change a care team."))
 
+# Phone numbers: the roles that call households (care calls, visits, errands) see residents' full
+# numbers; the others (the command centre, gate duty, residents) see them masked: 139****5678
+# (core.phones.phone_for, in pages and in every API answer).
+SEE_FULL_PHONE = Action(frozenset({Role.COMMUNITY, Role.GRID, Role.HEALTH, Role.VOLUNTEER}))
+
 
 # ------------------------------------------------------------------ home pages (home.homes)
 # Which parts a role's home page shows (the pages behind them check their own actions): the care board to

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from lianfang.core.errors import DomainError
+from lianfang.core.phones import phone_for
 from lianfang.epi import contacts as epi_contacts
 from lianfang.epi import services
 from lianfang.epi.models import (
@@ -62,7 +63,7 @@ class PersonOut(Schema):
     id: int
     name: str
     id_number: str = Field(..., description="Always masked: 340403********1234.")
-    phone: str
+    phone: str = Field(..., description="Masked (139****5678) for roles that do not call households.")
     household_id: int | None
     household: str | None
 
@@ -196,12 +197,12 @@ def _household_label(h: Household | None) -> str | None:
     return f"{h.compound.name} {h.label}" if h is not None else None
 
 
-def _person_out(r: Resident) -> PersonOut:
+def _person_out(user: Any, r: Resident) -> PersonOut:
     return PersonOut(
         id=r.id,
         name=r.name,
         id_number=r.masked_id,
-        phone=r.phone,
+        phone=phone_for(user, r.phone),
         household_id=r.household_id,
         household=_household_label(r.household),
     )
@@ -211,10 +212,10 @@ def _user_label(u: Any) -> str | None:
     return (u.name or u.username) if u is not None else None
 
 
-def _case_out(case: Case) -> CaseOut:
+def _case_out(user: Any, case: Case) -> CaseOut:
     return CaseOut(
         id=case.id,
-        person=_person_out(case.resident),
+        person=_person_out(user, case.resident),
         household_id=case.household_id,
         household=_household_label(case.household),
         status=case.status,
@@ -263,11 +264,11 @@ def _lockdown_out(lockdown: Lockdown) -> LockdownOut:
     )
 
 
-def _quarantine_out(q: Quarantine, today: datetime.date) -> QuarantineOut:
+def _quarantine_out(user: Any, q: Quarantine, today: datetime.date) -> QuarantineOut:
     room = q.room
     return QuarantineOut(
         id=q.id,
-        person=_person_out(q.resident),
+        person=_person_out(user, q.resident),
         household_id=q.household_id,
         kind=q.kind,
         reason=q.reason,
@@ -333,12 +334,12 @@ def create_case(request: Any, payload: CaseIn) -> Status[CaseOut]:
         isolation_date=payload.isolation_date,
         notes=payload.notes,
     )
-    return Status(201, _case_out(_visible_case(request, case.id)))
+    return Status(201, _case_out(request.user, _visible_case(request, case.id)))
 
 
 @router.get("/cases/{case_id}", response=CaseOut, summary="A case with its status changes")
 def get_case(request: Any, case_id: int) -> CaseOut:
-    return _case_out(_visible_case(request, case_id))
+    return _case_out(request.user, _visible_case(request, case_id))
 
 
 @router.get(
@@ -447,4 +448,4 @@ def list_quarantines(request: Any, household: int | None = None, limit: int = 10
         limit = max(1, min(limit, MAX_QUARANTINES))
         qs = qs.filter(status=QuarantineStatus.ACTIVE).order_by("planned_end", "id")[:limit]
     today = timezone.localdate()
-    return [_quarantine_out(q, today) for q in qs]
+    return [_quarantine_out(request.user, q, today) for q in qs]

@@ -61,7 +61,7 @@ from lianfang.epi.service_common import (
     _visible_resident,
 )
 from lianfang.people.models import Resident
-from lianfang.people.services import ResidentData, apply_clean, clean_resident
+from lianfang.people.services import ResidentData, apply_clean, clean_resident, invalid_id_number
 from lianfang.places.models import Area
 
 __all__ = [
@@ -146,7 +146,9 @@ def _non_resident(user: Any, person: PersonData) -> Resident:
     if resident.id_hash:
         existing = Resident.objects.filter(id_hash=resident.id_hash).first()
         if existing is not None:
-            # Already registered: the case is theirs (if the user may see them).
+            if not Resident.objects.visible_to(user).filter(pk=existing.pk).exists():
+                raise invalid_id_number()  # registered elsewhere: refused like a mistyped number
+            # Already registered: the case is theirs.
             return _visible_resident(user, existing)
     resident.household = None
     resident.grid_id = None

@@ -1,8 +1,11 @@
+from typing import Any
+
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from lianfang.core.errors import DomainError
+from lianfang.core.phones import phone_for
 from lianfang.people.models import Resident
 from lianfang.people.search import search_residents
 from lianfang.places.models import Household
@@ -16,7 +19,7 @@ class ResidentOut(Schema):
     sex: str
     birth_year: int | None
     id_number: str  # always masked in the API
-    phone: str
+    phone: str  # masked (139****5678) for roles that do not call households (core/phones.py)
     household_id: int | None
     household: str | None
     relation: str
@@ -34,7 +37,7 @@ class HouseholdOut(Schema):
     members: list[ResidentOut]
 
 
-def resident_out(r: Resident, household: Household | None = None) -> ResidentOut:
+def resident_out(user: Any, r: Resident, household: Household | None = None) -> ResidentOut:
     h = household or r.household
     return ResidentOut(
         id=r.id,
@@ -42,7 +45,7 @@ def resident_out(r: Resident, household: Household | None = None) -> ResidentOut
         sex=r.sex,
         birth_year=r.birth_date.year if r.birth_date else None,
         id_number=r.masked_id,
-        phone=r.phone,
+        phone=phone_for(user, r.phone),
         household_id=r.household_id,
         household=f"{h.compound.name} {h.label}" if h else None,
         relation=r.relation,
@@ -59,7 +62,7 @@ def list_residents(request, q: str = "", limit: int = 50):
             "query_missing", _("Type a name, pinyin initials, the last four digits or an address (q).")
         )
     limit = max(1, min(limit, 200))
-    return [resident_out(r) for r in search_residents(request.user, q, limit=limit)]
+    return [resident_out(request.user, r) for r in search_residents(request.user, q, limit=limit)]
 
 
 @router.get("/households/{household_id}", response=HouseholdOut, summary="A household with its members")
@@ -76,5 +79,5 @@ def get_household(request, household_id: int):
         building_id=h.unit.building_id,
         unit_id=h.unit_id,
         grid_id=h.grid_id,
-        members=[resident_out(m, h) for m in members],
+        members=[resident_out(request.user, m, h) for m in members],
     )

@@ -54,7 +54,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from lianfang.core import audit, idnumbers
+from lianfang.core import audit, idnumbers, names
 from lianfang.core.audit import AuditAction
 from lianfang.core.errors import DomainError
 from lianfang.core.phones import MOBILE, parse_phone
@@ -239,9 +239,8 @@ def _phone(value: str) -> str:
 
 
 def clean_name(raw: Any) -> str:
-    """A person's name as clean_resident stores it (the fast path must give the same name).
-    NOTE: when clean_resident takes its names from a shared normaliser in core, call that here."""
-    return " ".join(str(raw or "").split())
+    """A person's name as clean_resident stores it (the fast path must give the same name)."""
+    return names.normalize_name(str(raw or ""))
 
 
 def fast_clean(data: ResidentData, today: datetime.date) -> CleanResident | None:

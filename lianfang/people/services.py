@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from lianfang.core import audit, idnumbers
 from lianfang.core.audit import AuditAction
 from lianfang.core.errors import DomainError
+from lianfang.core.names import normalize_name
 from lianfang.core.phones import parse_phone
 from lianfang.core.roles import EDIT_REGISTRY, SEE_FULL_ID, Role
 from lianfang.core.scoping import authorize_write
@@ -49,7 +50,7 @@ class CleanResident:
 
 def clean_resident(data: ResidentData) -> CleanResident:
     """Validate one person; raise DomainError with the first problem (field set)."""
-    name = " ".join(str(data.name or "").split())
+    name = normalize_name(data.name)  # "王  磊 " -> "王磊" (core/names.py)
     if not name:
         raise DomainError("name_missing", _("The name is missing."), field="name")
     if len(name) > 50:
@@ -110,16 +111,30 @@ def place_in(resident: Resident, household: Household | None) -> None:
     resident.grid_id = household.grid_id if household else None
 
 
-def _duplicate(id_hash: str | None, exclude: int | None = None) -> None:
+def invalid_id_number() -> DomainError:
+    """Exactly what core.idnumbers.parse says of a mistyped number (a wrong check digit)."""
+    return DomainError(
+        "id_bad_checksum",
+        _("The check digit of the ID number is wrong; please check it against the card."),
+        field="id_number",
+    )
+
+
+def _refuse_duplicate(user: Any, id_hash: str | None, exclude: int | None = None) -> None:
+    """A number already registered is refused. Inside the user's scope it says so; outside it the refusal
+    is the one of an invalid number, so that nobody learns that the person is registered elsewhere."""
     if not id_hash:
         return
     qs = Resident.objects.filter(id_hash=id_hash)
     if exclude:
         qs = qs.exclude(pk=exclude)
-    if qs.exists():
+    if not qs.exists():
+        return
+    if qs.filter(pk__in=Resident.objects.visible_to(user).values("pk")).exists():
         raise DomainError(
             "id_duplicate", _("A resident with this ID number is already registered."), field="id_number"
         )
+    raise invalid_id_number()
 
 
 @transaction.atomic
@@ -128,15 +143,15 @@ def create_resident(*, user: Any, household: Household, data: ResidentData, requ
     clean = clean_resident(data)
     resident = Resident()
     apply_clean(resident, clean)
-    _duplicate(resident.id_hash)
+    _refuse_duplicate(user, resident.id_hash)
     place_in(resident, household)
     try:
         with transaction.atomic():
             resident.save()
     except IntegrityError:
-        raise DomainError(
-            "id_duplicate", _("A resident with this ID number is already registered."), field="id_number"
-        ) from None
+        # Registered at the same moment by someone else: the same answers as above.
+        _refuse_duplicate(user, resident.id_hash)
+        raise
     Membership.objects.create(resident=resident, household=household, relation=resident.relation)
     audit.log(user=user, action=AuditAction.CREATE, obj=resident, summary=resident.name, request=request)
     return resident
@@ -152,7 +167,7 @@ def update_resident(*, user: Any, resident: Resident, data: ResidentData, reques
     if not clean.id_info:
         # An empty ID field on an edit form keeps the stored number (it is never shown in full there).
         resident.id_hash = old_hash
-    _duplicate(resident.id_hash, exclude=resident.pk)
+    _refuse_duplicate(user, resident.id_hash, exclude=resident.pk)
     resident.save()
     audit.log(user=user, action=AuditAction.CHANGE, obj=resident, summary=resident.name, request=request)
     return resident

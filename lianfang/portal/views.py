@@ -2,15 +2,29 @@
 
 The secret link is the household's credential: the page shows the pass QR, so it is never cached,
 never indexed and never sent on as a Referer. It carries no names and no ID numbers.
+
+The link follows the household through its quarantine. Once the household is released (no active
+quarantine and no hold left, and at least one quarantine ended by release or by the end of a lockdown),
+the page shows only "released on ... — thank you": no pass QR, no self-report, no errands, and posts do
+nothing. LINK_DAYS_AFTER_RELEASE days (settings, default 7) after the release the link is gone (410).
+
+Guessing links is throttled per client address: LINK_GUESS_LIMIT wrong keys within LINK_GUESS_MINUTES
+(counted in Django's cache from the first one) and the address gets 429 for every link, right or wrong,
+until that window ends — so the answer never tells a right key from a wrong one.
 """
 
 from __future__ import annotations
 
+import datetime
+import math
 from typing import Any
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
+from django.core.cache import cache
+from django.db.models import Max, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,7 +43,7 @@ from lianfang.care.forms import ConfirmForm, ErrandForm
 from lianfang.care.models import CareTeamMember, Errand, ErrandStatus, TeamRole
 from lianfang.care.services import confirm_errand, raise_errand
 from lianfang.core import audit
-from lianfang.core.audit import AuditAction
+from lianfang.core.audit import AuditAction, client_ip
 from lianfang.core.errors import DomainError
 from lianfang.core.masking import mask_name
 from lianfang.core.roles import SHARE_HOUSEHOLD_LINK
@@ -64,11 +78,34 @@ def _qr_svg(text: str) -> str:
 def household_link(request: HttpRequest, key: str) -> HttpResponse:
     """The household's own page: its pass QR, exits used and left, the next allowed exit, its quarantine
     (day N of M) and a self-report of each member's temperature and symptoms (POST). No login."""
-    if not key or len(key) > 32:
-        raise Http404
-    household = Household.objects.select_related("compound").filter(link_key=key).first()
+    guesses_key = "link-guesses:{}".format(client_ip(request) or "-")
+    if cache.get(guesses_key, 0) >= settings.LINK_GUESS_LIMIT:
+        return _private(_throttled(request, guesses_key))
+    household = None
+    if key and len(key) <= 32:
+        household = Household.objects.select_related("compound").filter(link_key=key).first()
     if household is None:
+        _count_guess(guesses_key)
         raise Http404
+    today = timezone.localdate()
+    released_on = _released_on(household, today)
+    if released_on is not None:
+        last_day = released_on + datetime.timedelta(days=settings.LINK_DAYS_AFTER_RELEASE)
+        if today > last_day:
+            response = render(request, "access/household_link_gone.html", status=410)
+        elif request.method == "POST":
+            response = redirect("access:household-link", key=key)  # nothing to report or ask for any more
+        else:
+            response = render(
+                request,
+                "access/household_link_released.html",
+                {
+                    "household": household,
+                    "released_on": released_on,
+                    "last_day": last_day,
+                },
+            )
+        return _private(response)
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action == "errand":
@@ -78,7 +115,6 @@ def household_link(request: HttpRequest, key: str) -> HttpResponse:
         else:
             _self_report(request, household)
         return redirect("access:household-link", key=key)
-    today = timezone.localdate()
     passes = sorted(
         Pass.objects.filter(household=household, status__in=PRINTABLE),
         key=lambda p: (KIND_ORDER.get(p.kind, 9), -p.pk),
@@ -113,10 +149,47 @@ def household_link(request: HttpRequest, key: str) -> HttpResponse:
         **_quarantine_context(household, today),
         **_care_context(household, held),
     }
-    response = render(request, "access/household_link.html", context)
+    return _private(render(request, "access/household_link.html", context))
+
+
+def _private(response: HttpResponse) -> HttpResponse:
     for header, value in PRIVATE_HEADERS.items():
         response[header] = value
     return response
+
+
+def _count_guess(guesses_key: str) -> None:
+    """One more wrong key from this address, counted from its first one (the window does not slide)."""
+    seconds = settings.LINK_GUESS_MINUTES * 60
+    cache.add(guesses_key + ":since", timezone.now(), timeout=seconds)
+    if not cache.add(guesses_key, 1, timeout=seconds):
+        try:
+            cache.incr(guesses_key)
+        except ValueError:  # the window ended between the two calls
+            cache.add(guesses_key, 1, timeout=seconds)
+
+
+def _throttled(request: HttpRequest, guesses_key: str) -> HttpResponse:
+    """429 for an address that guessed too many links, saying when it may try again."""
+    window = datetime.timedelta(minutes=settings.LINK_GUESS_MINUTES)
+    first = cache.get(guesses_key + ":since") or timezone.now()
+    seconds = max(60, math.ceil((first + window - timezone.now()).total_seconds()))
+    minutes = math.ceil(seconds / 60)
+    response = render(request, "access/household_link_throttled.html", {"minutes": minutes}, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
+
+
+def _released_on(household: Household, today: datetime.date) -> datetime.date | None:
+    """The day the household was released: the last end of a quarantine of it or of its members by release
+    or by a lockdown's end, once none is active and the household is not held (None: not released)."""
+    if household.exits_held_until is not None and household.exits_held_until >= today:
+        return None
+    theirs = Quarantine.objects.filter(Q(household=household) | Q(resident__household=household))
+    if theirs.filter(status=QuarantineStatus.ACTIVE).exists():
+        return None
+    ended = theirs.filter(status__in=(QuarantineStatus.RELEASED, QuarantineStatus.LIFTED))
+    return ended.aggregate(last=Max("ended_on"))["last"]
 
 
 def _quarantine_context(household: Household, today: Any) -> dict[str, Any]:

@@ -1,10 +1,12 @@
+"""The account lockout on the login page (accounts/lockout.py): five failures lock it for 15 minutes."""
+
 import datetime
 
+from axes.models import AccessAttempt
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import escape
 
-from lianfang.accounts.models import LoginFailure, User
+from lianfang.accounts.lockout import account_locked_until
 from lianfang.conftest import PASSWORD
 
 LOCK_MESSAGE = "Too many failed logins: this account is locked. Try again in 15 minutes."
@@ -19,16 +21,15 @@ def fail_five_times(client, username="staff_a"):
         post_login(client, username, "wrong-password")
 
 
-def shift_clock(monkeypatch, minutes):
-    real_now = timezone.now
-    monkeypatch.setattr(timezone, "now", lambda: real_now() + datetime.timedelta(minutes=minutes))
+def failures(username):
+    return sum(AccessAttempt.objects.filter(username=username).values_list("failures_since_start", flat=True))
 
 
 def test_a_wrong_password_says_so_and_is_counted(world, client):
     response = post_login(client, "staff_a", "wrong-password")
     assert response.status_code == 400
     assert "Wrong username or password." in response.content.decode()
-    assert LoginFailure.objects.filter(username="staff_a").count() == 1
+    assert failures("staff_a") == 1
     assert "_auth_user_id" not in client.session
 
 
@@ -38,7 +39,15 @@ def test_five_wrong_passwords_lock_the_account(world, client):
     response = post_login(client, "staff_a", "wrong-password")
     assert response.status_code == 429
     assert escape(LOCK_MESSAGE) in response.content.decode()
-    assert User.objects.get(username="staff_a").is_locked()
+    assert account_locked_until("staff_a") is not None
+
+
+def test_the_lock_message_is_in_chinese_by_default(world, client):
+    del client.cookies["django_language"]
+    fail_five_times(client)
+    response = post_login(client, "staff_a", PASSWORD)
+    assert response.status_code == 429
+    assert "登录失败次数过多" in response.content.decode()
 
 
 def test_the_right_password_is_refused_during_the_lock_with_the_time_left(world, client):
@@ -51,28 +60,30 @@ def test_the_right_password_is_refused_during_the_lock_with_the_time_left(world,
 
 def test_refused_attempts_during_the_lock_do_not_extend_it(world, client):
     fail_five_times(client)
-    locked_until = User.objects.get(username="staff_a").locked_until
+    locked_until = account_locked_until("staff_a")
     post_login(client, "staff_a", "still-wrong")
-    assert LoginFailure.objects.filter(username="staff_a").count() == 5
-    assert User.objects.get(username="staff_a").locked_until == locked_until
+    assert failures("staff_a") == 5
+    assert account_locked_until("staff_a") == locked_until
 
 
-def test_the_message_counts_down_the_minutes(world, client, monkeypatch):
+def test_the_message_counts_down_the_minutes(world, client, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 2, 10, 9, 0, tzinfo=datetime.UTC), tick=False)
     fail_five_times(client)
-    shift_clock(monkeypatch, 10)
+    time_machine.move_to(datetime.datetime(2026, 2, 10, 9, 10, tzinfo=datetime.UTC), tick=False)
     response = post_login(client, "staff_a", PASSWORD)
     assert "Try again in 5 minutes." in response.content.decode()
 
 
-def test_login_works_again_after_the_lock_window(world, client, monkeypatch):
+def test_login_works_again_after_the_lock_window(world, client, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 2, 10, 9, 0, tzinfo=datetime.UTC), tick=False)
     fail_five_times(client)
-    shift_clock(monkeypatch, 16)
+    time_machine.move_to(datetime.datetime(2026, 2, 10, 9, 16, tzinfo=datetime.UTC), tick=False)
     response = post_login(client, "staff_a", PASSWORD)
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
     assert client.session["_auth_user_id"] == str(world.staff_a.pk)
-    assert LoginFailure.objects.filter(username="staff_a").count() == 0
-    assert User.objects.get(username="staff_a").locked_until is None
+    assert failures("staff_a") == 0
+    assert account_locked_until("staff_a") is None
 
 
 def test_a_successful_login_forgets_earlier_failures(world, client):

@@ -1,3 +1,4 @@
+from axes.models import AccessAttempt
 from django.urls import reverse
 
 from lianfang.conftest import PASSWORD
@@ -35,12 +36,10 @@ def test_a_next_address_on_another_site_is_ignored(world, client):
 
 
 def test_an_empty_form_is_refused_without_counting_a_failure(world, client):
-    from lianfang.accounts.models import LoginFailure
-
     response = client.post(reverse("accounts:login"), {"username": "", "password": ""})
     assert response.status_code == 200
     assert "This field is required." in response.content.decode()
-    assert LoginFailure.objects.count() == 0
+    assert AccessAttempt.objects.count() == 0
 
 
 def test_an_inactive_account_cannot_log_in(world, client):
