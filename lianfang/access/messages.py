@@ -37,7 +37,7 @@ DECISION_OF: dict[str, str] = {
     "temperature_impossible": REFUSED,
     "bad_direction": REFUSED,
     "bad_client_id": REFUSED,
-    "bad_time": REFUSED,
+    "scanned_at_invalid": REFUSED,
     "visitor_registered": ALLOWED,
     "visitors_refused": REFUSED,
     "host_missing": REFUSED,
@@ -45,7 +45,7 @@ DECISION_OF: dict[str, str] = {
 
 # Codes that come from the request itself: nothing is stored, the guard fixes the input and scans again.
 INPUT_CODES = frozenset(
-    {"temperature_missing", "temperature_impossible", "bad_direction", "bad_client_id", "bad_time"}
+    {"temperature_missing", "temperature_impossible", "bad_direction", "bad_client_id", "scanned_at_invalid"}
 )
 
 
@@ -132,7 +132,7 @@ def describe(code: str, **p: Any) -> tuple[str, str]:
         return _("Choose in or out."), _("Choose the direction and scan again.")
     if code == "bad_client_id":
         return _("The scan has no valid id (client_id must be a UUID)."), _("Update the device software.")
-    if code == "bad_time":
+    if code == "scanned_at_invalid":
         return _("The scan time is not a valid date and time."), _("Check the device clock.")
     if code == "visitor_registered":
         return _("Visitor registered."), _("Let the visitor in; the host household is responsible for them.")

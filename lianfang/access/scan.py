@@ -28,6 +28,8 @@ from lianfang.access.gatecache import GateContext
 from lianfang.access.models import Direction, Passage, PassKind, PassStatus
 from lianfang.access.policy import Policy, policy_for_path
 from lianfang.access.tokens import parse_token
+from lianfang.core import bounds
+from lianfang.core.errors import DomainError
 
 MIN_TEMP, MAX_TEMP = Decimal("34.0"), Decimal("43.0")
 
@@ -107,15 +109,8 @@ def _parse_temperature(raw: Any) -> Decimal | None:
 
 
 def _parse_time(raw: Any) -> datetime.datetime | None:
-    if raw is None or raw == "":
-        return None
-    if isinstance(raw, datetime.datetime):
-        value = raw
-    else:
-        value = datetime.datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    return value
+    """The device's time, inside core.bounds' window for events (DomainError scanned_at_invalid)."""
+    return bounds.parse_datetime(raw, bounds.EVENT, field="scanned_at", code="scanned_at_invalid")
 
 
 # Few joins on purpose: PostgreSQL plans this statement on every execution, and planning a wider join
@@ -215,8 +210,8 @@ def record_scan(
         return _result(cid, "temperature_impossible")
     try:
         client_time = _parse_time(scan.scanned_at)
-    except (ValueError, TypeError):
-        return _result(cid, "bad_time")
+    except DomainError:
+        return _result(cid, "scanned_at_invalid")
     policy = policy_for_path(gate.path)
     if temperature is None and policy.temperature_required:
         return _result(cid, "temperature_missing")

@@ -1,6 +1,6 @@
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from lianfang.core.errors import DomainError
 from lianfang.people.models import Resident
@@ -53,7 +53,11 @@ def resident_out(r: Resident, household: Household | None = None) -> ResidentOut
 @router.get(
     "/residents", response=list[ResidentOut], summary="Search residents in your scope (ID numbers masked)"
 )
-def list_residents(request, q: str = "", limit: int = 50):
+def list_residents(
+    request,
+    q: str = Query(..., description="A name, pinyin initials, the last four digits or an address."),
+    limit: int = 50,
+):
     if not q.strip():
         raise DomainError(
             "query_missing", _("Type a name, pinyin initials, the last four digits or an address (q).")
