@@ -8,12 +8,13 @@ that the database, the calendar arithmetic or the JSON parser cannot take (each 
   within bounds (by default PostgreSQL's bigint). `parse_id` is the form for primary keys: a positive
   bigint, or None (the caller answers 404 or ignores the parameter).
 - **Dates** fall in a window of `DateWindow`, refused with the code `date_out_of_range` (`onset_too_early`
-  for an onset) and a message naming the window:
+  for an onset that is too early) and a message naming the window:
   - `EVENT`: something that happened (a report or isolation date, a health check, an arrival, a visit,
     a passage, a care call): from 1900-01-01 to one day after today (device clocks and time zones).
-  - `ONSET`: a case's onset: no earlier than `ONSET_MAX_DAYS_BACK` (366) days before today — a fixed
-    limit here rather than an EpiPolicy field — and not after tomorrow (epi refuses a future onset itself).
-  - `BIRTH`: from 1900-01-01 to today.
+  - `ONSET`: a case's onset: no earlier than `ONSET_MAX_DAYS_BACK` (366) days before today (a fixed
+    limit here rather than an EpiPolicy field), refused with `onset_too_early`; and not after today
+    (`date_in_future`, as epi's services say it).
+  - `BIRTH`: from 1900-01-01 to today (`birth_future` after it, as people's services say it).
   - `PLAN`: a day that is planned (a lockdown's first day, a quarantine's new last day, a pass's end):
     from 1900-01-01 to `PLAN_MAX_DAYS_AHEAD` (366) days after today.
   Datetimes use the same windows on their local date, in Asia/Shanghai (naive values are local).
@@ -106,11 +107,13 @@ def _not_an_integer(field: str) -> DomainError:
 # ------------------------------------------------------------------ dates
 @dataclass(frozen=True)
 class DateWindow:
-    """[MIN_DATE or today - days_back, today + days_ahead], in local dates."""
+    """[MIN_DATE or today - days_back, today + days_ahead], in local dates. A date before the window is
+    refused with `early_code`, one after it with `late_code` (both `date_out_of_range` unless given)."""
 
     days_ahead: int
     days_back: int | None = None
-    code: str = "date_out_of_range"
+    early_code: str = "date_out_of_range"
+    late_code: str = "date_out_of_range"
 
     def limits(self, today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
         today = today or timezone.localdate()
@@ -124,23 +127,31 @@ class DateWindow:
             return None
         day = _local_day(value)
         first, last = self.limits(today)
-        if day is None or not first <= day <= last:
-            raise DomainError(self.code, self.message(first, last), field=field or None)
-        return value
+        if day is not None and first <= day <= last:
+            return value
+        code = self.late_code if day is None or day > last else self.early_code
+        raise DomainError(code, self._message(code, day, first, last), field=field or None)
 
-    def message(self, first: datetime.date, last: datetime.date) -> str:
-        if self.code == "onset_too_early":
+    @staticmethod
+    def _message(code: str, day: datetime.date | None, first: datetime.date, last: datetime.date) -> str:
+        if code == "onset_too_early":
             return _("The onset date must be between {first} and {last} (at most a year back).").format(
                 first=first.isoformat(), last=last.isoformat()
             )
+        if code == "date_in_future" and day is not None:
+            return _("The date {date} is in the future.").format(date=day)
+        if code == "birth_future":
+            return _("The birth date is in the future.")
         return _("The date must be between {first} and {last}.").format(
             first=first.isoformat(), last=last.isoformat()
         )
 
 
 EVENT = DateWindow(days_ahead=1)
-ONSET = DateWindow(days_ahead=1, days_back=ONSET_MAX_DAYS_BACK, code="onset_too_early")
-BIRTH = DateWindow(days_ahead=0)
+ONSET = DateWindow(
+    days_ahead=0, days_back=ONSET_MAX_DAYS_BACK, early_code="onset_too_early", late_code="date_in_future"
+)
+BIRTH = DateWindow(days_ahead=0, late_code="birth_future")
 PLAN = DateWindow(days_ahead=PLAN_MAX_DAYS_AHEAD)
 
 

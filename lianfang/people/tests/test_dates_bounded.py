@@ -55,8 +55,10 @@ def test_a_visit_outside_the_window_is_refused(world, staff, at):
     assert not Visit.objects.exists()
 
 
-@pytest.mark.parametrize("day", ["0001-01-01", "2026-03-03"])
-def test_a_birth_date_outside_the_window_is_refused(world, staff, day):
+@pytest.mark.parametrize(
+    ("day", "code"), [("0001-01-01", "date_out_of_range"), ("9999-12-31", "birth_future")]
+)
+def test_a_birth_date_outside_the_window_is_refused(world, staff, day, code):
     before = Resident.objects.count()
     response = staff.post(
         f"/people/households/{world.household_a1.pk}/residents/new/",
@@ -64,5 +66,5 @@ def test_a_birth_date_outside_the_window_is_refused(world, staff, day):
     )
 
     assert response.status_code == 200
-    assert response.context["form"].errors.as_data()["birth_date"][0].code == "date_out_of_range"
+    assert response.context["form"].errors.as_data()["birth_date"][0].code == code
     assert Resident.objects.count() == before
