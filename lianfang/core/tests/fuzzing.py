@@ -13,8 +13,10 @@ import pkgutil
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from django import forms
 from django.apps import apps
@@ -280,3 +282,78 @@ def device_token(world: Any) -> str:
 
     _device, raw = create_gate_device(gate=world.gate_a, name="fuzz")
     return raw
+
+
+# ------------------------------------------------------------------ the pages' own forms
+@dataclass
+class PageForm:
+    """A POST form found in a page: where it goes and the values the page fills in (a valid baseline)."""
+
+    action: str
+    fields: dict[str, str]
+
+    @property
+    def key(self) -> tuple[str, tuple[str, ...]]:
+        return self.action, tuple(sorted(self.fields))
+
+
+class _FormParser(HTMLParser):
+    def __init__(self, page: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page = page
+        self.forms: list[PageForm] = []
+        self._form: PageForm | None = None
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "option":
+            if self._form is not None and self._select and not self._form.fields.get(self._select):
+                self._form.fields[self._select] = a.get("value", "")
+        elif tag == "form" and a.get("method", "get").lower() == "post":
+            action = a.get("action") or self.page
+            self._form = PageForm(action=urljoin(self.page, action), fields={})
+        elif self._form is None or not a.get("name"):
+            return
+        elif tag == "input" and a.get("type") not in ("submit", "button", "file", "reset", "image"):
+            if a.get("type") in ("checkbox", "radio") and a["name"] in self._form.fields:
+                return
+            self._form.fields[a["name"]] = a.get("value", "on" if a.get("type") == "checkbox" else "")
+        elif tag == "select":
+            self._select = a["name"]
+            self._form.fields.setdefault(a["name"], "")
+        elif tag == "textarea":
+            self._textarea = a["name"]
+            self._form.fields[a["name"]] = ""
+        elif tag == "button" and a.get("value"):
+            self._form.fields.setdefault(a["name"], a["value"])
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_data(self, data: str) -> None:
+        if self._form is not None and self._textarea:
+            self._form.fields[self._textarea] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form" and self._form is not None:
+            self.forms.append(self._form)
+            self._form = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+def page_forms(page: str, html: str) -> list[PageForm]:
+    parser = _FormParser(page)
+    parser.feed(html)
+    return [f for f in parser.forms if f.fields and urlsplit(f.action).path.startswith("/")]
+
+
+def one_field_odd(form: PageForm, round_: int) -> Iterator[dict[str, str]]:
+    """The page's own values, with one field at a time replaced by an odd value (a different one per
+    field and round), so that the odd value gets past the other fields' checks."""
+    for j, name in enumerate(sorted(form.fields)):
+        yield {**form.fields, name: ODD[(j + round_ * 5) % len(ODD)]}

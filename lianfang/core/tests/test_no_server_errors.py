@@ -16,6 +16,7 @@ import json
 import logging
 import sys
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.signals import got_request_exception
@@ -144,7 +145,7 @@ def _in_group(url: str, group: str) -> bool:
     return url.startswith(group)
 
 
-def _sweep_url(sweep: Sweep, url: str, names: list[str]) -> None:
+def _sweep_url(sweep: Sweep, url: str, names: list[str], forms: dict[Any, tuple[str, Any]]) -> None:
     n = len(fuzzing.ODD)
     reacher, takes_get, takes_post = None, False, False
     for persona in REACH:
@@ -152,6 +153,9 @@ def _sweep_url(sweep: Sweep, url: str, names: list[str]) -> None:
         if reaches(got) or got.status_code == 405:
             posted = sweep.send(persona, "post", url)
             reacher, takes_get, takes_post = persona, got.status_code != 405, posted.status_code != 405
+            if got.status_code == 200 and got["Content-Type"].startswith("text/html"):
+                for form in fuzzing.page_forms(url, got.content.decode()):
+                    forms.setdefault(form.key, (persona, form))
             break
     for i, persona in enumerate(OTHERS):
         if persona != reacher:
@@ -170,6 +174,18 @@ def _sweep_url(sweep: Sweep, url: str, names: list[str]) -> None:
         sweep.send(reacher, "json", url, fuzzing.DEEP_JSON)
 
 
+def _sweep_forms(sweep: Sweep, forms: dict[Any, tuple[str, Any]]) -> None:
+    """Each form of the pages, filled in as the page fills it, with one field at a time odd: the odd value
+    gets past the other fields' checks (a valid call slot, then a temperature of NaN)."""
+    for persona, form in forms.values():
+        path = urlsplit(form.action).path + (
+            "?" + urlsplit(form.action).query if urlsplit(form.action).query else ""
+        )
+        for round_ in (0, 1):
+            for data in fuzzing.one_field_odd(form, round_):
+                sweep.send(persona, "post", path, data)
+
+
 @pytest.mark.parametrize("group", GROUPS)
 def test_no_url_answers_a_server_error_to_odd_input(world_seeded, group):
     world, extra = world_seeded
@@ -179,15 +195,17 @@ def test_no_url_answers_a_server_error_to_odd_input(world_seeded, group):
     names, prefixes = fuzzing.parameter_names(api.get_openapi_schema())
     resident_pks = [str(pk) for pk in (world.zhang_san.pk, world.li_si.pk)]
     names += [f"{p}{pk}" for p in prefixes for pk in resident_pks]
+    forms: dict[Any, tuple[str, Any]] = {}
     try:
         targets = [(url, real) for _route, url, real in fuzzing.urls(world, extra) if _in_group(url, group)]
         assert targets, f"no URL pattern under {group}"
         for url, real in targets:
             if real and (not url.startswith("/admin/") or url == "/admin/login/"):
-                _sweep_url(sweep, url, names)
+                _sweep_url(sweep, url, names, forms)
             else:  # a missing id, or the admin: refused before any parameter is read
                 sweep.send("anonymous", "get", url, fuzzing.rotated(names, 0))
                 sweep.send("staff_a", "post", url, fuzzing.rotated(names, 1))
+        _sweep_forms(sweep, forms)
         # Second pass: whatever the first stored must still be shown (new rows are among the last pks).
         for _route, url, real in fuzzing.urls(world, extra):
             if real and _in_group(url, group) and not url.startswith("/admin/"):
