@@ -26,9 +26,14 @@ from lianfang.core.errors import DomainError
 
 
 def normalize(raw: str) -> str:
-    """Full-width digits to ASCII, lowercase x to X, separators and spaces removed."""
+    """Full-width and other scripts' decimal digits (١٢٣) to ASCII, lowercase x to X, separators and
+    spaces removed: one spelling per number, so that its hash finds its duplicates."""
     text = unicodedata.normalize("NFKC", str(raw or ""))
-    return "".join(ch for ch in text if not ch.isspace() and ch not in "-_").upper()
+    return "".join(
+        str(unicodedata.decimal(ch)) if ch.isdecimal() else ch
+        for ch in text
+        if not ch.isspace() and ch not in "-_"
+    ).upper()
 
 
 def convert_15_to_18(number: str) -> str:
