@@ -55,7 +55,7 @@ def parse(raw: str, *, today: datetime.date | None = None) -> IdInfo:
     number = normalize(raw)
     if not number:
         raise DomainError("id_missing", _("The ID number is empty."), field="id_number")
-    if len(number) == 15 and number.isdigit():
+    if len(number) == 15 and number.isdecimal():
         number = convert_15_to_18(number)
     if len(number) != 18:
         raise DomainError(
@@ -65,7 +65,7 @@ def parse(raw: str, *, today: datetime.date | None = None) -> IdInfo:
             ),
             field="id_number",
         )
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not number[:17].isdecimal() or not (number[17].isdecimal() or number[17] == "X"):
         raise DomainError(
             "id_bad_format",
             _("An ID number is 17 digits followed by a digit or X."),

@@ -85,3 +85,17 @@ def test_picking_up_an_odd_delivery_is_not_found_and_changes_nothing(as_user, wo
 
     assert response.status_code == 404
     assert not Delivery.objects.filter(picked_up_at__isnull=False).exists()
+
+
+def test_a_building_numbered_with_a_superscript_digit_still_lists_and_prints(as_user, world):
+    # A spreadsheet import keeps a building number such as "3²" as written (str.isdigit() is true for it).
+    from lianfang.access.services import issue_household_passes
+    from lianfang.places.models import Building
+
+    issue_household_passes(user=world.staff_a, compound=world.compound_a)
+    Building.objects.filter(pk=world.household_a1.unit.building_id).update(number="3²")
+    client = as_user(world.staff_a)
+
+    assert client.get(f"/places/compounds/{world.compound_a.pk}/").status_code == 200
+    assert client.get(f"/places/buildings/{world.household_a1.unit.building_id}/").status_code == 200
+    assert client.get(f"/access/compounds/{world.compound_a.pk}/passes.pdf").status_code == 200
