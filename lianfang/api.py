@@ -1,6 +1,8 @@
 """The JSON API under /api/v1/ (OpenAPI at /api/v1/openapi.json): the root, outside the layers, adds each
 app's router."""
 
+from typing import Any
+
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -8,17 +10,27 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from lianfang.access.api import router as access_router
 from lianfang.accounts.api_auth import STAFF_AUTH
+from lianfang.core.api_schema import declare_error_responses
+from lianfang.core.bounds import BoundedParser
 from lianfang.core.errors import DomainError
 from lianfang.epi.api import router as epi_router
 from lianfang.people.api import router as people_router
 from lianfang.places.api import router as places_router
 
-api = NinjaAPI(
+
+class LianfangAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """The schema with the error answers of every operation (core.api_schema)."""
+        return declare_error_responses(super().get_openapi_schema(**kwargs))
+
+
+api = LianfangAPI(
     title="Lianfang API",
     version="1",
     description='Community epidemic prevention and control. Errors answer {"code", "message"}.',
     auth=STAFF_AUTH,
     urls_namespace="api",
+    parser=BoundedParser(),
 )
 
 
@@ -41,6 +53,8 @@ def unauthorized(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, DomainError):  # the body parser's refusal (core.bounds.load_json)
+        return domain_error(request, exc.__cause__)
     if exc.status_code == 400:  # django-ninja raises this when the body does not parse
         body = {"code": "malformed_json", "message": _("The request body is not valid JSON.")}
     else:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any, TypedDict
 
 from django.http import JsonResponse
@@ -15,6 +14,7 @@ from pydantic import TypeAdapter
 from lianfang.access import gatecache
 from lianfang.access.models import Pass
 from lianfang.access.scan import ScanInput, record_scans
+from lianfang.core.bounds import load_json
 from lianfang.core.errors import DomainError
 from lianfang.places.models import Gate, Household
 
@@ -64,7 +64,10 @@ class ScanIn(TypedDict, total=False):
     temperature: Annotated[float | str | None, Field(description="°C, 34-43.")]
     scanned_at: Annotated[
         str | None,
-        Field(description="ISO-8601 time on the device (kept; the server decides on its own time)."),
+        Field(
+            description="ISO-8601 time on the device (kept; the server decides on its own time). Outside "
+            "1900-01-01 to tomorrow, or not a time: that scan alone is refused (scanned_at_invalid)."
+        ),
     ]
 
 
@@ -90,10 +93,7 @@ SCAN_BODY_OPENAPI = {
 def parse_scans(body: bytes) -> tuple[list[ScanInput], bool]:
     """(scans, whether a list was sent). The gate's hot path reads the body itself: django-ninja's body
     machinery (a Schema model per item, then model_dump) cost more than the rest of the request."""
-    try:
-        payload = json.loads(body)
-    except ValueError:  # not JSON, or not UTF-8
-        raise DomainError("malformed_json", _("The request body is not valid JSON.")) from None
+    payload = load_json(body)  # 400 malformed_json or json_too_deep
     is_list = isinstance(payload, list)
     items = payload if is_list else [payload]
     if not all(isinstance(i, dict) for i in items):

@@ -2,14 +2,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lianfang.access.models import OutingPolicy, PassKind
+from lianfang.core.bounds import BoundedDateTimeField
 
 
 class PassageFilterForm(forms.Form):
     gate = forms.TypedChoiceField(label=_("Gate"), coerce=int, required=False, empty_value=None)
-    start = forms.DateTimeField(
+    start = BoundedDateTimeField(
         label=_("From"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
-    end = forms.DateTimeField(
+    end = BoundedDateTimeField(
         label=_("Until"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     household = forms.CharField(label=_("Household (e.g. 3-1-101)"), required=False)

@@ -39,7 +39,7 @@ DECISION_OF: dict[str, str] = {
     C.TEMPERATURE_IMPOSSIBLE: REFUSED,
     C.BAD_DIRECTION: REFUSED,
     C.BAD_CLIENT_ID: REFUSED,
-    C.BAD_TIME: REFUSED,
+    C.SCANNED_AT_INVALID: REFUSED,
     C.VISITOR_REGISTERED: ALLOWED,
     C.VISITORS_REFUSED: REFUSED,
     C.HOST_MISSING: REFUSED,
@@ -48,7 +48,7 @@ DECISION_OF: dict[str, str] = {
 # Codes that come from the request itself (scan.check_scan, in Python, before any pass is read): nothing
 # is stored, the guard fixes the input and scans again.
 INPUT_CODES = frozenset(
-    {C.TEMPERATURE_MISSING, C.TEMPERATURE_IMPOSSIBLE, C.BAD_DIRECTION, C.BAD_CLIENT_ID, C.BAD_TIME}
+    {C.TEMPERATURE_MISSING, C.TEMPERATURE_IMPOSSIBLE, C.BAD_DIRECTION, C.BAD_CLIENT_ID, C.SCANNED_AT_INVALID}
 )
 # Codes of a visitor registered by the guard (services.register_visitor), who has no pass; a visitor's
 # fever is FEVER, as a resident's.
@@ -145,7 +145,7 @@ def describe(code: str, **p: Any) -> tuple[str, str]:
         return _("Choose in or out."), _("Choose the direction and scan again.")
     if code == C.BAD_CLIENT_ID:
         return _("The scan has no valid id (client_id must be a UUID)."), _("Update the device software.")
-    if code == C.BAD_TIME:
+    if code == C.SCANNED_AT_INVALID:
         return _("The scan time is not a valid date and time."), _("Check the device clock.")
     if code == C.VISITOR_REGISTERED:
         return _("Visitor registered."), _("Let the visitor in; the host household is responsible for them.")

@@ -237,7 +237,7 @@ class DecisionCode(models.TextChoices):
     TEMPERATURE_IMPOSSIBLE = "temperature_impossible", _("Temperature out of range")
     BAD_DIRECTION = "bad_direction", _("Direction missing")
     BAD_CLIENT_ID = "bad_client_id", _("Invalid scan id")
-    BAD_TIME = "bad_time", _("Invalid scan time")
+    SCANNED_AT_INVALID = "scanned_at_invalid", _("Invalid scan time")
     VISITOR_REGISTERED = "visitor_registered", _("Visitor registered")
     VISITORS_REFUSED = "visitors_refused", _("Visitors refused")
     HOST_MISSING = "host_missing", _("No host household")

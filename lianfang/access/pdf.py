@@ -65,7 +65,7 @@ def register_font(path: Path | None = None) -> str:
 
 
 def _natural(text: str) -> tuple[Any, ...]:
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", text) if p)
+    return tuple((0, int(p), "") if p.isdecimal() else (1, 0, p) for p in re.split(r"(\d+)", text) if p)
 
 
 def printable_passes(

@@ -31,6 +31,8 @@ from lianfang.access.gatecache import GateContext
 from lianfang.access.models import DecisionCode, Direction
 from lianfang.access.policy import Policy, policy_for_path
 from lianfang.access.tokens import Parsed, parse_token
+from lianfang.core import bounds
+from lianfang.core.errors import DomainError
 from lianfang.core.models import Alert, AlertKind
 from lianfang.places.models import Household
 
@@ -129,15 +131,8 @@ def _parse_temperature(raw: Any) -> Decimal | None:
 
 
 def _parse_time(raw: Any) -> datetime.datetime | None:
-    if raw is None or raw == "":
-        return None
-    if isinstance(raw, datetime.datetime):
-        value = raw
-    else:
-        value = datetime.datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    return value
+    """The device's time, inside core.bounds' window for events (DomainError scanned_at_invalid)."""
+    return bounds.parse_datetime(raw, bounds.EVENT, field="scanned_at", code="scanned_at_invalid")
 
 
 def _local_midnight(day: datetime.date) -> datetime.datetime:
@@ -186,8 +181,8 @@ def check_scan(
         return _result(cid, DecisionCode.TEMPERATURE_IMPOSSIBLE)
     try:
         client_time = _parse_time(scan.scanned_at)
-    except (ValueError, TypeError):
-        return _result(cid, DecisionCode.BAD_TIME)
+    except DomainError:
+        return _result(cid, DecisionCode.SCANNED_AT_INVALID)
     policy = policy_for_path(gate.path)
     if temperature is None and policy.temperature_required:
         return _result(cid, DecisionCode.TEMPERATURE_MISSING)

@@ -7,7 +7,6 @@ the page's offline queue can send what it collected as one batch when the networ
 from __future__ import annotations
 
 import datetime
-import json
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -22,6 +21,7 @@ from lianfang.access.models import Delivery, Passage, Visitor
 from lianfang.access.policy import policy_for_path
 from lianfang.access.scan import ScanInput, record_scans
 from lianfang.access.services import log_delivery, mark_picked_up, register_visitor
+from lianfang.core import bounds
 from lianfang.core.errors import DomainError
 from lianfang.core.roles import Role
 from lianfang.places.models import Gate, Household
@@ -36,7 +36,9 @@ def guard_gate(request: HttpRequest) -> Gate:
     if user.role == Role.GATE and user.gate_id:
         return get_object_or_404(Gate.objects.visible_to(user).select_related("compound"), pk=user.gate_id)
     if user.is_superuser and request.GET.get("gate"):
-        return get_object_or_404(Gate.objects.select_related("compound"), pk=request.GET["gate"])
+        return get_object_or_404(
+            Gate.objects.select_related("compound"), pk=bounds.parse_id(request.GET["gate"]) or 0
+        )
     raise Http404
 
 
@@ -92,11 +94,9 @@ def checkpoint_texts() -> dict[str, str]:
 def checkpoint_scans(request: HttpRequest) -> JsonResponse:
     gate = guard_gate(request)
     try:
-        payload = json.loads(request.body or b"")
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return JsonResponse(
-            {"code": "malformed_json", "message": _("The request body is not valid JSON.")}, status=400
-        )
+        payload = bounds.load_json(request.body or b"")
+    except DomainError as err:
+        return JsonResponse(err.as_dict(), status=err.status)
     items = payload if isinstance(payload, list) else [payload]
     if len(items) > MAX_BATCH or not all(isinstance(i, dict) for i in items):
         return JsonResponse(
@@ -165,7 +165,7 @@ def deliveries(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("picked_up"):
-                d = get_object_or_404(Delivery, pk=request.POST["picked_up"], gate=gate)
+                d = get_object_or_404(Delivery, pk=bounds.parse_id(request.POST["picked_up"]) or 0, gate=gate)
                 mark_picked_up(guard=request.user, delivery=d)
             else:
                 household = _household_by_label(gate, form["household"])

@@ -19,7 +19,7 @@ from lianfang.access import services
 from lianfang.access.forms import OutingPolicyForm, PassageFilterForm
 from lianfang.access.models import OutingPolicy, Pass, Passage, PassKind, PassStatus
 from lianfang.access.policy import policy_for_path
-from lianfang.core import audit
+from lianfang.core import audit, bounds
 from lianfang.core.audit import AuditAction
 from lianfang.core.errors import DomainError
 from lianfang.core.exports import inert_row
@@ -70,9 +70,7 @@ def compound_issue(request: HttpRequest, pk: int) -> HttpResponse:
     user = _staff(request)
     compound = get_object_or_404(Compound.objects.visible_to(user), pk=pk)
     try:
-        valid_to = (
-            datetime.date.fromisoformat(request.POST["valid_to"]) if request.POST.get("valid_to") else None
-        )
+        valid_to = bounds.parse_date(request.POST.get("valid_to"), bounds.PLAN, field="valid_to")
         result = services.issue_household_passes(user=user, compound=compound, valid_to=valid_to)
         messages.success(
             request,
@@ -80,8 +78,6 @@ def compound_issue(request: HttpRequest, pk: int) -> HttpResponse:
                 n=result.created, m=result.skipped
             ),
         )
-    except ValueError:
-        messages.error(request, _("The date is not valid."))
     except DomainError as err:
         messages.error(request, err.message)
     return redirect("access:compound-passes", pk=compound.pk)

@@ -16,6 +16,8 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from lianfang.care.models import CallWindow, ErrandCategory, TeamRole
+from lianfang.core import bounds
+from lianfang.core.errors import DomainError
 
 NEED_ROWS = 2
 MONEY = forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal", "placeholder": "0.00"})
@@ -39,8 +41,8 @@ class CallForm(forms.Form):
         """ "2026-11-28:am" -> (date, window)."""
         day, _sep, window = self.cleaned_data["slot"].partition(":")
         try:
-            date = datetime.date.fromisoformat(day)
-        except ValueError:
+            date = bounds.parse_date(day, bounds.EVENT)
+        except DomainError:
             date = None
         if date is None or window not in CallWindow.values:
             raise forms.ValidationError(_("Choose which call this is."))
@@ -174,4 +176,4 @@ class FilterForm(forms.Form):
 
 
 def since_days(raw: str | None, default: int = 7) -> int:
-    return int(raw) if raw and raw.isdigit() and 1 <= int(raw) <= 365 else default
+    return bounds.parse_int_or(raw, default, min_value=1, max_value=365)

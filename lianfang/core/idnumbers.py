@@ -26,9 +26,14 @@ from lianfang.core.errors import DomainError
 
 
 def normalize(raw: str) -> str:
-    """Full-width digits to ASCII, lowercase x to X, separators and spaces removed."""
+    """Full-width and other scripts' decimal digits (١٢٣) to ASCII, lowercase x to X, separators and
+    spaces removed: one spelling per number, so that its hash finds its duplicates."""
     text = unicodedata.normalize("NFKC", str(raw or ""))
-    return "".join(ch for ch in text if not ch.isspace() and ch not in "-_").upper()
+    return "".join(
+        str(unicodedata.decimal(ch)) if ch.isdecimal() else ch
+        for ch in text
+        if not ch.isspace() and ch not in "-_"
+    ).upper()
 
 
 def convert_15_to_18(number: str) -> str:
@@ -50,7 +55,7 @@ def parse(raw: str, *, today: datetime.date | None = None) -> IdInfo:
     number = normalize(raw)
     if not number:
         raise DomainError("id_missing", _("The ID number is empty."), field="id_number")
-    if len(number) == 15 and number.isdigit():
+    if len(number) == 15 and number.isdecimal():
         number = convert_15_to_18(number)
     if len(number) != 18:
         raise DomainError(
@@ -60,7 +65,7 @@ def parse(raw: str, *, today: datetime.date | None = None) -> IdInfo:
             ),
             field="id_number",
         )
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not number[:17].isdecimal() or not (number[17].isdecimal() or number[17] == "X"):
         raise DomainError(
             "id_bad_format",
             _("An ID number is 17 digits followed by a digit or X."),

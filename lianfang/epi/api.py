@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from lianfang.core.bounds import EventDate, OnsetDate, PlanDate
 from lianfang.core.errors import DomainError
 from lianfang.core.phones import phone_for
 from lianfang.epi import contacts as epi_contacts
@@ -53,9 +54,9 @@ class CaseIn(Schema):
     person: PersonIn | None = Field(None, description="A non-resident; or give `resident_id`.")
     status: CaseStatus = Field(..., description="suspected, confirmed or asymptomatic at registration.")
     source: CaseSource = CaseSource.OTHER
-    onset_date: datetime.date | None = None
-    report_date: datetime.date | None = Field(None, description="Default: today.")
-    isolation_date: datetime.date | None = None
+    onset_date: OnsetDate | None = Field(None, description="At most a year back (else 400 onset_too_early).")
+    report_date: EventDate | None = Field(None, description="Default: today. 1900-01-01 to tomorrow.")
+    isolation_date: EventDate | None = Field(None, description="1900-01-01 to tomorrow.")
     notes: str = ""
 
 
@@ -123,7 +124,7 @@ class ContactsOut(Schema):
 class LockdownIn(Schema):
     scope: LockdownScope = Field(..., description="unit, building or compound.")
     id: int = Field(..., description="The id of the unit, building or compound.")
-    start: datetime.date = Field(..., description="First day sealed.")
+    start: PlanDate = Field(..., description="First day sealed (1900-01-01 to a year ahead).")
     days: int | None = Field(None, ge=1, le=366, description="Default: the area's policy (14).")
     preview: bool = Field(False, description="true: answer the counts and write nothing.")
     case_id: int | None = Field(None, description="The case that prompted it (optional).")

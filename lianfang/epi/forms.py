@@ -8,10 +8,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from lianfang.core.bounds import ONSET, PLAN, BoundedDateField, parse_id, parse_int
+from lianfang.core.errors import DomainError
 from lianfang.epi.models import CaseSource, CaseStatus, Room, Symptom
 from lianfang.places.models import Area
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MAX_BEDS, MAX_ROOM_NUMBER = 50, 20  # as epi.quarantines checks them
 OPEN_CHOICES = [
     (s.value, s.label) for s in (CaseStatus.CONFIRMED, CaseStatus.SUSPECTED, CaseStatus.ASYMPTOMATIC)
 ]
@@ -22,9 +25,9 @@ class CaseForm(forms.Form):
 
     status = forms.ChoiceField(label=_("Status"), choices=OPEN_CHOICES, initial=CaseStatus.CONFIRMED)
     source = forms.ChoiceField(label=_("Source"), choices=CaseSource.choices, initial=CaseSource.HOSPITAL)
-    onset_date = forms.DateField(label=_("Onset date"), required=False, widget=DATE)
-    report_date = forms.DateField(label=_("Report date"), required=False, widget=DATE)
-    isolation_date = forms.DateField(label=_("Isolation date"), required=False, widget=DATE)
+    onset_date = BoundedDateField(label=_("Onset date"), required=False, widget=DATE, window=ONSET)
+    report_date = BoundedDateField(label=_("Report date"), required=False, widget=DATE)
+    isolation_date = BoundedDateField(label=_("Isolation date"), required=False, widget=DATE)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -54,15 +57,15 @@ class CaseStatusForm(forms.Form):
 
 
 class CaseDatesForm(forms.Form):
-    onset_date = forms.DateField(label=_("Onset date"), required=False, widget=DATE)
-    isolation_date = forms.DateField(label=_("Isolation date"), required=False, widget=DATE)
+    onset_date = BoundedDateField(label=_("Onset date"), required=False, widget=DATE, window=ONSET)
+    isolation_date = BoundedDateField(label=_("Isolation date"), required=False, widget=DATE)
 
 
 class LockdownForm(forms.Form):
     """What to seal: one select of "compound:1", "building:3", "unit:12", plus the dates."""
 
     target = forms.ChoiceField(label=_("What to seal"))
-    start = forms.DateField(label=_("From"), widget=DATE)
+    start = BoundedDateField(label=_("From"), widget=DATE, window=PLAN)
     days = forms.IntegerField(
         label=_("Days"), min_value=1, max_value=90, required=False, help_text=_("Empty: the area's policy.")
     )
@@ -92,7 +95,7 @@ class ExtendForm(forms.Form):
 
 
 class ShortenForm(forms.Form):
-    new_end = forms.DateField(label=_("New last day"), widget=DATE)
+    new_end = BoundedDateField(label=_("New last day"), widget=DATE, window=PLAN)
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
@@ -123,7 +126,7 @@ class HealthCheckForm(forms.Form):
     symptoms = forms.MultipleChoiceField(
         label=_("Symptoms"), required=False, choices=Symptom.choices, widget=forms.CheckboxSelectMultiple
     )
-    date = forms.DateField(label=_("Date"), required=False, widget=DATE)
+    date = BoundedDateField(label=_("Date"), required=False, widget=DATE)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
@@ -151,7 +154,7 @@ class ConfirmContactForm(forms.Form):
 
     def clean_place(self) -> str:
         place = self.cleaned_data["place"]
-        if place != "home" and not place.isdigit():
+        if place != "home" and parse_id(place) is None:
             raise ValidationError(_("Choose home quarantine or a facility room."))
         return place
 
@@ -183,15 +186,18 @@ class FacilityForm(forms.Form):
             parts = line.split()
             if not parts:
                 continue
-            beds = parts[1] if len(parts) > 1 else "1"
-            if len(parts) > 2 or not beds.isdigit() or int(beds) < 1:
+            try:
+                beds = parse_int(parts[1] if len(parts) > 1 else "1", min_value=1, max_value=MAX_BEDS)
+            except DomainError:
+                beds = 0
+            if len(parts) > 2 or not beds or len(parts[0]) > MAX_ROOM_NUMBER:
                 raise ValidationError(
                     _("Line {n}: write the room number and the number of beds, e.g. 301 2.").format(n=n)
                 )
-            rooms.append((parts[0], int(beds)))
+            rooms.append((parts[0], beds))
         return rooms
 
 
 class RoomAddForm(forms.Form):
-    number = forms.CharField(label=_("Room number"), max_length=20)
-    capacity = forms.IntegerField(label=_("Beds"), min_value=1, max_value=50, initial=1)
+    number = forms.CharField(label=_("Room number"), max_length=MAX_ROOM_NUMBER)
+    capacity = forms.IntegerField(label=_("Beds"), min_value=1, max_value=MAX_BEDS, initial=1)

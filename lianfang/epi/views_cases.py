@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lianfang.access.models import Passage
+from lianfang.core import bounds
 from lianfang.core.errors import DomainError
 from lianfang.core.roles import EDIT_EPI
 from lianfang.epi import contacts as contact_service
@@ -89,11 +90,11 @@ def case_create(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     q = request.GET.get("q", "").strip()
     resident = None
-    resident_id = (data or request.GET).get("resident", "")
-    if resident_id.isdigit():
+    resident_id = bounds.parse_id((data or request.GET).get("resident"))
+    if resident_id is not None:
         resident = get_object_or_404(
             Resident.objects.visible_to(user).select_related("household", "household__compound"),
-            pk=int(resident_id),
+            pk=resident_id,
         )
     non_resident = resident is None and (data or request.GET).get("person") == "1"
     form = CaseForm(data, initial={"report_date": timezone.localdate()})
@@ -331,7 +332,9 @@ def contact_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     place = form.cleaned_data["place"]
     room = None
     if place != "home":
-        room = get_object_or_404(Room.objects.visible_to(user).select_related("facility"), pk=int(place))
+        room = get_object_or_404(
+            Room.objects.visible_to(user).select_related("facility"), pk=bounds.parse_id(place) or 0
+        )
     try:
         contact_service.confirm_contact(
             user=user,

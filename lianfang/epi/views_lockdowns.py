@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lianfang.core import bounds
 from lianfang.core.errors import DomainError
 from lianfang.core.roles import EDIT_EPI
 from lianfang.epi import services
@@ -72,16 +73,16 @@ def targets_of(user: Any, compound: Compound) -> list[tuple[str, Any]]:
 def _compound_and_case(user: Any, data: Any) -> tuple[Compound | None, Case | None]:
     case = None
     compound = None
-    case_id = data.get("case", "")
-    if case_id.isdigit():
+    case_id = bounds.parse_id(data.get("case"))
+    if case_id is not None:
         case = get_object_or_404(
-            Case.objects.visible_to(user).select_related("household", "household__compound"), pk=int(case_id)
+            Case.objects.visible_to(user).select_related("household", "household__compound"), pk=case_id
         )
         if case.household_id:
             compound = case.household.compound
-    compound_id = data.get("compound", "")
-    if compound_id.isdigit():
-        compound = get_object_or_404(Compound.objects.visible_to(user), pk=int(compound_id))
+    compound_id = bounds.parse_id(data.get("compound"))
+    if compound_id is not None:
+        compound = get_object_or_404(Compound.objects.visible_to(user), pk=compound_id)
     if compound is not None and not Compound.objects.visible_to(user).filter(pk=compound.pk).exists():
         raise Http404
     return compound, case

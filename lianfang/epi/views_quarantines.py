@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lianfang.core import bounds
 from lianfang.core.errors import DomainError
 from lianfang.core.roles import EDIT_EPI
 from lianfang.core.subqueries import SubqueryCount
@@ -191,9 +192,9 @@ def quarantine_room(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("{name}: room {room}.").format(name=q.resident.name, room=room))
         except DomainError as err:
             message_error(request, err)
-    back = request.POST.get("back", "")
-    if back.isdigit() and Facility.objects.visible_to(user).filter(pk=int(back)).exists():
-        return redirect("epi:facility-detail", pk=int(back))
+    back = bounds.parse_id(request.POST.get("back"))
+    if back is not None and Facility.objects.visible_to(user).filter(pk=back).exists():
+        return redirect("epi:facility-detail", pk=back)
     return redirect("epi:quarantine-detail", pk=pk)
 
 

@@ -27,7 +27,7 @@ from lianfang.places.models import Area, AreaLevel, Building, Compound, Gate, Gr
 def natural_key(text: str) -> list[Any]:
     """'10' after '9'; 'A' after numbers."""
     return [
-        (0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text) if part
+        (0, int(part), "") if part.isdecimal() else (1, 0, part) for part in re.split(r"(\d+)", text) if part
     ]
 
 

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from lianfang.core.errors import DomainError
 from lianfang.core.phones import phone_for
@@ -56,7 +56,11 @@ def resident_out(user: Any, r: Resident, household: Household | None = None) -> 
 @router.get(
     "/residents", response=list[ResidentOut], summary="Search residents in your scope (ID numbers masked)"
 )
-def list_residents(request, q: str = "", limit: int = 50):
+def list_residents(
+    request,
+    q: str = Query(..., description="A name, pinyin initials, the last four digits or an address."),
+    limit: int = 50,
+):
     if not q.strip():
         raise DomainError(
             "query_missing", _("Type a name, pinyin initials, the last four digits or an address (q).")

@@ -7,6 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lianfang.core.bounds import BIRTH, BoundedDateField, BoundedDateTimeField
 from lianfang.people.models import Relation, Resident, Sex, Tag, TravelSource
 from lianfang.people.services import ResidentData
 from lianfang.places.models import Compound, Household
@@ -29,7 +30,7 @@ class ResidentForm(forms.Form):
     sex = forms.ChoiceField(
         label=_("Sex"), required=False, choices=[("", _("From the ID number"))] + list(Sex.choices)
     )
-    birth_date = forms.DateField(label=_("Birth date"), required=False, widget=DATE)
+    birth_date = BoundedDateField(label=_("Birth date"), required=False, widget=DATE, window=BIRTH)
     phone = forms.CharField(
         label=_("Phone"), max_length=30, required=False, widget=forms.TextInput(attrs={"type": "tel"})
     )
@@ -141,13 +142,13 @@ class TravelForm(forms.Form):
     origin = forms.CharField(
         label=_("Returned from"), max_length=100, help_text=_("City or province, e.g. 武汉市.")
     )
-    arrival_date = forms.DateField(label=_("Arrival date"), widget=DATE)
+    arrival_date = BoundedDateField(label=_("Arrival date"), widget=DATE)
     source = forms.ChoiceField(label=_("Source"), choices=TravelSource.choices, initial=TravelSource.VISIT)
     notes = forms.CharField(label=_("Notes"), max_length=300, required=False)
 
 
 class VisitForm(forms.Form):
-    visited_at = forms.DateTimeField(
+    visited_at = BoundedDateTimeField(
         label=_("Visited at"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
+from lianfang.core import bounds
 from lianfang.core.errors import DomainError
 from lianfang.core.roles import IMPORT_RESIDENTS
 from lianfang.core.viewtools import require_role
@@ -39,7 +40,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
     require_role(request.user, IMPORT_RESIDENTS)
     communities = Area.objects.visible_to(request.user).filter(level=AreaLevel.COMMUNITY).order_by("path")
     if request.method == "POST":
-        community = get_object_or_404(communities, pk=request.POST.get("community") or 0)
+        community = get_object_or_404(communities, pk=bounds.parse_id(request.POST.get("community")) or 0)
         upload = request.FILES.get("file")
         if upload is None:
             messages.error(request, _("Choose a file to upload."))
@@ -107,9 +108,7 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
 def export_residents(request: HttpRequest) -> HttpResponse:
     compound_id = None
     if raw := request.GET.get("compound", "").strip():
-        compound = get_object_or_404(
-            Compound.objects.visible_to(request.user), pk=raw if raw.isdigit() else 0
-        )
+        compound = get_object_or_404(Compound.objects.visible_to(request.user), pk=bounds.parse_id(raw) or 0)
         compound_id = compound.pk
     try:
         content, _count = export.export_residents(

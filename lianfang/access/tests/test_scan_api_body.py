@@ -59,7 +59,7 @@ def test_fields_of_the_wrong_type_are_answered_item_by_item(client, raw_token, p
         "bad_direction",
         "bad_client_id",
         "temperature_impossible",
-        "bad_time",
+        "scanned_at_invalid",
         "entry_allowed",
     ]
     assert Passage.objects.count() == 2  # the malformed token is logged; input errors are not

@@ -53,6 +53,19 @@ def test_full_width_digits_and_spaces_are_accepted():
     assert idnumbers.parse(f" {full_width[:6]} {full_width[6:]} ").number == VALID
 
 
+def test_other_scripts_digits_are_read_as_ascii_so_a_number_has_one_spelling():
+    arabic_indic = "".join(chr(0x0660 + int(c)) if c.isdigit() else c for c in VALID)
+
+    assert idnumbers.parse(arabic_indic).number == VALID
+    assert idnumbers.protect(idnumbers.parse(arabic_indic).number).hash == idnumbers.protect(VALID).hash
+
+
+def test_a_digit_that_is_no_decimal_digit_is_refused_as_a_bad_format():
+    kharosthi_one = "\U00010a40"  # str.isdigit() is true for it, int() refuses it
+
+    assert error_code(VALID[:10] + kharosthi_one + VALID[11:]) == "id_bad_format"
+
+
 def test_a_lowercase_x_check_digit_is_read_as_uppercase():
     body = next(
         b for seq in range(1000) if ric.calc_check_digit((b := f"34040319800517{seq:03d}") + "0") == "X"

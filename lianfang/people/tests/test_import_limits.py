@@ -145,10 +145,10 @@ for path in sys.argv[1:]:
                 codes.append(None)
             except DomainError as err:
                 codes.append(err.code)
-# VmHWM is this process's own peak. ru_maxrss is not: Linux carries the parent's peak over exec, so it
-# reported the size of the whole test run's process once that passed 300 MB.
-hwm = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:"))
-print(json.dumps({"codes": codes, "peak_mb": int(hwm.split()[1]) / 1024}))
+# The peak of this process since its exec (VmHWM): ru_maxrss would also count the pages of the test
+# runner it was forked from, however large that had grown.
+hwm_kb = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps({"codes": codes, "peak_mb": hwm_kb / 1024}))
 """
 
 
