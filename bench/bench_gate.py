@@ -27,6 +27,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from benchdb import require_database_url  # bench/benchdb.py (this folder is on sys.path)
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PORT = int(os.environ.get("LIANFANG_BENCH_PORT", 8765))
@@ -252,8 +254,7 @@ def main() -> None:
     args = ap.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install -y wrk (make bench installs it)")
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        print("warning: DATABASE_URL is not PostgreSQL; figures are not for reporting", file=sys.stderr)
+    require_database_url("gate")
     setup_django()
     from django.db import connection
 

@@ -22,6 +22,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchdb import require_database_url  # bench/benchdb.py (this folder is on sys.path)
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -119,9 +121,8 @@ def main() -> None:
     parser.add_argument("--households", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
+    require_database_url("lockdown")
     setup_django()
-    from django.db import connection
-
     from lianfang.epi.models import Quarantine
     from lianfang.epi.services import apply_lockdown, lift_lockdown, preview_lockdown
     from lianfang.places.models import Household
@@ -159,11 +160,10 @@ def main() -> None:
             flush=True,
         )
 
-    backend = connection.vendor
     value = round(statistics.median(applies), 3)
     note = (
         f"apply_lockdown of a compound of {args.households:,} households / {residents:,} residents on "
-        f"{backend}, median of {args.rounds} rounds (each: {', '.join(f'{a:.2f}' for a in applies)} s); "
+        f"PostgreSQL, median of {args.rounds} rounds (each: {', '.join(f'{a:.2f}' for a in applies)} s); "
         f"lift_lockdown median {statistics.median(lifts):.2f} s; preview median "
         f"{statistics.median(previews) * 1000:.0f} ms"
     )
