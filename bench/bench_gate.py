@@ -47,6 +47,7 @@ def build_world(n_passes: int, n_gates: int) -> tuple[list[str], list[str]]:
     import datetime
 
     from django.core.management import call_command
+    from django.utils import timezone
 
     from lianfang.access.models import Pass, PassKind
     from lianfang.access.services import create_gate_device
@@ -73,7 +74,7 @@ def build_world(n_passes: int, n_gates: int) -> tuple[list[str], list[str]]:
     )
     per = n_passes // n_gates
     tokens, qrs = [], []
-    today = datetime.date.today()
+    today = timezone.localdate()
     for c in range(n_gates):
         compound = Compound.objects.create(community=community, name=f"基准小区{c + 1}", path=community.path)
         gate = Gate.objects.create(compound=compound, name="东门", is_open=True, path=community.path)

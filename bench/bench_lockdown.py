@@ -13,7 +13,6 @@ rounds; each round's check: every household of the compound held until the last 
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import os
 import statistics
@@ -123,6 +122,8 @@ def main() -> None:
     args = parser.parse_args()
     require_database_url("lockdown")
     setup_django()
+    from django.utils import timezone
+
     from lianfang.epi.models import Quarantine
     from lianfang.epi.services import apply_lockdown, lift_lockdown, preview_lockdown
     from lianfang.places.models import Household
@@ -132,7 +133,7 @@ def main() -> None:
     built_s = time.perf_counter() - t0
     print(f"built {args.households} households, {residents} residents in {built_s:.1f} s", flush=True)
 
-    today = datetime.date.today()
+    today = timezone.localdate()
     applies, lifts, previews = [], [], []
     for r in range(args.rounds):
         t = time.perf_counter()

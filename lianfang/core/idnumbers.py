@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
@@ -72,7 +73,7 @@ def parse(raw: str, *, today: datetime.date | None = None) -> IdInfo:
         raise DomainError(
             "id_bad_birth_date", _("The birth date inside the ID number does not exist."), field="id_number"
         ) from None
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     if birth > today or birth.year < 1900:
         raise DomainError(
             "id_bad_birth_date", _("The birth date inside the ID number is impossible."), field="id_number"

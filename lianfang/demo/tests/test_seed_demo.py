@@ -11,13 +11,14 @@ from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import translation
+from django.utils import timezone, translation
 
 from lianfang.accounts.models import User
 from lianfang.core import idnumbers
 from lianfang.core.roles import Role
 from lianfang.demo import generate, names
 from lianfang.demo.accounts import DEFAULT_PASSWORD, USERNAMES, demo_logins
+from lianfang.demo.plan import SCALES, Ids, build_plan
 from lianfang.people.models import Membership, Resident, TravelRecord
 from lianfang.people.pinyin import pinyin_keys
 from lianfang.places.models import Area, AreaLevel, Compound, Gate, Grid, Household
@@ -141,7 +142,7 @@ def models_f(name: str):
 
 def test_ages_and_household_sizes_are_a_plausible_mix():
     call_command("seed_demo", "--scale", "demo", stdout=io.StringIO())
-    today = datetime.date.today()
+    today = timezone.localdate()
     ages = [(today - b).days // 365 for b in Resident.objects.values_list("birth_date", flat=True)]
     n = len(ages)
     assert n == 5000 and Household.objects.count() == 2000  # 2.5 people per household
@@ -265,10 +266,6 @@ def test_fast_pinyin_keys_equal_pinyin_keys_for_the_name_lists():
 
 
 def test_generated_rows_need_no_copy_escaping(settings):
-    from django.utils import timezone
-
-    from lianfang.demo.plan import SCALES, Ids, build_plan
-
     ids = Ids(
         next=dict.fromkeys(
             ["area", "grid", "compound", "gate", "building", "unit", "household", "resident"], 1
@@ -277,7 +274,7 @@ def test_generated_rows_need_no_copy_escaping(settings):
     plan = build_plan(SCALES["demo"], seed=3, ids=ids)
     ctx = generate.Context(
         seed=3,
-        today=datetime.date.today(),
+        today=timezone.localdate(),
         now=timezone.now(),
         keys=generate.Keys(*idnumbers._keys(settings.LIANFANG_DATA_KEY)),
     )
