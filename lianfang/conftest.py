@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pytest
 
 from lianfang import devdb
+from lianfang.access import gatecache
 from lianfang.accounts.models import ApiToken, User
 from lianfang.core import idnumbers
 from lianfang.core.roles import Role
@@ -180,3 +181,10 @@ def api_client(client):
         return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
     return _make
+
+
+@pytest.fixture(autouse=True)
+def _empty_gate_cache():
+    """Every test starts with the gate's cache empty (access/gatecache.py: gates, devices, outing policies):
+    a rolled-back test sends no signal that clears it, and a clock moved by time-machine moves its expiry."""
+    gatecache.clear()

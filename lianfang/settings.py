@@ -130,6 +130,24 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not env_bool("LIANFANG_MANIFEST_STATIC", False)
 
+# The throttles (secret-link guesses, access/views_passes.py) count in this cache. The default is per
+# process: with several gunicorn workers each counts on its own. "django.core.cache.backends.db.DatabaseCache"
+# with LIANFANG_CACHE_LOCATION=lianfang_cache (after `manage.py createcachetable`) shares the counts.
+# "gate": what every gate scan reads (access/gatecache.py: gates and devices; access/policy.py: outing
+# policies), for a few seconds, in each process's own memory: never a shared backend, which would cost the
+# scan a round trip. A save clears it in its process at once (access/signals.py); others catch up in seconds.
+CACHES = {
+    "default": {
+        "BACKEND": env_str("LIANFANG_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": env_str("LIANFANG_CACHE_LOCATION", "lianfang"),
+    },
+    "gate": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "lianfang-gate",
+        "OPTIONS": {"MAX_ENTRIES": 20_000},  # a city's gates, devices and policy paths
+    },
+}
+
 TASKS = {
     "default": {
         "BACKEND": env_str("LIANFANG_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
