@@ -48,7 +48,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from seeded import find_seeded_city  # bench/seeded.py (this folder is on sys.path)
+from benchdb import require_database_url  # bench/benchdb.py (this folder is on sys.path)
+from seeded import find_seeded_city  # bench/seeded.py
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -457,11 +458,10 @@ def build(target: int, *, seed: int = 7, now: datetime.datetime | None = None) -
     built.calls, built.errands = add_calls_and_errands(held, now, seed, workers)
     built.seconds["calls_errands"] = round(time.perf_counter() - t, 2)
     built.teams = CareTeam.objects.filter(household_id__in=held, ended__isnull=True).count()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for table in ("care_careteam", "care_careteammember", "care_carecall", "care_errand",
-                          "care_errandevent", "places_household", "epi_quarantine"):  # fmt: skip
-                cursor.execute(f"ANALYZE {table}")
+    with connection.cursor() as cursor:
+        for table in ("care_careteam", "care_careteammember", "care_carecall", "care_errand",
+                      "care_errandevent", "places_household", "epi_quarantine"):  # fmt: skip
+            cursor.execute(f"ANALYZE {table}")
     return built
 
 
@@ -572,10 +572,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="leave the quarantine in place (development)")
     args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        raise SystemExit("bench_care needs PostgreSQL: DATABASE_URL=postgres://... (bench/pg.sh start)")
-    url, source = choose_database(url)
+    url, source = choose_database(require_database_url("care"))
     os.environ["DATABASE_URL"] = url
     setup_django()
     from django.db import connection

@@ -42,7 +42,8 @@ import sys
 import time
 from pathlib import Path
 
-from seeded import PASSAGES, find_seeded_city  # bench/seeded.py (this folder is on sys.path)
+from benchdb import require_database_url  # bench/benchdb.py (this folder is on sys.path)
+from seeded import PASSAGES, find_seeded_city  # bench/seeded.py
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -235,10 +236,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="timed passes over the cases")
     parser.add_argument("--seed", type=int, default=4)
     args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        raise SystemExit("DATABASE_URL must point at a PostgreSQL database (bench/pg.sh start)")
-    url, source = choose_database(url)
+    url, source = choose_database(require_database_url("contacts"))
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lianfang.settings")
     sys.path.insert(0, str(ROOT))

@@ -27,6 +27,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from benchdb import require_database_url  # bench/benchdb.py (this folder is on sys.path)
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PORT = int(os.environ.get("LIANFANG_BENCH_PORT", 8765))
@@ -45,6 +47,7 @@ def build_world(n_passes: int, n_gates: int) -> tuple[list[str], list[str]]:
     import datetime
 
     from django.core.management import call_command
+    from django.utils import timezone
 
     from lianfang.access.models import Pass, PassKind
     from lianfang.access.services import create_gate_device
@@ -71,7 +74,7 @@ def build_world(n_passes: int, n_gates: int) -> tuple[list[str], list[str]]:
     )
     per = n_passes // n_gates
     tokens, qrs = [], []
-    today = datetime.date.today()
+    today = timezone.localdate()
     for c in range(n_gates):
         compound = Compound.objects.create(community=community, name=f"基准小区{c + 1}", path=community.path)
         gate = Gate.objects.create(compound=compound, name="东门", is_open=True, path=community.path)
@@ -252,8 +255,7 @@ def main() -> None:
     args = ap.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install -y wrk (make bench installs it)")
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        print("warning: DATABASE_URL is not PostgreSQL; figures are not for reporting", file=sys.stderr)
+    require_database_url("gate")
     setup_django()
     from django.db import connection
 

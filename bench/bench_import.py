@@ -24,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from benchdb import require_database_url  # bench/benchdb.py (this folder is on sys.path)
 from python_calamine import CalamineWorkbook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,8 +106,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
 
-    if not os.environ.get("DATABASE_URL"):
-        raise SystemExit("DATABASE_URL is not set: run it through bench/run.py (make bench BENCH=import).")
+    require_database_url("import")
     temp = Path(tempfile.mkdtemp(prefix="lianfang-bench-import."))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lianfang.settings")
     os.environ.setdefault("LIANFANG_IMPORT_MAX_ROWS", str(max(args.rows + 10, 200_000)))

@@ -13,7 +13,6 @@ rounds; each round's check: every household of the compound held until the last 
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import os
 import statistics
@@ -21,6 +20,8 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+
+from benchdb import require_database_url  # bench/benchdb.py (this folder is on sys.path)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -119,8 +120,9 @@ def main() -> None:
     parser.add_argument("--households", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
+    require_database_url("lockdown")
     setup_django()
-    from django.db import connection
+    from django.utils import timezone
 
     from lianfang.epi.models import Quarantine
     from lianfang.epi.services import apply_lockdown, lift_lockdown, preview_lockdown
@@ -131,7 +133,7 @@ def main() -> None:
     built_s = time.perf_counter() - t0
     print(f"built {args.households} households, {residents} residents in {built_s:.1f} s", flush=True)
 
-    today = datetime.date.today()
+    today = timezone.localdate()
     applies, lifts, previews = [], [], []
     for r in range(args.rounds):
         t = time.perf_counter()
@@ -159,11 +161,10 @@ def main() -> None:
             flush=True,
         )
 
-    backend = connection.vendor
     value = round(statistics.median(applies), 3)
     note = (
         f"apply_lockdown of a compound of {args.households:,} households / {residents:,} residents on "
-        f"{backend}, median of {args.rounds} rounds (each: {', '.join(f'{a:.2f}' for a in applies)} s); "
+        f"PostgreSQL, median of {args.rounds} rounds (each: {', '.join(f'{a:.2f}' for a in applies)} s); "
         f"lift_lockdown median {statistics.median(lifts):.2f} s; preview median "
         f"{statistics.median(previews) * 1000:.0f} ms"
     )

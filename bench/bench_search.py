@@ -24,7 +24,8 @@ import sys
 import time
 from pathlib import Path
 
-from seeded import find_seeded_city  # bench/seeded.py (this folder is on sys.path)
+from benchdb import require_database_url  # bench/benchdb.py (this folder is on sys.path)
+from seeded import find_seeded_city  # bench/seeded.py
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = ["name", "initials", "pinyin", "phone4", "id4", "address"]
@@ -102,10 +103,7 @@ def main() -> None:
     parser.add_argument("--scale", default="city", help="what to seed when there is no city yet")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        raise SystemExit("DATABASE_URL must point at a PostgreSQL database (bench/pg.sh start)")
-    url, source = choose_database(url, args.scale)
+    url, source = choose_database(require_database_url("search"), args.scale)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lianfang.settings")
     sys.path.insert(0, str(ROOT))

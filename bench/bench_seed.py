@@ -25,6 +25,8 @@ import threading
 import time
 from pathlib import Path
 
+from benchdb import require_database_url  # bench/benchdb.py (this folder is on sys.path)
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -69,8 +71,7 @@ def main() -> None:
     parser.add_argument("--keep-indexes", action="store_true")
     parser.add_argument("--passage-days", type=int, default=14, help="Days of gate records (0: none).")
     args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
-        raise SystemExit("DATABASE_URL must point at a PostgreSQL database (bench/pg.sh start)")
+    require_database_url("seed")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True

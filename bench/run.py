@@ -2,15 +2,14 @@
 
     python bench/run.py                 # every bench/bench_*.py
     python bench/run.py --only import   # one (or several: --only import,search)
-    python bench/run.py --sqlite        # without PostgreSQL (figures not for reporting)
 
 `make bench` (and `make bench BENCH=import`) call this.
 
 Contract with each benchmark `bench/bench_<name>.py`:
 - it is run as `python bench/bench_<name>.py --out FILE.json` from the repository root, with
   `DATABASE_URL` pointing at a fresh, migrated PostgreSQL database of its own (`lf_bench_<name>`)
-  on a throwaway server (bench/pg.sh: fsync and synchronous_commit on); with --sqlite, a fresh
-  migrated SQLite database under bench/out/ (LIANFANG_VAR_DIR) instead;
+  on a throwaway server (bench/pg.sh: fsync and synchronous_commit on), never the checkout's private
+  server (the demo's data); run alone without DATABASE_URL, a benchmark stops with one line saying so;
 - it writes one JSON object to FILE.json: metric name -> {"value": number, "unit": "...", "note": "..."}
   (an optional "goal" string per metric is shown in docs/benchmarks.md and not kept in results.json);
 - its module docstring's first line says what it measures (shown in docs/benchmarks.md).
@@ -165,8 +164,9 @@ class Postgres:
 
 
 # ------------------------------------------------------------------ running
-def run_one(name: str, db_url: str | None) -> tuple[dict[str, dict[str, Any]], str]:
-    """Run one benchmark; return its metrics and an error message ('' when fine)."""
+def run_one(name: str, db_url: str) -> tuple[dict[str, dict[str, Any]], str]:
+    """Run one benchmark on the database of `db_url`; return its metrics and an error message ('' when
+    fine)."""
     OUT.mkdir(parents=True, exist_ok=True)
     out_file = OUT / f"{name}.json"
     out_file.unlink(missing_ok=True)
@@ -174,14 +174,7 @@ def run_one(name: str, db_url: str | None) -> tuple[dict[str, dict[str, Any]], s
     env.pop("DJANGO_DEBUG", None)
     # A throwaway database with DEBUG off: the development keys are allowed here (core/checks.py).
     env.setdefault("DJANGO_SILENCED_SYSTEM_CHECKS", "lianfang.E001,lianfang.E002")
-    if db_url:
-        env["DATABASE_URL"] = db_url
-    else:
-        # SQLite: a database of its own under bench/out/, never the demo's var/lianfang.sqlite3.
-        var = OUT / f"var-{name}"
-        shutil.rmtree(var, ignore_errors=True)
-        env.pop("DATABASE_URL", None)
-        env["LIANFANG_VAR_DIR"] = str(var)
+    env["DATABASE_URL"] = db_url
     migrate = subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
         cwd=ROOT, env=env, capture_output=True, text=True, check=False,
@@ -249,7 +242,7 @@ def machine(pg_version: str) -> dict[str, str]:
         "Memory": mem or "unknown",
         "OS": f"{os_name} (kernel {platform.release()})",
         "Python": platform.python_version(),
-        "PostgreSQL": pg_version or "not used (SQLite)",
+        "PostgreSQL": pg_version or "not started (no benchmark ran)",
     }
 
 
@@ -267,7 +260,7 @@ def write_doc(results: dict[str, dict[str, Any]], goals: dict[str, str], facts: 
         "",
         "Figures measured by `make bench` (`bench/run.py`); the same numbers, machine-readable, are in",
         "`bench/results.json`. Each benchmark ran against its own fresh PostgreSQL database on a throwaway",
-        "server (`bench/pg.sh`, fsync and synchronous_commit on) unless the machine section says SQLite.",
+        "server (`bench/pg.sh`, fsync and synchronous_commit on).",
         "",
         "| Metric | Value | Unit | Goal | Note |",
         "|---|---:|---|---|---|",
@@ -327,7 +320,6 @@ def load_json(path: Path) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default="", help="comma-separated benchmark names (bench_<name>.py)")
-    parser.add_argument("--sqlite", action="store_true", help="no PostgreSQL: use the SQLite default")
     args = parser.parse_args(argv)
 
     available = discover()
@@ -339,17 +331,16 @@ def main(argv: list[str] | None = None) -> int:
     if not names:
         log("no bench/bench_*.py yet: nothing to run")
 
-    pg = None if args.sqlite or not names else Postgres()
+    pg = Postgres()
     results: dict[str, dict[str, Any]] = load_json(RESULTS)
     goals = previous_goals()
     failed: dict[str, str] = {}
     try:
-        if pg:
+        if names:
             pg.start()
         for name in names:
             log(f"{name}: running bench/bench_{name}.py")
-            db_url = pg.fresh_database(name) if pg else None
-            data, error = run_one(name, db_url)
+            data, error = run_one(name, pg.fresh_database(name))
             if error:
                 failed[name] = error
                 log(f"{name}: FAILED: {error}")
@@ -360,16 +351,14 @@ def main(argv: list[str] | None = None) -> int:
                 results[metric] = {"value": entry["value"], "unit": entry["unit"], "note": entry["note"]}
                 log(f"  {metric} = {fmt_value(entry['value'])} {entry['unit']}")
     finally:
-        if pg:
+        if names:
             pg.stop()
 
     RESULTS.write_text(
         json.dumps(dict(sorted(results.items())), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
-    command = (
-        "make bench" + (f" BENCH={args.only}" if args.only else "") + (" (--sqlite)" if args.sqlite else "")
-    )
-    write_doc(results, goals, machine(pg.version if pg else ""), command, names, failed)
+    command = "make bench" + (f" BENCH={args.only}" if args.only else "")
+    write_doc(results, goals, machine(pg.version), command, names, failed)
     log(f"wrote {RESULTS.relative_to(ROOT)} ({len(results)} metrics) and {DOC.relative_to(ROOT)}")
     if failed:
         log(f"failed: {', '.join(sorted(failed))}")

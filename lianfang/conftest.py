@@ -17,6 +17,7 @@ import pytest
 from django.core.cache import cache
 
 from lianfang import devdb
+from lianfang.access import gatecache
 from lianfang.accounts.models import ApiToken, User
 from lianfang.core import idnumbers
 from lianfang.core.roles import Role
@@ -187,3 +188,10 @@ def api_client(client):
         return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
     return _make
+
+
+@pytest.fixture(autouse=True)
+def _empty_gate_cache():
+    """Every test starts with the gate's cache empty (access/gatecache.py: gates, devices, outing policies):
+    a rolled-back test sends no signal that clears it, and a clock moved by time-machine moves its expiry."""
+    gatecache.clear()

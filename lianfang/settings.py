@@ -176,16 +176,24 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not env_bool("LIANFANG_MANIFEST_STATIC", False)
 
-# The throttles (secret-link guesses, access/views_passes.py) count in this cache. The default is per
+# The throttles (secret-link guesses, portal/views.py) count in this cache. The default is per
 # process: with several gunicorn workers each counts on its own. "django.core.cache.backends.db.DatabaseCache"
 # with LIANFANG_CACHE_LOCATION=lianfang_cache (after `manage.py createcachetable`) shares the counts.
+# "gate": what every gate scan reads (access/gatecache.py: gates and devices; access/policy.py: outing
+# policies), for a few seconds, in each process's own memory: never a shared backend, which would cost the
+# scan a round trip. A save clears it in its process at once (access/signals.py); others catch up in seconds.
 CACHES = {
     "default": {
         "BACKEND": env_str("LIANFANG_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
         "LOCATION": env_str("LIANFANG_CACHE_LOCATION", "lianfang"),
-    }
+    },
+    "gate": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "lianfang-gate",
+        "OPTIONS": {"MAX_ENTRIES": 20_000},  # a city's gates, devices and policy paths
+    },
 }
-# The household's secret link (access/views_passes.py): after the household's release from quarantine it
+# The household's secret link (portal/views.py): after the household's release from quarantine it
 # shows only "released on ... — thank you", and this many days after the release it stops working.
 LINK_DAYS_AFTER_RELEASE = env_int("LIANFANG_LINK_DAYS_AFTER_RELEASE", 7)
 # Wrong secret links from one address within LINK_GUESS_MINUTES before it is answered 429 for that long.

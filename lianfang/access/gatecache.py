@@ -1,20 +1,24 @@
 """What the gate decision needs to know about a gate (and the device scanning at it), cached per process.
 
-Read on every scan; changes (a gate closed, a device revoked) reach this process at once through
-signals.py and other processes within CACHE_SECONDS.
+Read on every scan, so kept in the cache `CACHE` (settings.CACHES: each process's own memory) for
+CACHE_SECONDS: one local-memory cache get per scan. Changes (a gate closed, a device revoked) reach this
+process at once through signals.py, which clears the cache, and other processes within CACHE_SECONDS.
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Any
+
+from django.core.cache import caches
 
 from lianfang.access.models import GateDevice
 from lianfang.accounts.models import ApiToken
 from lianfang.places.models import Gate
 
-CACHE_SECONDS = 5.0
+CACHE = "gate"  # the settings.CACHES alias, shared with access/policy.py
+CACHE_SECONDS = 5
+_MISSING = object()  # a cached None means "no such gate or device": that answer is cached too
 
 
 @dataclass(frozen=True)
@@ -27,10 +31,6 @@ class GateContext:
     is_open: bool
     accepted_kinds: frozenset[str]
     device_id: int | None = None
-
-
-_by_digest: dict[str, tuple[float, GateContext | None]] = {}
-_by_gate: dict[int, tuple[float, GateContext | None]] = {}
 
 
 def _from_gate(gate: Any, device_id: int | None = None) -> GateContext:
@@ -49,31 +49,34 @@ def _from_gate(gate: Any, device_id: int | None = None) -> GateContext:
 def for_device_token(raw: str) -> GateContext | None:
     """The gate of an unrevoked device token, or None."""
     digest = ApiToken.hash(raw)
-    now = time.monotonic()
-    hit = _by_digest.get(digest)
-    if hit and now - hit[0] < CACHE_SECONDS:
-        return hit[1]
+    key = f"device:{digest}"
+    cache = caches[CACHE]
+    hit = cache.get(key, _MISSING)
+    if hit is not _MISSING:
+        return hit  # type: ignore[no-any-return]
     device = (
         GateDevice.objects.select_related("gate", "gate__compound")
         .filter(digest=digest, revoked_at__isnull=True)
         .first()
     )
     ctx = _from_gate(device.gate, device.id) if device else None
-    _by_digest[digest] = (now, ctx)
+    cache.set(key, ctx, CACHE_SECONDS)
     return ctx
 
 
 def for_gate(gate_id: int) -> GateContext | None:
-    now = time.monotonic()
-    hit = _by_gate.get(gate_id)
-    if hit and now - hit[0] < CACHE_SECONDS:
-        return hit[1]
+    key = f"gate:{gate_id}"
+    cache = caches[CACHE]
+    hit = cache.get(key, _MISSING)
+    if hit is not _MISSING:
+        return hit  # type: ignore[no-any-return]
     gate = Gate.objects.select_related("compound").filter(pk=gate_id).first()
     ctx = _from_gate(gate) if gate else None
-    _by_gate[gate_id] = (now, ctx)
+    cache.set(key, ctx, CACHE_SECONDS)
     return ctx
 
 
 def clear(*_args: Any, **_kwargs: Any) -> None:
-    _by_digest.clear()
-    _by_gate.clear()
+    """Empty the cache `CACHE` of this process: gates, devices and outing policies alike (a signal
+    receiver; saves are rare next to scans)."""
+    caches[CACHE].clear()

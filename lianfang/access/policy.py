@@ -1,21 +1,24 @@
 """Which outing policy applies where: the nearest policy up the area tree wins; none means the defaults.
 
-Policies change rarely and are read on every scan, so they are cached per process for a few
-seconds; a save in this process clears the cache at once (signals.py), others catch up within the TTL.
+Policies change rarely and are read on every scan, so they are kept in the gate's cache
+(`gatecache.CACHE`, each process's own memory) for CACHE_SECONDS; a save in this process clears it at once
+(signals.py), others catch up within CACHE_SECONDS.
 """
 
 from __future__ import annotations
 
 import datetime
-import time
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import caches
+
+from lianfang.access.gatecache import CACHE
 from lianfang.access.models import OutingPolicy, PassKind, VisitorRule
 from lianfang.places.inherit import nearest
 
-CACHE_SECONDS = 10.0
+CACHE_SECONDS = 10
 
 
 @dataclass(frozen=True)
@@ -59,19 +62,19 @@ class Policy:
 
 
 DEFAULT = Policy()
-_cache: dict[str, tuple[float, Policy]] = {}
 
 
 def policy_for_path(path: str) -> Policy:
-    hit = _cache.get(path)
-    now = time.monotonic()
-    if hit and now - hit[0] < CACHE_SECONDS:
-        return hit[1]
-    row = nearest(OutingPolicy, path)
-    policy = Policy.from_model(row) if row else DEFAULT
-    _cache[path] = (now, policy)
+    key = f"policy:{path}"
+    cache = caches[CACHE]
+    policy: Policy | None = cache.get(key)
+    if policy is None:
+        row = nearest(OutingPolicy, path)
+        policy = Policy.from_model(row) if row else DEFAULT
+        cache.set(key, policy, CACHE_SECONDS)
     return policy
 
 
 def clear_cache(*_args: Any, **_kwargs: Any) -> None:
-    _cache.clear()
+    """Empty the gate's cache of this process, policies included (a signal receiver)."""
+    caches[CACHE].clear()

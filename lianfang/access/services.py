@@ -366,9 +366,9 @@ def mark_picked_up(*, guard: Any, delivery: Delivery) -> Delivery:
     return delivery
 
 
-def purge_passages(*, now: datetime.datetime | None = None) -> int:
+def purge_passages() -> int:
     """Delete gate records older than the retention days of the policy that applies to their gate."""
-    now = now or timezone.now()
+    now = timezone.now()
     deleted = 0
     for gate_id, path in Gate.objects.values_list("id", "path"):
         days = policy_for_path(path).retention_days
@@ -388,9 +388,9 @@ class OutingStatus:
     suspended: bool
 
 
-def outing_status(household: Household, *, now: datetime.datetime | None = None) -> OutingStatus:
-    """What the household's own page says: exits used and left, and the next allowed exit."""
-    now = now or timezone.now()
+def outing_status(household: Household) -> OutingStatus:
+    """What the household's own page says today: exits used and left, and the next allowed exit."""
+    now = timezone.now()
     policy = policy_for_path(household.path)
     since = _local_midnight(policy.window_start(timezone.localdate(now)))
     used = Passage.objects.filter(household=household, counted=True, server_time__gte=since).count()

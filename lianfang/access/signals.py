@@ -1,4 +1,5 @@
-"""Cache invalidation only (CONVENTIONS.md): policies and gate devices are cached per process."""
+"""Cache invalidation only (CONVENTIONS.md): gates, gate devices and outing policies are kept in each
+process's cache `gatecache.CACHE` for a few seconds; a save or delete here empties it in this process."""
 
 from django.db.models.signals import post_delete, post_save
 

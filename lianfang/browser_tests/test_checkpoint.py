@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from lianfang.access.models import Pass, Passage, PassKind
 
@@ -60,7 +61,7 @@ def test_guard_scans_out_and_the_second_exit_of_the_day_is_refused(logged_in_pag
 
     assert check(page, gate_passes[0].display_number.lower(), "out") == "refused"
     assert page.locator("#verdict").get_attribute("data-code") == "quota_used"
-    next_date = datetime.date.today() + datetime.timedelta(days=2)
+    next_date = timezone.localdate() + datetime.timedelta(days=2)
     assert next_date.isoformat() in page.inner_text("#v-exits")
     # The page shows the household label, never a name or an ID number.
     body = page.inner_text("body")

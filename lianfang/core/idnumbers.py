@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
@@ -77,7 +78,7 @@ def parse(raw: str, *, today: datetime.date | None = None) -> IdInfo:
         raise DomainError(
             "id_bad_birth_date", _("The birth date inside the ID number does not exist."), field="id_number"
         ) from None
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     if birth > today or birth.year < 1900:
         raise DomainError(
             "id_bad_birth_date", _("The birth date inside the ID number is impossible."), field="id_number"
@@ -116,31 +117,89 @@ def mask(prefix: str, last4: str) -> str:
     return f"{prefix}{'*' * 8}{last4}"
 
 
+@dataclass(frozen=True)
+class Keys:
+    """The hash key and the encryption key, both derived from the data key (LIANFANG_DATA_KEY). Plain
+    bytes, so that they can be sent to worker processes (the demo's generators)."""
+
+    hash_key: bytes
+    enc_key: bytes
+
+
 @lru_cache(maxsize=4)
-def _keys(secret: str) -> tuple[bytes, bytes]:
-    hash_key = hashlib.sha256(b"lianfang-id-hash:" + secret.encode()).digest()
-    enc_key = hashlib.sha256(b"lianfang-id-enc:" + secret.encode()).digest()
-    return hash_key, enc_key
+def _keys(secret: str) -> Keys:
+    return Keys(
+        hash_key=hashlib.sha256(b"lianfang-id-hash:" + secret.encode()).digest(),
+        enc_key=hashlib.sha256(b"lianfang-id-enc:" + secret.encode()).digest(),
+    )
+
+
+def keys() -> Keys:
+    """The keys of settings.LIANFANG_DATA_KEY (derived once per key)."""
+    return _keys(settings.LIANFANG_DATA_KEY)
+
+
+class Protector:
+    """Hashes, encrypts and decrypts ID numbers with the HMAC and AES-GCM objects built once: made once per
+    import (or per generator process) and called for every row. `digest`, `encrypt`, `decrypt` and
+    `protect` below are this class's, with the keys of LIANFANG_DATA_KEY."""
+
+    def __init__(self, keys: Keys) -> None:
+        self._keyed = hmac.new(keys.hash_key, digestmod=hashlib.sha256)
+        self._aes = AESGCM(keys.enc_key)
+
+    def digest(self, number: str) -> str:
+        """HMAC-SHA256 of the number, hex: finds duplicates without being readable in a dump."""
+        h = self._keyed.copy()
+        h.update(number.encode())
+        return h.hexdigest()
+
+    def encrypt(self, number: str) -> str:
+        nonce = os.urandom(12)
+        return "v1:" + base64.b64encode(nonce + self._aes.encrypt(nonce, number.encode(), None)).decode()
+
+    def encrypt_many(self, numbers: list[str]) -> list[str]:
+        """`encrypt` of each number, the random nonces drawn in one call."""
+        nonces = os.urandom(12 * len(numbers))
+        seal, b64 = self._aes.encrypt, base64.b64encode
+        out = []
+        for i, number in enumerate(numbers):
+            nonce = nonces[12 * i : 12 * i + 12]
+            out.append("v1:" + b64(nonce + seal(nonce, number.encode(), None)).decode())
+        return out
+
+    def decrypt(self, token: str) -> str:
+        if not token:
+            return ""
+        raw = base64.b64decode(token.removeprefix("v1:"))
+        return self._aes.decrypt(raw[:12], raw[12:], None).decode()
+
+    def protect(self, number: str) -> StoredId:
+        return StoredId(
+            hash=self.digest(number), cipher=self.encrypt(number), prefix=number[:6], last4=number[-4:]
+        )
+
+
+@lru_cache(maxsize=4)
+def _protector(secret: str) -> Protector:
+    return Protector(_keys(secret))
+
+
+def protector() -> Protector:
+    """A Protector with the keys of settings.LIANFANG_DATA_KEY (made once per key)."""
+    return _protector(settings.LIANFANG_DATA_KEY)
 
 
 def digest(number: str) -> str:
-    hash_key, _enc = _keys(settings.LIANFANG_DATA_KEY)
-    return hmac.new(hash_key, number.encode(), hashlib.sha256).hexdigest()
+    return protector().digest(number)
 
 
 def encrypt(number: str) -> str:
-    _hash, enc_key = _keys(settings.LIANFANG_DATA_KEY)
-    nonce = os.urandom(12)
-    blob = AESGCM(enc_key).encrypt(nonce, number.encode(), None)
-    return "v1:" + base64.b64encode(nonce + blob).decode()
+    return protector().encrypt(number)
 
 
 def decrypt(token: str) -> str:
-    if not token:
-        return ""
-    _hash, enc_key = _keys(settings.LIANFANG_DATA_KEY)
-    raw = base64.b64decode(token.removeprefix("v1:"))
-    return AESGCM(enc_key).decrypt(raw[:12], raw[12:], None).decode()
+    return protector().decrypt(token)
 
 
 @dataclass(frozen=True)
@@ -152,7 +211,7 @@ class StoredId:
 
 
 def protect(number: str) -> StoredId:
-    return StoredId(hash=digest(number), cipher=encrypt(number), prefix=number[:6], last4=number[-4:])
+    return protector().protect(number)
 
 
 def synthesize(region: str, birth: datetime.date, sequence: int, sex: str) -> str:

@@ -2,23 +2,19 @@
 
 Residents are stored exactly as `people.services.apply_clean` stores them (ID number hash and
 ciphertext, region and last four, phone last four, pinyin keys), only faster: the keyed hash and the
-cipher reuse their key objects, and pinyin is joined from per-character readings (the word lists in
-`names.py` have no phrase-dependent readings; the tests check both against the real functions).
+cipher come from one `idnumbers.Protector` per community, and pinyin is joined from per-character
+readings (the word lists in `names.py` have no phrase-dependent readings; the tests check both against
+the real functions).
 """
 
 from __future__ import annotations
 
-import base64
 import datetime
-import hashlib
-import hmac
 import itertools
-import os
 import random
 from dataclasses import dataclass
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
+from lianfang.core import idnumbers
 from lianfang.demo import names
 from lianfang.demo.plan import CommunityJob
 from lianfang.people.pinyin import pinyin_keys
@@ -76,29 +72,6 @@ def id_number(region: str, birth: datetime.date, sequence: int, sex: str) -> str
     seq = sequence % 500 * 2 + (1 if sex == "M" else 0)
     total = region_sum + date_part[1] + 8 * (seq // 100) + 4 * (seq // 10 % 10) + 2 * (seq % 10)
     return f"{region}{date_part[0]}{seq:03d}{_CHECK[total % 11]}"
-
-
-@dataclass
-class Keys:
-    hash_key: bytes
-    enc_key: bytes
-
-
-class Protector:
-    """`idnumbers.protect` with the HMAC and AES objects built once."""
-
-    def __init__(self, keys: Keys) -> None:
-        self._hmac = hmac.new(keys.hash_key, digestmod=hashlib.sha256)
-        self._aes = AESGCM(keys.enc_key)
-
-    def digest(self, number: str) -> str:
-        h = self._hmac.copy()
-        h.update(number.encode())
-        return h.hexdigest()
-
-    def encrypt(self, number: str) -> str:
-        nonce = os.urandom(12)
-        return "v1:" + base64.b64encode(nonce + self._aes.encrypt(nonce, number.encode(), None)).decode()
 
 
 _PY: dict[str, str] = {}
@@ -269,14 +242,14 @@ class Context:
     seed: int
     today: datetime.date
     now: datetime.datetime
-    keys: Keys
+    keys: idnumbers.Keys
     passage_days: int = 0  # gate log of the last days (passages.py)
 
 
 def generate_community(job: CommunityJob, ctx: Context) -> dict[str, list[tuple]]:
     """Rows for households, residents, memberships and travel records of one community."""
     rng = random.Random(f"community:{ctx.seed}:{job.index}:{job.code}")
-    protector = Protector(ctx.keys)
+    protector = idnumbers.Protector(ctx.keys)
     today_ord = ctx.today.toordinal()
     now = ctx.now
     out: dict[str, list[tuple]] = {"household": [], "resident": [], "membership": [], "travel": []}

@@ -12,7 +12,6 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +25,7 @@ from lianfang.demo import care as demo_care
 from lianfang.demo import epi as demo_epi
 from lianfang.demo import load, passages
 from lianfang.demo.accounts import USERNAMES, create_demo_accounts
-from lianfang.demo.generate import Context, Keys, copy_text_plain, generate_community
+from lianfang.demo.generate import Context, copy_text_plain, generate_community
 from lianfang.demo.plan import SCALES, CommunityJob, Ids, build_plan
 from lianfang.people.models import Membership, Resident, TravelRecord, Visit
 from lianfang.places.models import Area, Building, Compound, Gate, Grid, Household, Unit
@@ -207,12 +206,11 @@ def seed(
         t = time.perf_counter()
         ids = Ids(next=load.next_ids())
         plan = build_plan(spec, seed=seed, ids=ids)
-        hash_key, enc_key = idnumbers._keys(settings.LIANFANG_DATA_KEY)
         ctx = Context(
             seed=seed,
             today=today or timezone.localdate(now),
             now=now or timezone.now(),
-            keys=Keys(hash_key=hash_key, enc_key=enc_key),
+            keys=idnumbers.keys(),
             passage_days=passage_days,
         )
         if method == "copy":

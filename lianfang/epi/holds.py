@@ -43,8 +43,8 @@ from lianfang.places.models import HOLD_OPEN_ENDED, Household
 
 # One correlated subquery per target household: the latest day of each reason, on their indexes —
 # quarantines on (household, status), lockdowns on (compound, status), cases through the members
-# (people_resident.household_id, then epi_case.resident_id). A UNION ALL inside MAX() instead of
-# GREATEST(), which SQLite does not have (its MAX(a, b) is NULL as soon as one argument is).
+# (people_resident.household_id, then epi_case.resident_id). MAX() over a UNION ALL of the reasons' days:
+# NULL when no reason holds.
 # (An UPDATE ... FROM (GROUP BY) join was planned as nested loops over seq scans on fresh tables and ran
 # for minutes on a few thousand households.)
 _HELD_UNTIL = """(SELECT MAX(reason.until) FROM (
@@ -118,7 +118,7 @@ def recompute_holds(household_ids: Iterable[Any] | QuerySet) -> None:
         return
     params = _held_until_params()
     with connection.cursor() as cursor:
-        for i in range(0, len(ids), HOLD_CHUNK):  # bound the statement's parameters (SQLite: 32,766)
+        for i in range(0, len(ids), HOLD_CHUNK):  # bound the statement's parameters (PostgreSQL: 65,535)
             chunk = ids[i : i + HOLD_CHUNK]
             if connection.in_atomic_block:  # outside a transaction there is no later commit to wait for
                 list(

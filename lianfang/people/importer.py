@@ -24,19 +24,15 @@ Per-row validation gives the same answers as ``people.services.clean_resident`` 
 other way a resident is created): valid rows take a fast path that a test proves equivalent, and any
 row the fast path has a doubt about goes through ``clean_resident`` itself, so every error code and
 message is the service's own. ID numbers are checked by ``core.idnumbers`` (GB 11643) on both paths.
-The ID number's keyed hash and ciphertext are made as ``core.idnumbers.protect`` makes them (a test
-proves it), with the keys and cipher object set up once per import instead of once per row. Rows go in
+The ID number's keyed hash and ciphertext are made by ``core.idnumbers.protector()``, the object behind
+``idnumbers.protect``, whose keys and cipher are set up once instead of once per row. Rows go in
 with PostgreSQL's COPY, each row adapted by psycopg (``Copy.write_row``).
 """
 
 from __future__ import annotations
 
-import base64
 import datetime
 import gc
-import hashlib
-import hmac
-import os
 import queue
 import re
 import threading
@@ -48,7 +44,6 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import IO, Any
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone, translation
@@ -277,36 +272,6 @@ def fast_clean(data: ResidentData, today: datetime.date) -> CleanResident | None
     )
 
 
-def id_hasher() -> Callable[[str], str]:
-    """idnumbers.digest with the key derived once: HMAC-SHA256, hex."""
-    hash_key, _enc = idnumbers._keys(settings.LIANFANG_DATA_KEY)
-    keyed = hmac.new(hash_key, digestmod=hashlib.sha256)
-
-    def digest(number: str) -> str:
-        h = keyed.copy()
-        h.update(number.encode())
-        return h.hexdigest()
-
-    return digest
-
-
-def id_encrypter() -> Callable[[list[str]], list[str]]:
-    """idnumbers.encrypt for many numbers: one cipher object, the random nonces drawn in one call."""
-    _hash, enc_key = idnumbers._keys(settings.LIANFANG_DATA_KEY)
-    seal = AESGCM(enc_key).encrypt
-    b64 = base64.b64encode
-
-    def encrypt_many(numbers: list[str]) -> list[str]:
-        nonces = os.urandom(12 * len(numbers))
-        out = []
-        for i, number in enumerate(numbers):
-            nonce = nonces[12 * i : 12 * i + 12]
-            out.append("v1:" + b64(nonce + seal(nonce, number.encode(), None)).decode())
-        return out
-
-    return encrypt_many
-
-
 # --- step 1: the file on its own -------------------------------------------------------------
 
 
@@ -383,7 +348,7 @@ class _RowParser:
         self.col = col
         self.today = today
         self.first_seen: dict[str, int] = {}
-        self.digest = id_hasher()
+        self.digest = idnumbers.protector().digest  # the keys and HMAC object made once
 
     def __call__(self, number: int, v: list[str]) -> ParsedRow:
         col = self.col
@@ -611,7 +576,7 @@ class Writer:
         self.compound_ids = [c.pk for c in compounds.values()]
         self.paths = {c.pk: c.path for c in compounds.values()}
         self.by_name: dict[str, Compound] = {}
-        self.encrypt = id_encrypter()
+        self.encrypt = idnumbers.protector().encrypt_many  # one AES-GCM object, nonces drawn per chunk
         self.written = 0
         # (compound id, building number) -> (building id, grid id)
         self.buildings = {

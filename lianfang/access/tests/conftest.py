@@ -2,6 +2,7 @@ import datetime
 import uuid
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from lianfang.access import gatecache, policy
@@ -48,12 +49,10 @@ def scan(world):
     def _scan(p, direction="out", when=None, temperature=36.5, gate=None, client_id=None):
         ctx = gatecache.for_gate((gate or world.gate_a).pk)
         token = p.qr_text if isinstance(p, Pass) else p
-        return record_scan(
-            gate=ctx,
-            scan=ScanInput(
-                client_id=client_id or uuid.uuid4(), token=token, direction=direction, temperature=temperature
-            ),
-            now=when or timezone.now(),
+        scan = ScanInput(
+            client_id=client_id or uuid.uuid4(), token=token, direction=direction, temperature=temperature
         )
+        with time_machine.travel(when or timezone.now(), tick=False):
+            return record_scan(gate=ctx, scan=scan)
 
     return _scan

@@ -48,16 +48,10 @@ ON CONFLICT (client_id) DO NOTHING
 """
 
 
-def record_scan(
-    *,
-    gate: GateContext,
-    scan: ScanInput,
-    guard_id: int | None = None,
-    now: datetime.datetime | None = None,
-) -> ScanResult:
+def record_scan(*, gate: GateContext, scan: ScanInput, guard_id: int | None = None) -> ScanResult:
     """What `scan.record_scan` answers and stores, in Python: a read, `decide`, an insert, in one
     transaction (a savepoint inside the caller's)."""
-    checked = gate_scan.check_scan(gate=gate, scan=scan, now=now)
+    checked = gate_scan.check_scan(gate=gate, scan=scan)
     if isinstance(checked, ScanResult):
         return checked
     with transaction.atomic():
@@ -158,7 +152,7 @@ def _read_decide_insert(c: CheckedScan, scan: ScanInput, guard_id: int | None) -
         cursor.execute(INSERT_SQL, values)
         stored = cursor.rowcount == 1
     if not stored:  # a retry raced its original: answer the original
-        return record_scan(gate=gate, scan=scan, guard_id=guard_id, now=c.now)
+        return record_scan(gate=gate, scan=scan, guard_id=guard_id)
     if code == DecisionCode.FEVER:
         gate_scan._raise_fever(
             gate=gate,

@@ -8,6 +8,7 @@ import time
 import uuid
 
 import pytest
+import time_machine
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -67,7 +68,7 @@ def test_an_exit_is_counted_decided_and_stored_in_one_statement(world, passes):
     gate = gatecache.for_gate(world.gate_a.pk)
     warm = ScanInput(client_id=uuid.uuid4(), token="X", direction="in", temperature=36.5)
     record_scan(gate=gate, scan=warm)  # the policy's cache
-    with CaptureQueriesContext(connection) as ctx:
+    with time_machine.travel(at(D, 9), tick=False), CaptureQueriesContext(connection) as ctx:
         result = record_scan(
             gate=gate,
             scan=ScanInput(
@@ -76,7 +77,6 @@ def test_an_exit_is_counted_decided_and_stored_in_one_statement(world, passes):
                 direction="out",
                 temperature=36.5,
             ),
-            now=at(D, 9),
         )
     statements = [q["sql"].split("(")[0] for q in ctx.captured_queries]
     assert result.code == "exit_allowed"

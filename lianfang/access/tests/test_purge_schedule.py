@@ -16,7 +16,7 @@ def waiting():
 
 
 def test_next_run_is_tomorrow_at_three_local_time():
-    now = timezone.make_aware(datetime.datetime(2026, 3, 2, 23, 30))
+    now = datetime.datetime(2026, 3, 2, 23, 30, tzinfo=timezone.get_current_timezone())
     assert timezone.localtime(next_run(now)).isoformat().startswith("2026-03-03T03:00")
 
 

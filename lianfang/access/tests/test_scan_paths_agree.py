@@ -12,6 +12,7 @@ import random
 import uuid
 from decimal import Decimal
 
+import time_machine
 from django.db import transaction
 from django.utils import translation
 
@@ -43,7 +44,8 @@ def _observe(record, *, gate, token, direction, temperature, now, client_id, ret
                 scan = ScanInput(
                     client_id=client_id, token=token, direction=direction, temperature=temperature
                 )
-                r = record(gate=ctx, scan=scan, now=when)
+                with time_machine.travel(when, tick=False):
+                    r = record(gate=ctx, scan=scan)
                 answers.append((r.as_dict(), r.stored))
             seen["answers"] = answers
             seen["passages"] = list(

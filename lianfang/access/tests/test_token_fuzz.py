@@ -5,6 +5,8 @@ import random
 import string
 import uuid
 
+import time_machine
+
 from lianfang.access import gatecache
 from lianfang.access.models import Passage
 from lianfang.access.scan import ScanInput, record_scan
@@ -53,11 +55,11 @@ def test_a_sample_of_mutated_tokens_is_refused_at_the_gate(world, passes):
         t = mutate(rng, base)
         if t.strip().upper() == base:
             continue
-        r = record_scan(
-            gate=ctx,
-            scan=ScanInput(client_id=uuid.uuid4(), token=t, direction="out", temperature=36.4),
-            now=at(datetime.date(2026, 3, 2)),
-        )
+        with time_machine.travel(at(datetime.date(2026, 3, 2)), tick=False):
+            r = record_scan(
+                gate=ctx,
+                scan=ScanInput(client_id=uuid.uuid4(), token=t, direction="out", temperature=36.4),
+            )
         decisions.add(r.decision)
     assert decisions == {"refused"}
     assert Passage.objects.filter(counted=True).count() == 0

@@ -1,8 +1,13 @@
 """Chinese resident ID numbers: normalise, validate with a specific reason, protect, mask."""
 
+import base64
 import datetime
+import hashlib
+import hmac
 
 import pytest
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from stdnum.cn import ric
 
 from lianfang.core import idnumbers
@@ -140,6 +145,43 @@ def test_the_hash_depends_on_the_data_key(settings):
     settings.LIANFANG_DATA_KEY = "another-data-key-for-a-different-deployment"
 
     assert idnumbers.digest(VALID) != before
+
+
+def test_stored_hashes_and_ciphertexts_keep_their_format(settings):
+    """Rows already stored must still match and decrypt: the hash is HMAC-SHA256 under a key derived from
+    LIANFANG_DATA_KEY, the ciphertext "v1:" + base64(nonce + AES-GCM) under another."""
+    settings.LIANFANG_DATA_KEY = "a-data-key-of-an-existing-deployment"
+    secret = settings.LIANFANG_DATA_KEY.encode()
+    hash_key = hashlib.sha256(b"lianfang-id-hash:" + secret).digest()
+    enc_key = hashlib.sha256(b"lianfang-id-enc:" + secret).digest()
+
+    assert idnumbers.digest(VALID) == hmac.new(hash_key, VALID.encode(), hashlib.sha256).hexdigest()
+    raw = base64.b64decode(idnumbers.encrypt(VALID).removeprefix("v1:"))
+    assert AESGCM(enc_key).decrypt(raw[:12], raw[12:], None).decode() == VALID
+
+
+def test_a_protector_made_once_hashes_and_encrypts_many_numbers_as_the_functions_do():
+    """What an import and the demo's generators use: the keys and cipher objects made once."""
+    other = idnumbers.synthesize("340403", datetime.date(1980, 5, 17), 13, "M")
+    protector = idnumbers.Protector(idnumbers.keys())
+
+    tokens = protector.encrypt_many([VALID, other, VALID])
+    assert [idnumbers.decrypt(t) for t in tokens] == [VALID, other, VALID]
+    assert len({base64.b64decode(t.removeprefix("v1:"))[:12] for t in tokens}) == 3  # a nonce each
+    assert protector.digest(other) == idnumbers.digest(other)
+    assert protector.decrypt(idnumbers.encrypt(other)) == other
+    assert protector.protect(VALID).hash == idnumbers.protect(VALID).hash
+
+
+def test_a_protector_of_another_data_key_neither_matches_nor_decrypts(settings):
+    here = idnumbers.Protector(idnumbers.keys())
+    token = here.encrypt(VALID)
+    settings.LIANFANG_DATA_KEY = "another-data-key-for-a-different-deployment"
+    elsewhere = idnumbers.Protector(idnumbers.keys())
+
+    assert elsewhere.digest(VALID) != here.digest(VALID)
+    with pytest.raises(InvalidTag):
+        elsewhere.decrypt(token)
 
 
 def test_synthesized_numbers_are_valid():

@@ -11,7 +11,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 from django.utils import timezone, translation
 
 from lianfang.access import gatecache, policy
@@ -24,8 +23,8 @@ from lianfang.places.models import Area, AreaLevel, Gate, Household
 
 pytestmark = pytest.mark.django_db
 
-# bulk_create everywhere; on PostgreSQL also COPY, the way the city is loaded.
-METHODS = ["orm", "copy"] if connection.vendor == "postgresql" else ["orm"]
+# bulk_create, and COPY: the way the city is loaded.
+METHODS = ["orm", "copy"]
 
 
 @pytest.fixture(autouse=True)

@@ -4,8 +4,8 @@ seal -> every household of the unit in home quarantine -> their exits refused, c
 another unit untouched -> after the last day exits are allowed again by date; lifting early restores
 exits unless another reason (a contact's home quarantine) still holds.
 
-The device API decides on the server's clock; the days after the lockdown are checked through the
-same decision function (`record_scan`) with `now=` set to those days, since time is not frozen here.
+The device API decides on the server's clock, frozen at 2026-03-02 09:00 (Asia/Shanghai) and moved to
+the days after the lockdown.
 """
 
 import datetime
@@ -13,12 +13,12 @@ import json
 import uuid
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from lianfang.access import gatecache
 from lianfang.access import policy as outing_policy
 from lianfang.access.models import Pass, Passage, PassKind
-from lianfang.access.scan import ScanInput, record_scan
 from lianfang.access.services import create_gate_device
 from lianfang.epi.models import CaseSource, CaseStatus, Lockdown, Quarantine, QuarantineStatus
 from lianfang.epi.services import (
@@ -32,13 +32,21 @@ from lianfang.places.models import Household
 
 URL = "/api/v1/gate/scans"
 D = datetime.timedelta
+D0 = datetime.date(2026, 3, 2)
+
+
+def nine(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(9, 0), tzinfo=timezone.get_current_timezone())
 
 
 @pytest.fixture(autouse=True)
-def _fresh_caches():
+def clock():
+    """Frozen at D0 09:00 before the world is built (so `today` is D0); `clock.move_to(nine(day))` goes to
+    another day."""
     outing_policy.clear_cache()
     gatecache.clear()
-    yield
+    with time_machine.travel(nine(D0), tick=False) as traveller:
+        yield traveller
     outing_policy.clear_cache()
     gatecache.clear()
 
@@ -82,14 +90,6 @@ def gate(client, device):
     return _scan
 
 
-def decide_on(world, p: Pass, day: datetime.date, direction: str = "out") -> str:
-    when = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0)))
-    scan = ScanInput(client_id=uuid.uuid4(), token=p.qr_text, direction=direction, temperature="36.5")
-    ctx = gatecache.for_gate(world.gate_a.pk)
-    assert ctx is not None
-    return record_scan(gate=ctx, scan=scan, now=when).code
-
-
 def held() -> dict[str, datetime.date | None]:
     return dict(Household.objects.values_list("label", "exits_held_until"))
 
@@ -109,8 +109,9 @@ def confirmed_case(world, unit31, today):
 
 
 def test_a_confirmed_case_seals_its_unit_and_the_gate_holds_its_households_until_the_last_day(
-    world, unit31, passes, gate, confirmed_case, today
+    world, unit31, passes, gate, confirmed_case, today, clock
 ):
+    assert today == D0
     unit = unit31.unit
     before = (Lockdown.objects.count(), Quarantine.objects.count(), held())
 
@@ -140,13 +141,15 @@ def test_a_confirmed_case_seals_its_unit_and_the_gate_holds_its_households_until
 
     last_day = lockdown.ends_on
     first_free = last_day + D(1)  # day 15 of a 14-day lockdown
-    assert decide_on(world, passes["3栋1单元101"], last_day) == "quarantined"
-    assert [decide_on(world, passes[h.label], first_free) for h in unit31.households] == ["exit_allowed"] * 3
-    assert decide_on(world, passes["3栋1单元101"], first_free, "in") == "entry_allowed"
+    clock.move_to(nine(last_day))
+    assert gate(passes["3栋1单元101"])["code"] == "quarantined"
+    clock.move_to(nine(first_free))
+    assert [gate(passes[h.label])["code"] for h in unit31.households] == ["exit_allowed"] * 3
+    assert gate(passes["3栋1单元101"], "in")["code"] == "entry_allowed"
 
 
 def test_lifting_early_restores_exits_unless_a_contacts_home_quarantine_still_holds(
-    world, unit31, passes, gate, confirmed_case, today
+    world, unit31, passes, gate, confirmed_case, today, clock
 ):
     lockdown = apply_lockdown(user=world.health_a, scope="unit", target_id=unit31.unit.id, start=today)
     sun = unit31.residents[3]  # 孙三 of 201 is also a close contact: 7 days of their own
@@ -168,4 +171,7 @@ def test_lifting_early_restores_exits_unless_a_contacts_home_quarantine_still_ho
     assert gate(passes["3栋1单元201"])["code"] == "quarantined"
     assert held()["3栋1单元201"] == contact_q.planned_end == today + D(6)
     assert Quarantine.objects.get(pk=contact_q.pk).status == QuarantineStatus.ACTIVE
-    assert decide_on(world, passes["3栋1单元201"], today + D(7)) == "exit_allowed"
+    clock.move_to(nine(today + D(6)))
+    assert gate(passes["3栋1单元201"])["code"] == "quarantined"
+    clock.move_to(nine(today + D(7)))
+    assert gate(passes["3栋1单元201"])["code"] == "exit_allowed"

@@ -33,7 +33,7 @@ from lianfang.places.services import ensure_household
 
 
 def at(day: int, hh: int, mm: int, ss: int = 0, month: int = 3) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime(2026, month, day, hh, mm, ss))
+    return datetime.datetime(2026, month, day, hh, mm, ss, tzinfo=timezone.get_current_timezone())
 
 
 def people(world, household, *names: str) -> list:

@@ -51,7 +51,7 @@ def traced(world):
             direction="out",
             decision="allowed",
             code="exit_allowed",
-            server_time=timezone.make_aware(datetime.datetime(2026, 3, 10, 8, minute)),
+            server_time=datetime.datetime(2026, 3, 10, 8, minute, tzinfo=timezone.get_current_timezone()),
             path=world.gate_a.path,
         )
     case = create_case(
@@ -96,7 +96,7 @@ def test_a_gate_contact_keeps_the_encounter_as_its_reason(world, traced):
 
     (reason,) = contact.reasons
     assert (reason["kind"], reason["gate_id"], reason["minutes_apart"]) == ("gate", world.gate_a.pk, 5)
-    at = timezone.make_aware(datetime.datetime(2026, 3, 10, 8, 5))
+    at = datetime.datetime(2026, 3, 10, 8, 5, tzinfo=timezone.get_current_timezone())
     assert datetime.datetime.fromisoformat(reason["at"]) == at
 
 

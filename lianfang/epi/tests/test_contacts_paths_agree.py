@@ -30,7 +30,7 @@ ONSET = datetime.date(2026, 3, 10)
 
 
 def at(day: int, hh: int, mm: int, ss: int = 0) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime(2026, 3, day, hh, mm, ss))
+    return datetime.datetime(2026, 3, day, hh, mm, ss, tzinfo=timezone.get_current_timezone())
 
 
 def person_pass(household, resident, compound) -> Pass:

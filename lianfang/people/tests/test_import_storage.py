@@ -8,7 +8,7 @@ import io
 
 from lianfang.conftest import id_for
 from lianfang.core import idnumbers
-from lianfang.people.importer import id_encrypter, id_hasher, run_import
+from lianfang.people.importer import run_import
 from lianfang.people.models import Resident
 from lianfang.people.tests.import_files import xlsx_bytes
 
@@ -16,17 +16,25 @@ NUMBER = id_for(datetime.date(1986, 4, 2), 21, "M")
 HEADER = ["姓名", "身份证号", "小区", "楼栋", "单元", "门牌号", "备注"]
 
 
-def test_the_id_hash_is_idnumbers_digest(settings):
-    assert id_hasher()(NUMBER) == idnumbers.digest(NUMBER)
-
-
-def test_the_ciphertexts_decrypt_with_idnumbers_and_never_share_a_nonce(settings):
+def test_the_id_numbers_are_stored_as_idnumbers_protect_stores_them(world):
     other = id_for(datetime.date(1990, 1, 1), 22, "F")
-    tokens = id_encrypter()([NUMBER, other, NUMBER])
-    assert [idnumbers.decrypt(t) for t in tokens] == [NUMBER, other, NUMBER]
-    assert all(t.startswith("v1:") for t in tokens)
-    nonces = {base64.b64decode(t[3:])[:12] for t in tokens}
-    assert len(nonces) == 3
+    rows = [["王五", NUMBER, "阳光小区", 9, 1, 101, ""], ["赵六", other, "阳光小区", 9, 1, 102, ""]]
+    report = run_import(
+        fileobj=io.BytesIO(xlsx_bytes(rows, header=HEADER)),
+        filename="f.xlsx",
+        community=world.community_a,
+        user=world.staff_a,
+        commit="all",
+    )
+    assert report["written"] == 2
+    for number in (NUMBER, other):
+        resident = Resident.objects.get(id_hash=idnumbers.digest(number))
+        stored = idnumbers.protect(number)
+        assert (resident.id_prefix, resident.id_last4) == (stored.prefix, stored.last4)
+        assert idnumbers.decrypt(resident.id_cipher) == number
+    imported = [idnumbers.digest(NUMBER), idnumbers.digest(other)]
+    ciphers = Resident.objects.filter(id_hash__in=imported).values_list("id_cipher", flat=True)
+    assert len({base64.b64decode(c.removeprefix("v1:"))[:12] for c in ciphers}) == 2  # a nonce each
 
 
 def test_free_text_with_tabs_line_breaks_and_backslashes_is_stored_as_typed(world):

@@ -1,6 +1,6 @@
 """After the household's release from quarantine its secret link shows only "released on ... — thank you"
 (no pass QR, no self-report, no errands; posts change nothing), and LINK_DAYS_AFTER_RELEASE (7) days after
-the release it is gone (410). access/views_passes.py."""
+the release it is gone (410). portal/views.py."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""Guessing secret links is throttled per client address (access/views_passes.py): LINK_GUESS_LIMIT (20)
+"""Guessing secret links is throttled per client address (portal/views.py): LINK_GUESS_LIMIT (20)
 wrong keys within LINK_GUESS_MINUTES (15) and the address gets 429 for every link until the window ends,
 with a message in Chinese; right keys are never counted."""
 
