@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from lianfang.accounts import services
@@ -7,7 +9,7 @@ from lianfang.accounts.models import ApiToken, User
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin[User]):
     list_display = ("username", "name", "role", "scope_label", "is_active", "last_login")
     list_filter = ("role", "is_active", "is_superuser")
     search_fields = ("username", "name", "phone")
@@ -43,14 +45,14 @@ class UserAdmin(DjangoUserAdmin):
 
     # The failed logins themselves are listed under "Axes" (access attempts), where they can be deleted too.
     @admin.action(description=_("Unlock the selected accounts"))
-    def unlock_accounts(self, request, queryset) -> None:
+    def unlock_accounts(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         for user in queryset:
             services.unlock(user=user)
         self.message_user(request, _("Accounts unlocked."), messages.SUCCESS)
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     list_display = ("user", "name", "created_at", "last_used_at", "revoked_at")
     search_fields = ("user__username", "name")
     list_filter = ("revoked_at",)
@@ -58,5 +60,5 @@ class ApiTokenAdmin(admin.ModelAdmin):
     readonly_fields = ("digest", "created_at", "last_used_at")
     raw_id_fields = ("user",)
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # tokens are issued by `manage.py create_api_token`, which shows the raw token once

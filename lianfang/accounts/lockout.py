@@ -54,7 +54,8 @@ def _locked_until(
         total += failures
         if total >= limit:
             # Rows leave the count as they age: the lock lasts until this one, the oldest needed, leaves.
-            return at + cool_off
+            until: datetime.datetime = at + cool_off
+            return until
     return None
 
 
@@ -120,7 +121,7 @@ def request_lock_error(request: HttpRequest, username: str | None) -> DomainErro
     return lock_error(username=username, ip=get_client_ip_address(request))
 
 
-class LockoutBackend(AxesStandaloneBackend):
+class LockoutBackend(AxesStandaloneBackend):  # type: ignore[misc]  # axes ships no type hints
     """axes' backend (first in AUTHENTICATION_BACKENDS), for logins over HTTP. A call without a request
     is no login from outside (Django's test client, a management command): it is left to the next
     backend instead of being refused with AxesBackendRequestParameterRequired."""
@@ -133,31 +134,34 @@ class LockoutBackend(AxesStandaloneBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
-class LockoutHandler(AxesDatabaseHandler):
+class LockoutHandler(AxesDatabaseHandler):  # type: ignore[misc]  # axes ships no type hints
     """axes' database handler with a second limit: the address's failures, whatever the usernames."""
 
-    def get_failures(self, request: Any, credentials: dict | None = None) -> int:
+    def get_failures(self, request: Any, credentials: dict[str, Any] | None = None) -> int:
         """The account's recent failures, or the failure limit itself while the address is locked."""
         now = getattr(request, "axes_attempt_time", None) or timezone.now()
         if address_locked_until(getattr(request, "axes_ip_address", None), now):
-            return settings.AXES_FAILURE_LIMIT
+            limit: int = settings.AXES_FAILURE_LIMIT
+            return limit
         username = get_client_username(request, credentials)
         if not username:
             return 0
         recent = AccessAttempt.objects.filter(username=username, attempt_time__gt=now - _cool_off())
         return sum(recent.values_list("failures_since_start", flat=True))
 
-    def reset_user_attempts(self, request: HttpRequest, credentials: dict | None = None) -> int:
+    def reset_user_attempts(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> int:
         """After a successful login: the account's failures only (the address keeps its count)."""
         username = get_client_username(request, credentials)
         if not username:
             return 0
         count, _ = AccessAttempt.objects.filter(username=username).delete()
-        return count
+        return int(count)
 
 
 def lockout_response(
-    request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict | None = None
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """What a locked attempt gets on any page (AXES_LOCKOUT_CALLABLE): 429 with the lock's message."""
     if original_response is not None and original_response.status_code == 429:
@@ -174,4 +178,4 @@ def lockout_response(
 def unlock(*, username: str) -> int:
     """An administrator lifts an account's lock early (its failures are forgotten)."""
     count, _ = AccessAttempt.objects.filter(username=username).delete()
-    return count
+    return int(count)

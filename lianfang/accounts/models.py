@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -74,25 +74,25 @@ class User(AbstractUser):
     @property
     def scope_path(self) -> str:
         """The materialized path this user's scope starts at ('' means no scope)."""
-        if self.role in AREA_ROLES and self.area_id:
+        if self.role in AREA_ROLES and self.area is not None:
             return self.area.path
-        if self.role == Role.GRID and self.grid_id:
+        if self.role == Role.GRID and self.grid is not None:
             return self.grid.path
-        if self.role == Role.GATE and self.gate_id:
+        if self.role == Role.GATE and self.gate is not None:
             return self.gate.path
-        if self.role == Role.RESIDENT and self.household_id:
+        if self.role == Role.RESIDENT and self.household is not None:
             return self.household.path
         return ""
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.scope_path_cache = self.scope_path
         super().save(*args, **kwargs)
 
     @property
     def scope_label(self) -> str:
-        if self.role in AREA_ROLES and self.area_id:
+        if self.role in AREA_ROLES and self.area is not None:
             return self.area.name
-        if self.role == Role.GRID and self.grid_id:
+        if self.role == Role.GRID and self.grid is not None:
             return f"{self.grid.community.name} {self.grid.name}"
         if self.role == Role.GATE and self.gate_id:
             return str(self.gate)

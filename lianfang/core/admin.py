@@ -18,7 +18,7 @@ admin.site.site_title = _("Lianfang administration")
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
+class AuditLogAdmin(admin.ModelAdmin[AuditLog]):
     list_display = ("at", "username", "action", "object_type", "object_id", "summary", "ip")
     list_filter = ("action", "object_type")
     search_fields = ("username", "summary", "object_id", "ip", "path")
@@ -26,11 +26,11 @@ class AuditLogAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in AuditLog._meta.fields]
 
     # The audit trail is evidence: nobody edits or deletes it here.
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: AuditLog | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: AuditLog | None = None) -> bool:
         return False

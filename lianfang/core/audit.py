@@ -45,7 +45,7 @@ def log(
         object_id = object_id or obj.pk
         path = path or getattr(obj, "path", "") or ""
     real_user = user if getattr(user, "is_authenticated", False) else None
-    return AuditLog.objects.create(
+    entry: AuditLog = AuditLog.objects.create(
         user=real_user,
         username=getattr(real_user, "username", "") if real_user else "",
         action=action,
@@ -55,6 +55,7 @@ def log(
         ip=client_ip(request),
         path=path,
     )
+    return entry
 
 
 __all__ = ["AuditAction", "client_ip", "log"]

@@ -1,13 +1,14 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from lianfang.core.models import AuditAction, AuditLog
+from lianfang.core.requests import AuthedRequest
 
 
 @login_required
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthedRequest) -> HttpResponse:
     """Community staff (and command) read the audit trail of their area."""
     if AuditLog.scope.q_for(request.user) is None:
         raise Http404

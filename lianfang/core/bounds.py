@@ -178,7 +178,8 @@ def parse_date(raw: Any, window: DateWindow, *, field: str = "") -> datetime.dat
         value = datetime.date.fromisoformat(str(raw).strip())
     except ValueError:
         raise DomainError("date_invalid", _("Enter a valid date."), field=field or None) from None
-    return window.check(value, field=field)
+    checked: datetime.date = window.check(value, field=field)
+    return checked
 
 
 def parse_datetime(

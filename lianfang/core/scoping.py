@@ -118,9 +118,9 @@ def authorize_write(
             raise not_found()
 
 
-class ScopedQuerySet(models.QuerySet):
+class ScopedQuerySet(models.QuerySet[Any]):
     def visible_to(self, user: Any) -> ScopedQuerySet:
-        rule: ScopeRule = self.model.scope  # type: ignore[attr-defined]
+        rule: ScopeRule = self.model.scope
         q = rule.q_for(user)
         if q is None:
             return self.none()

@@ -2,7 +2,9 @@
 
 Prints the raw token once on standard output (only its digest is stored)."""
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lianfang.accounts.models import ApiToken, User
 from lianfang.core.roles import Role
@@ -11,13 +13,13 @@ from lianfang.core.roles import Role
 class Command(BaseCommand):
     help = "Issue an API token for a staff user and print it (it is not stored and cannot be shown again)."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--user", required=True, help="Username of the staff member.")
         parser.add_argument(
             "--name", default="", help="A label for the token, e.g. the device or script using it."
         )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         username = options["user"]
         user = User.objects.filter(username=username).first()
         if user is None:
