@@ -55,7 +55,7 @@ from lianfang.core.errors import DomainError
 from lianfang.core.phones import MOBILE, parse_phone
 from lianfang.people.models import Membership, Relation, Resident, Tag
 from lianfang.people.pinyin import pinyin_keys
-from lianfang.people.services import CleanResident, ResidentData, clean_resident
+from lianfang.people.services import CleanResident, ResidentData, clean_resident, invalid_id_number
 from lianfang.people.sheets import SheetSize, read_rows
 from lianfang.places.models import Area, Building, Compound, Household, Unit
 from lianfang.places.services import clean_number
@@ -486,15 +486,17 @@ def community_compounds(community: Area) -> dict[str, Compound]:
     return {_norm_name(c.name): c for c in Compound.objects.filter(community=community)}
 
 
-def registered_hashes(hashes: list[str]) -> set[str]:
-    """Which of these ID hashes are registered already."""
+def registered_hashes(hashes: list[str], community: Area) -> dict[str, bool]:
+    """Which of these ID hashes are registered already: hash -> registered inside the community."""
     if not hashes:
-        return set()
+        return {}
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id_hash FROM {Resident._meta.db_table} WHERE id_hash = ANY(%s::varchar[])", [hashes]
+            f"SELECT id_hash, bool_or(starts_with(path, %s)) FROM {Resident._meta.db_table}"
+            " WHERE id_hash = ANY(%s::varchar[]) GROUP BY id_hash",
+            [community.path, hashes],
         )
-        return {h for (h,) in cursor.fetchall()}
+        return dict(cursor.fetchall())
 
 
 def check_chunk(
@@ -502,7 +504,7 @@ def check_chunk(
 ) -> None:
     """Add compound and already-registered errors to the rows."""
     column = report.columns.get("compound", "")
-    registered = registered_hashes([r.id_hash for r in chunk if r.id_hash])
+    registered = registered_hashes([r.id_hash for r in chunk if r.id_hash], community)
     seen_names: dict[str, str] = {}
     for r in chunk:
         key = seen_names.get(r.compound)
@@ -522,13 +524,16 @@ def check_chunk(
                 )
             )
         if r.id_hash in registered:
+            # Registered in this community: say so. Elsewhere: the refusal of a mistyped number, word
+            # for word (people.services.invalid_id_number): an import tells nobody who lives elsewhere.
+            inside = registered[r.id_hash]
+            refusal = (
+                DomainError("id_duplicate", _("A resident with this ID number is already registered."))
+                if inside
+                else invalid_id_number()
+            )
             r.errors.append(
-                _error(
-                    r.row,
-                    report.columns.get("id_number", ""),
-                    "id_duplicate",
-                    _("A resident with this ID number is already registered."),
-                )
+                _error(r.row, report.columns.get("id_number", ""), refusal.code, str(refusal.message))
             )
         if r.errors:
             r.clean = None

@@ -3,6 +3,7 @@ message and field), so the refusal does not tell that the person is registered e
 "already registered" stays (people/services.py)."""
 
 import datetime
+import io
 
 import pytest
 from django.conf import settings
@@ -13,9 +14,10 @@ from django.utils.html import escape
 from lianfang.conftest import id_for
 from lianfang.core import idnumbers
 from lianfang.core.errors import DomainError
+from lianfang.people.importer import run_import
 from lianfang.people.models import Resident
 from lianfang.people.services import ResidentData, create_resident, update_resident
-from lianfang.people.tests.import_files import bad_checksum
+from lianfang.people.tests.import_files import bad_checksum, xlsx_bytes
 
 ALREADY = "A resident with this ID number is already registered."
 CHECKSUM = "The check digit of the ID number is wrong; please check it against the card."
@@ -113,3 +115,22 @@ def test_the_case_api_refuses_a_person_registered_elsewhere_like_a_mistyped_numb
     assert elsewhere.status_code == mistyped.status_code == 400
     assert elsewhere.json() == mistyped.json()
     assert elsewhere.json()["code"] == "id_bad_checksum"
+
+
+def test_an_import_refuses_a_number_registered_in_another_community_like_a_mistyped_one(world):
+    """The roster of community A: one row with a number registered in B, one with 张三's (in A)."""
+    create_resident(user=world.staff_b, household=world.household_b, data=ResidentData("赵六", NEW_ID))
+    header = ["姓名", "性别", "身份证号", "联系电话", "小区", "楼栋", "单元", "门牌号", "与户主关系", "备注"]
+    rows = [
+        ["赵六", "", NEW_ID, "", "阳光小区", 20, 1, 101, "户主", ""],
+        ["张三", "", world.zhang_san.full_id(), "", "阳光小区", 20, 1, 102, "户主", ""],
+    ]
+    report = run_import(
+        fileobj=io.BytesIO(xlsx_bytes(rows, header=header)),
+        filename="花名册.xlsx",
+        community=world.community_a,
+        user=world.staff_a,
+        commit=None,
+    )
+    errors = [(e["code"], e["message"]) for e in sorted(report["errors"], key=lambda e: e["row"])]
+    assert errors == [("id_bad_checksum", CHECKSUM), ("id_duplicate", ALREADY)]
