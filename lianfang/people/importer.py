@@ -193,7 +193,8 @@ def find_header(first_rows: list[tuple[int, list[str | None]]]) -> tuple[int, di
 
 @lru_cache(maxsize=8192)
 def _number_text(value: str) -> str:
-    if value.isdigit():
+    # ASCII digits only on the short way: "１２" and "²" pass isdigit() and are normalised by clean_number.
+    if value.isascii() and value.isdigit():
         return value
     if m := _FLOAT_INT.match(value):
         return m.group(1)
