@@ -39,6 +39,7 @@ BENCH = ROOT / "bench"
 OUT = BENCH / "out"
 RESULTS = BENCH / "results.json"
 DOC = ROOT / "docs" / "benchmarks.md"
+HAND_WRITTEN = "## Comparisons"  # this heading and what follows it in DOC are kept from run to run
 PG_SH = BENCH / "pg.sh"
 PGBIN = Path(os.environ.get("LIANFANG_PGBIN", "/usr/lib/postgresql/15/bin"))
 # The order in which the known benchmarks run (others found later run after them, by name).
@@ -295,6 +296,10 @@ def write_doc(results: dict[str, dict[str, Any]], goals: dict[str, str], facts: 
         "Run one benchmark: `make bench BENCH=import`. Figures from another machine are not comparable.",
         "",
     ]
+    # What people wrote below HAND_WRITTEN (comparisons, before/after tables) stays as it was.
+    old = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
+    if HAND_WRITTEN in old:
+        lines += [HAND_WRITTEN + old.split(HAND_WRITTEN, 1)[1].rstrip("\n"), ""]
     DOC.parent.mkdir(parents=True, exist_ok=True)
     DOC.write_text("\n".join(lines), encoding="utf-8")
 
