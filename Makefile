@@ -150,7 +150,7 @@ demo: $(STAMP) translations
 	echo "==> Loading the demo city (only when the database is empty)"; \
 	$(MANAGE) seed_demo --scale demo --if-empty --passage-days 7 -v 0; \
 	echo "==> Demo logins (again any time: .venv/bin/python manage.py demo_logins)"; \
-	$(MANAGE) demo_logins; \
+	$(MANAGE) demo_logins --base-url "http://$(HOST):$(PORT)"; \
 	$(MANAGE) schedule_tasks -v 0 >/dev/null; \
 	$(MANAGE) db_worker --queue-name '*' --no-reload & worker=$$!; \
 	echo "==> Background worker running (pid $$worker)"; \

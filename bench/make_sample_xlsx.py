@@ -5,7 +5,8 @@
 Like the files communities keep: a merged title row, Chinese headers with synonyms, full-width digits,
 a lowercase x, stray spaces, numbers stored as numbers — and a few bad rows (bad check digit,
 impossible birth date, a duplicate, a missing name, a bad phone, an unknown compound) so the
-preview has something to show. The compound defaults to the demo's first one; pass --compound to match yours.
+preview has something to show. The compound defaults to 恒大新村西区, the compound of the demo's
+community staff (友谊社区); pass --compound to match yours.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def full_width(text: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "samples" / "residents-sample.xlsx")
-    parser.add_argument("--compound", default="阳光小区")
+    parser.add_argument("--compound", default="恒大新村西区")  # the demo staff's compound (友谊社区)
     args = parser.parse_args()
     c = args.compound
     header = ["序号", "姓名", "性别", "公民身份号码", "手机号码", "所在小区", "楼号", "单元", "房号"]
