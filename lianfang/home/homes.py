@@ -12,7 +12,8 @@ from django.db.models import Count, OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from lianfang.care.queries import open_errands, worker_board
-from lianfang.core.masking import mask_name, mask_phone
+from lianfang.core.masking import mask_name
+from lianfang.core.phones import mask_phone
 from lianfang.core.roles import HOME_CARE_BOARD_ROLES, HOME_COMPOUND_ROLES, HOME_COUNTS_ROLES, Role
 from lianfang.core.subqueries import SubqueryCount
 from lianfang.people.models import Resident, Tag, TravelRecord
