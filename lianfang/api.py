@@ -16,6 +16,10 @@ from lianfang.core.errors import DomainError
 from lianfang.epi.api import router as epi_router
 from lianfang.people.api import router as people_router
 from lianfang.places.api import router as places_router
+from lianfang.watch.api_inbox import router as watch_inbox_router
+from lianfang.watch.api_report import router as watch_report_router
+from lianfang.watch.api_risk import router as watch_risk_router
+from lianfang.watch.api_stats import router as watch_stats_router
 
 
 class LianfangAPI(NinjaAPI):
@@ -80,3 +84,7 @@ api.add_router("", places_router)
 api.add_router("", people_router)
 api.add_router("", access_router)
 api.add_router("", epi_router)
+api.add_router("", watch_inbox_router)
+api.add_router("", watch_risk_router)
+api.add_router("", watch_report_router)
+api.add_router("", watch_stats_router)
