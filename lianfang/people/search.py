@@ -1,5 +1,6 @@
 """Resident search: name, pinyin initials (zs -> 张三), full pinyin, last four digits of phone or ID,
-or an address (3栋2单元401). Always inside the user's scope."""
+or an address, whole or in part: 3栋2单元401, 2单元401, 3栋, 2单元, a room number alone (401), and the
+gate's label with the compound's name in front (山水园西区 3栋2单元401). Always inside the user's scope."""
 
 from __future__ import annotations
 
@@ -13,6 +14,33 @@ from lianfang.people.models import Resident
 from lianfang.places.services import household_filter, parse_address
 
 ADDRESS_STRICT = re.compile(r"(栋|幢|号楼|单元|室|-)")
+# Part of an address: a building alone (3栋), a unit (2单元, 3栋2单元) without a room.
+PARTIAL = re.compile(r"^(?:(?P<b>[0-9A-Za-z]+)(?:号楼|栋|幢))?(?:(?P<u>\d+)单元)?$")
+
+
+def address_condition(q: str) -> Q | None:
+    """The households an address or part of one names, as a condition on Resident; None if it is none."""
+    if (m := PARTIAL.match(q)) and (m["b"] or m["u"]):
+        cond = Q()
+        if m["b"]:
+            cond &= Q(household__unit__building__number=m["b"])
+        if m["u"]:
+            cond &= Q(household__unit__number=m["u"])
+        return cond
+    if ADDRESS_STRICT.search(q) and (address := parse_address(q)):
+        return household_filter(address, "household__")
+    return None
+
+
+def named_address_condition(q: str) -> Q | None:
+    """A compound's name in front of an address (the label printed at the gate and on the pass,
+    山水园西区 3栋2单元401): the first split where the rest is an address."""
+    for i in range(1, len(q)):
+        if q[i].isdigit() and not q[i - 1].isdigit():
+            address = address_condition(q[i:])
+            if address is not None:
+                return Q(household__compound__name__startswith=q[:i]) & address
+    return None
 
 
 def normalize_query(q: str) -> str:
@@ -26,12 +54,18 @@ def resident_matches(user: Any, q: str) -> QuerySet[Resident]:
     if not q:
         return base.none()
     cond: Q
+    address = address_condition(q)
     if re.fullmatch(r"\d{4}", q):
-        cond = Q(phone_last4=q) | Q(id_last4=q)
+        # Four digits: the end of a phone or ID number, or a room (1001).
+        cond = Q(phone_last4=q) | Q(id_last4=q) | Q(household__room=q)
+    elif re.fullmatch(r"\d{1,3}", q):
+        cond = Q(household__room=q)
     elif re.fullmatch(r"\d{3}[\dXx]", q):
         cond = Q(id_last4=q.upper())
-    elif ADDRESS_STRICT.search(q) and (address := parse_address(q)):
-        cond = household_filter(address, "household__")
+    elif address is not None:
+        cond = address
+    elif (named := named_address_condition(q)) is not None:
+        cond = named
     elif re.fullmatch(r"1\d{10}|0\d{9,11}", q):
         cond = Q(phone=q)
     elif re.fullmatch(r"[A-Za-z]+", q):

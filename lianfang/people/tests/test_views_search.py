@@ -83,3 +83,27 @@ def test_search_query_count_does_not_grow_with_results(world, login, django_asse
     with django_assert_max_num_queries(4):
         page = search(client, "z")
     assert page.count("/people/residents/") >= 26
+
+
+@pytest.mark.parametrize("q", ["1单元101", "3栋1单元", "3栋", "101", "阳光小区 3栋1单元101", "阳光小区3栋"])
+def test_part_of_an_address_finds_the_household(world, login, q):
+    page = search(login(world.staff_a), q)
+    assert "张三" in page
+    assert "李四" not in page  # 5栋1单元201
+
+
+def test_a_room_number_finds_every_household_with_that_room_in_scope(world, login):
+    page = search(login(world.commander), "101")
+    assert "张三" in page and "王五" in page  # 阳光小区 3栋1单元101 and 春晖园 1栋1单元101
+    assert "李四" not in page
+
+
+def test_the_gates_label_names_the_compound(world, login):
+    page = search(login(world.commander), "春晖园 1栋1单元101")
+    assert "王五" in page
+    assert "张三" not in page
+
+
+def test_a_unit_without_a_building_finds_that_unit_in_every_building(world, login):
+    page = search(login(world.staff_a), "1单元")
+    assert "张三" in page and "李四" in page
