@@ -249,7 +249,13 @@ def deliver_errand(
     found.delivered_at = now
     found.money_advanced = advanced
     found.save(update_fields=["status", "delivered_at", "money_advanced"])
-    _event(found, ErrandStatus.DELIVERED, user=user, now=now, note=f"{advanced} yuan" if advanced else "")
+    _event(
+        found,
+        ErrandStatus.DELIVERED,
+        user=user,
+        now=now,
+        note=_("{amount} yuan").format(amount=advanced) if advanced else "",
+    )
     audit.log(user=user, action=AuditAction.CHANGE, obj=found, summary=f"errand delivered {advanced}")
     return found
 
@@ -272,7 +278,13 @@ def confirm_errand(
     found.confirmed_at = now
     found.money_repaid = repaid
     found.save(update_fields=["status", "confirmed_at", "money_repaid"])
-    _event(found, ErrandStatus.CONFIRMED, user=None, now=now, note=f"{repaid} yuan" if repaid else "")
+    _event(
+        found,
+        ErrandStatus.CONFIRMED,
+        user=None,
+        now=now,
+        note=_("{amount} yuan").format(amount=repaid) if repaid else "",
+    )
     audit.log(user=None, action=AuditAction.CHANGE, obj=found, summary=f"errand confirmed {repaid}")
     return found
 

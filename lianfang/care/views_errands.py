@@ -23,6 +23,7 @@ from lianfang.care.views import PENDING, editor, form_message, mark_overdue, mes
 from lianfang.care.views_households import people_for
 from lianfang.core.errors import DomainError
 from lianfang.core.roles import EDIT_CARE, ERRAND_ASSIGNEE_ROLES, Role
+from lianfang.people.models import Resident
 
 PAGE = 50
 
@@ -78,6 +79,14 @@ def may_move(user: Any, errand: Errand) -> bool:
     return EDIT_CARE.allows(user) or (is_volunteer(user) and errand.assignee_id == user.pk)
 
 
+def household_phones(errand: Errand) -> list[tuple[str, str]]:
+    """The numbers to call to deliver an errand: its household's phones with each member's relation (no
+    names). They belong to the errand: whoever may open it (its volunteer too) may call the household;
+    the {% phone %} tag masks them for the roles that see numbers masked."""
+    rows = Resident.objects.filter(household_id=errand.household_id).exclude(phone="").order_by("id")
+    return [(r.get_relation_display(), r.phone) for r in rows]
+
+
 @login_required
 def errand_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = reader(request)
@@ -91,6 +100,7 @@ def errand_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "errand": errand,
             "events": errand.events.select_related("by"),
+            "household_phones": household_phones(errand),
             "now": now,
             "overdue": is_open and errand.due_at < now,
             "can_assign": staff and is_open,
