@@ -157,6 +157,18 @@ demo: $(STAMP) translations
 	echo "==> Serving on http://$(HOST):$(PORT)/  (Ctrl-C stops the server, the worker and the database)"; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
+# ---------------------------------------------------------------- front-end libraries
+# The files under lianfang/static/vendor/ are committed (no network at run time, no CDN); this refreshes them
+# from the npm registry at the versions of package.json. jsQR ships unminified: terser minifies it.
+.PHONY: vendor
+vendor:
+	npm install --no-audit --no-fund --prefix .vendor-npm $$(node -e 'const p=require("./package.json");for(const [n,v] of Object.entries({...p.dependencies,...p.devDependencies}))console.log(n+"@"+v)')
+	cp .vendor-npm/node_modules/htmx.org/dist/htmx.min.js lianfang/static/vendor/htmx.min.js
+	{ echo '/*! jsQR 1.4.0 (npm "jsqr", dist/jsQR.js, minified with terser) | Apache-2.0 | https://github.com/cozmo/jsQR */'; \
+	  .vendor-npm/node_modules/.bin/terser .vendor-npm/node_modules/jsqr/dist/jsQR.js --compress --mangle --comments false; \
+	} > lianfang/static/vendor/jsQR.min.js
+	rm -rf .vendor-npm
+
 # ---------------------------------------------------------------- checks and tests
 # Every check runs even when an earlier one fails, so one run shows every problem. None needs the database
 # (makemigrations only warns that it could not compare the migration history with it: silenced).

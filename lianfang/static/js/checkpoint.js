@@ -120,14 +120,27 @@
     $("temperature").focus();
   });
 
-  // Camera scanning with jsQR (served from our static files).
+  // Camera scanning with jsQR (served from our static files), loaded only when the camera is first opened:
+  // a guard who types pass numbers never downloads it.
   let stream = null;
+  let reader = null;
+  const loadReader = () => {
+    if (!reader) {
+      reader = new Promise((resolve, reject) => {
+        const s = document.createElement("script");
+        s.src = $("camera-btn").dataset.reader;
+        s.onload = () => (typeof jsQR === "undefined" ? reject(new Error("jsQR")) : resolve());
+        s.onerror = () => { reader = null; reject(new Error("jsQR")); };
+        document.head.appendChild(s);
+      });
+    }
+    return reader;
+  };
   $("camera-btn").addEventListener("click", async () => {
     const video = $("camera");
     if (stream) { stream.getTracks().forEach((t) => t.stop()); stream = null; video.hidden = true; return; }
-    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia || typeof jsQR === "undefined") {
-      formError(T.noCamera); return;
-    }
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) { formError(T.noCamera); return; }
+    try { await loadReader(); } catch (e) { formError(T.noCamera); return; }
     try {
       stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
     } catch (e) { formError(T.noCamera); return; }
