@@ -341,6 +341,14 @@ class Passage(ScopedModel):
     def __str__(self) -> str:
         return f"{self.gate_id} {self.direction} {self.decision} {self.server_time:%Y-%m-%d %H:%M}"
 
+    @property
+    def code_label(self) -> str:
+        """The answer's code as a person reads it (quota_used -> 出行次数已用完); an unknown code as is."""
+        try:
+            return str(DecisionCode(self.code).label)
+        except ValueError:
+            return self.code
+
 
 class Visitor(ScopedModel):
     """An outsider registered at the gate (外来人员)."""

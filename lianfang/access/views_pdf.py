@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from lianfang.access.models import Pass
@@ -41,8 +43,16 @@ def compound_passes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         + (f", building {building.number}" if building else ""),
         request=request,
     )
-    name = f"passes-{compound.pk}" + (f"-{building.pk}" if building else "") + ".pdf"
+    # A name that says what the file holds: 山水园西区-1栋-出入证-2026-12-06.pdf.
+    name = "-".join(
+        [
+            compound.name,
+            *([f"{building.number}栋"] if building else []),
+            _("passes"),
+            str(timezone.localdate()),
+        ]
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = content_disposition_header(True, f"{name}.pdf")
     response["Cache-Control"] = "no-store"  # the QR codes open the gate
     return response

@@ -3,10 +3,12 @@
 import datetime
 import subprocess
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 from PIL import Image
 
 from lianfang.access import pdf as pdf_layout
@@ -246,6 +248,9 @@ def test_community_staff_download_their_compounds_cards_and_the_export_is_audite
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
+    # The file's name says what it holds (阳光小区-出入证-<today>.pdf), in UTF-8 (RFC 6266).
+    name = quote(f"阳光小区-出入证-{timezone.localdate()}.pdf")
+    assert f"filename*=utf-8''{name}" in response["Content-Disposition"]
     assert response["Cache-Control"] == "no-store"
     assert decode_page(response.content, tmp_path) == sorted(
         [passes["household_a1"].qr_text, passes["household_a2"].qr_text]

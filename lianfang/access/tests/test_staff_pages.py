@@ -158,3 +158,11 @@ def test_purge_removes_passages_older_than_retention(world, passes, scan):
     assert out.getvalue().strip() == "1"
     assert Passage.objects.count() == 1
     assert uuid.UUID(str(Passage.objects.get().client_id))
+
+
+def test_the_gate_log_names_each_answer_in_words_not_codes(login, world, passes, scan):
+    scan(passes["household_a1"], "out")
+    scan(passes["household_a1"], "out")  # the second exit of the day: refused, quota used
+    html = login(world.staff_a).get("/access/passages/").content.decode()  # Chinese by default
+    assert "出行次数已用完" in html and "准予外出" in html
+    assert ">quota_used<" not in html and ">exit_allowed<" not in html
