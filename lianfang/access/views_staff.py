@@ -23,6 +23,7 @@ from lianfang.core import audit, bounds
 from lianfang.core.audit import AuditAction
 from lianfang.core.errors import DomainError
 from lianfang.core.exports import inert_row
+from lianfang.core.natural import NaturalKey
 from lianfang.core.roles import MANAGE_PASSES, READ_CLOSED_MANAGEMENT, SET_OUTING_RULES
 from lianfang.core.viewtools import require_role
 from lianfang.places.models import Area, Compound, Gate, Household
@@ -43,7 +44,7 @@ def compound_passes(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related(
             Prefetch("passes", queryset=Pass.objects.exclude(status=PassStatus.REVOKED).order_by("id"))
         )
-        .order_by("label")
+        .order_by(NaturalKey("label"), "pk")
     )
     page = Paginator(households, 100).get_page(request.GET.get("page"))
     kinds = dict(PassKind.choices)

@@ -17,6 +17,7 @@ from lianfang.care.models import DEFAULT_KIT_ITEMS, CareTeam, Disinfection, KitD
 from lianfang.core import audit
 from lianfang.core.audit import AuditAction
 from lianfang.core.errors import DomainError
+from lianfang.core.natural import NaturalKey
 from lianfang.core.roles import EDIT_CARE
 from lianfang.core.scoping import authorize_write
 from lianfang.epi.models import Lockdown, LockdownScope, LockdownStatus
@@ -100,7 +101,7 @@ def buildings_to_disinfect(user: Any, today: datetime.date | None = None) -> lis
         .filter(Q(Exists(held)) | Q(Exists(sealed)))
         .annotate(done=Exists(Disinfection.objects.filter(building_id=OuterRef("pk"), date=today)))
         .select_related("compound")
-        .order_by("done", "compound__name", "number", "pk")
+        .order_by("done", "compound__name", NaturalKey("number"), "pk")
     )
     return [BuildingToDisinfect(b, b.done) for b in rows]
 
@@ -172,4 +173,5 @@ def households_waiting_for_kit(user: Any, today: datetime.date | None = None) ->
         .filter(~Exists(delivered))
         .values("household_id")
     )
-    return Household.objects.filter(pk__in=waiting).select_related("compound").order_by("label", "pk")
+    households = Household.objects.filter(pk__in=waiting).select_related("compound")
+    return households.order_by(NaturalKey("label"), "pk")

@@ -17,6 +17,7 @@ from lianfang.core import audit
 from lianfang.core.audit import AuditAction
 from lianfang.core.errors import DomainError
 from lianfang.core.models import Alert, AlertKind
+from lianfang.core.natural import NaturalKey
 from lianfang.core.roles import EDIT_CARE, EDIT_EPI
 from lianfang.core.scoping import authorize_write
 from lianfang.epi.holds import recompute_holds
@@ -488,4 +489,4 @@ def room_occupancy(facility: Facility) -> list[tuple[Room, int]]:
     rooms = Room.objects.filter(facility=facility).annotate(
         occupied=Count("quarantines", filter=Q(quarantines__status=QuarantineStatus.ACTIVE))
     )
-    return [(r, r.occupied) for r in rooms.order_by("number")]
+    return [(r, r.occupied) for r in rooms.order_by(NaturalKey("number"))]

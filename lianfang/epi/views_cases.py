@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from lianfang.access.models import Passage
 from lianfang.core import bounds
 from lianfang.core.errors import DomainError
+from lianfang.core.natural import NaturalKey
 from lianfang.core.roles import EDIT_EPI
 from lianfang.epi import contacts as contact_service
 from lianfang.epi import services
@@ -277,7 +278,7 @@ def room_choices(user: Any) -> list[tuple[Room, int]]:
         .filter(facility__is_active=True)
         .select_related("facility")
         .annotate(used=Count("quarantines", filter=Q(quarantines__status=QuarantineStatus.ACTIVE)))
-        .order_by("facility__name", "number")
+        .order_by("facility__name", NaturalKey("number"))
     )
     return [(r, r.used) for r in rooms]  # type: ignore[attr-defined]
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from lianfang.core import bounds
 from lianfang.core.errors import DomainError
+from lianfang.core.natural import NaturalKey
 from lianfang.core.roles import EDIT_EPI
 from lianfang.epi import services
 from lianfang.epi.forms import ExtendForm, LiftForm, LockdownForm, target_value
@@ -31,12 +32,14 @@ PAGE = 50
 
 def targets_of(user: Any, compound: Compound) -> list[tuple[str, Any]]:
     """The select's options: the whole compound, each building, each unit (two queries)."""
-    buildings = list(Building.objects.visible_to(user).filter(compound=compound).order_by("number"))
+    buildings = list(
+        Building.objects.visible_to(user).filter(compound=compound).order_by(NaturalKey("number"))
+    )
     units = list(
         Unit.objects.visible_to(user)
         .filter(building__compound=compound)
         .select_related("building")
-        .order_by("building__number", "number")
+        .order_by(NaturalKey("building__number"), NaturalKey("number"))
     )
     choices: list[tuple[str, Any]] = [
         (target_value("compound", compound.pk), _("{name} (whole compound)").format(name=compound.name))

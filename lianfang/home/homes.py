@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from lianfang.care.queries import open_errands, worker_board
 from lianfang.core.masking import mask_name
+from lianfang.core.natural import NaturalKey
 from lianfang.core.phones import mask_phone
 from lianfang.core.roles import HOME_CARE_BOARD_ROLES, HOME_COMPOUND_ROLES, HOME_COUNTS_ROLES, Role
 from lianfang.core.subqueries import SubqueryCount
@@ -97,7 +98,7 @@ def grid_lists(user: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         }
         for h in Household.objects.visible_to(user)
         .annotate(n_residents=SubqueryCount(members))  # counted for the 200 rows shown only
-        .order_by("compound__name", "label")
+        .order_by("compound__name", NaturalKey("label"))
         .values("pk", "label", "compound__name", "n_residents")[:200]
     ]
     return vulnerable, households
