@@ -24,7 +24,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.cache import cache
-from django.db.models import Max, Q
+from django.db.models import Max, Min, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -144,8 +144,10 @@ def household_link(request: HttpRequest, key: str) -> HttpResponse:
         "closed_from": policy.closed_from,
         "closed_until": policy.closed_until,
         "may_go_out_today": status.left > 0 and not status.suspended and not held,
+        "held": held,
         "held_until": household.exits_held_until if held else None,
         "held_open_ended": held and household.held_open_ended,
+        "held_day": _held_day(household, today) if held else None,
         **_quarantine_context(household, today),
         **_care_context(household, held),
     }
@@ -190,6 +192,19 @@ def _released_on(household: Household, today: datetime.date) -> datetime.date | 
         return None
     ended = theirs.filter(status__in=(QuarantineStatus.RELEASED, QuarantineStatus.LIFTED))
     return ended.aggregate(last=Max("ended_on"))["last"]
+
+
+def _held_day(household: Household, today: datetime.date) -> dict[str, int] | None:
+    """The household's day of home quarantine: day N since its members' earliest active quarantine began,
+    of M days up to the hold's last day (M is None while the hold has no last day)."""
+    first = Quarantine.objects.filter(
+        Q(household=household) | Q(resident__household=household), status=QuarantineStatus.ACTIVE
+    ).aggregate(first=Min("start"))["first"]
+    if first is None or first > today:
+        return None
+    until = household.exits_held_until
+    days = None if until is None or household.held_open_ended else (until - first).days + 1
+    return {"day": (today - first).days + 1, "days": days}
 
 
 def _quarantine_context(household: Household, today: Any) -> dict[str, Any]:

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from lianfang.access.services import ensure_link_key
+from lianfang.access.services import ensure_link_key, issue_household_passes
 from lianfang.epi.models import HealthCheck
 from lianfang.epi.services import apply_lockdown
 
@@ -85,3 +85,15 @@ def test_a_household_without_quarantine_has_no_hold_notice(world, passes_free_ke
 @pytest.fixture
 def passes_free_key(world):
     return reverse("access:household-link", args=[ensure_link_key(household=world.household_a2)])
+
+
+def test_while_held_the_hold_comes_first_the_pass_says_so_and_no_exits_are_offered(
+    world, unit31, sealed, client, today
+):
+    household, url = sealed
+    issue_household_passes(user=world.staff_a, compound=household.compound)
+    page = client.get(url).content.decode()
+    assert page.index('data-test="hold"') < page.index('class="pass')  # the hold above the pass
+    assert "Home quarantine: day 5 of 14" in page  # the household's day, as a headline
+    assert 'data-test="pass-held"' in page
+    assert 'data-test="left"' not in page  # no "exits left: 1" under a hold
