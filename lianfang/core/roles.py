@@ -104,6 +104,8 @@ SET_OUTING_RULES = Action(
     _("Only community staff and the command centre set outing rules."),
 )
 SHARE_HOUSEHOLD_LINK = Action(frozenset({Role.COMMUNITY, Role.GRID}))
+# A resident logged in sees their household's own page (what its secret link shows).
+SEE_OWN_HOUSEHOLD = Action(frozenset({Role.RESIDENT}))
 # Gate duty registers visitors and courier drop-offs at its own gate.
 KEEP_GATE = Action(frozenset({Role.GATE}), _("Only gate duty registers visitors and deliveries."))
 

@@ -12,9 +12,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from lianfang.care.queries import open_errands, worker_board
-from lianfang.core.masking import mask_name
 from lianfang.core.natural import NaturalKey
-from lianfang.core.phones import mask_phone
 from lianfang.core.roles import HOME_CARE_BOARD_ROLES, HOME_COMPOUND_ROLES, HOME_COUNTS_ROLES, Role
 from lianfang.core.subqueries import SubqueryCount
 from lianfang.people.models import Resident, Tag, TravelRecord
@@ -132,11 +130,4 @@ def home_context(user: Any) -> dict[str, Any]:
         ctx["compounds"] = list(
             Compound.objects.visible_to(user).prefetch_related("gates").order_by("name")[:100]
         )
-    if user.role == Role.RESIDENT:
-        household = Household.objects.visible_to(user).select_related("compound").first()
-        ctx["household"] = household
-        ctx["members"] = [
-            {"name": mask_name(r.name), "relation": r.get_relation_display(), "phone": mask_phone(r.phone)}
-            for r in Resident.objects.visible_to(user).order_by("id")
-        ]
     return ctx

@@ -8,4 +8,5 @@ from lianfang.portal import views
 urlpatterns = [
     path("households/<int:pk>/link/", views.household_link_renew, name="household-link-renew"),
     path("h/<str:key>/", views.household_link, name="household-link"),
+    path("my-household/", views.my_household, name="my-household"),
 ]

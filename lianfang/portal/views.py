@@ -46,7 +46,7 @@ from lianfang.core import audit
 from lianfang.core.audit import AuditAction, client_ip
 from lianfang.core.errors import DomainError
 from lianfang.core.masking import mask_name
-from lianfang.core.roles import SHARE_HOUSEHOLD_LINK
+from lianfang.core.roles import SEE_OWN_HOUSEHOLD, SHARE_HOUSEHOLD_LINK
 from lianfang.core.viewtools import require_role
 from lianfang.epi.forms import SelfReportForm
 from lianfang.epi.models import HealthCheck, Quarantine, QuarantineStatus
@@ -87,6 +87,12 @@ def household_link(request: HttpRequest, key: str) -> HttpResponse:
     if household is None:
         _count_guess(guesses_key)
         raise Http404
+    return _private(household_page(request, household, here=reverse("access:household-link", args=[key])))
+
+
+def household_page(request: HttpRequest, household: Household, *, here: str) -> HttpResponse:
+    """The household's page (GET) and its forms (POST: self-report, errand, confirm a delivery), answered
+    at `here`: the secret link, or the resident's own login (my_household)."""
     today = timezone.localdate()
     released_on = _released_on(household, today)
     if released_on is not None:
@@ -94,7 +100,7 @@ def household_link(request: HttpRequest, key: str) -> HttpResponse:
         if today > last_day:
             response = render(request, "access/household_link_gone.html", status=410)
         elif request.method == "POST":
-            response = redirect("access:household-link", key=key)  # nothing to report or ask for any more
+            response = redirect(here)  # nothing to report or ask for any more
         else:
             response = render(
                 request,
@@ -105,7 +111,7 @@ def household_link(request: HttpRequest, key: str) -> HttpResponse:
                     "last_day": last_day,
                 },
             )
-        return _private(response)
+        return response
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action == "errand":
@@ -114,7 +120,7 @@ def household_link(request: HttpRequest, key: str) -> HttpResponse:
             _confirm_errand(request, household)
         else:
             _self_report(request, household)
-        return redirect("access:household-link", key=key)
+        return redirect(here)
     passes = sorted(
         Pass.objects.filter(household=household, status__in=PRINTABLE),
         key=lambda p: (KIND_ORDER.get(p.kind, 9), -p.pk),
@@ -151,7 +157,18 @@ def household_link(request: HttpRequest, key: str) -> HttpResponse:
         **_quarantine_context(household, today),
         **_care_context(household, held),
     }
-    return _private(render(request, "access/household_link.html", context))
+    return render(request, "access/household_link.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def my_household(request: HttpRequest) -> HttpResponse:
+    """A resident's own login: their household's page, the same as the secret link shows."""
+    user = request.user
+    require_role(user, SEE_OWN_HOUSEHOLD, hide=True)
+    household = get_object_or_404(Household.objects.visible_to(user).select_related("compound"))
+    response = household_page(request, household, here=reverse("access:my-household"))
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _private(response: HttpResponse) -> HttpResponse:

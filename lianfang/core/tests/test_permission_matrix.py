@@ -100,6 +100,7 @@ TABLE: dict[str, Page] = {
     "accounts:logout": Page(public=True),
     "accounts:password-change": Page(),
     "access:household-link": Page(public=True, inside=lambda t: {"key": t.link_key}),
+    "access:my-household": Page(user="resident_a", refused=("staff_a", 404)),
     # ---------------------------------------------------------------- places
     "places:area-list": Page(refused=NOT_FOR_GUARDS),
     "places:area-detail": row("community", field="code", arg="code"),
