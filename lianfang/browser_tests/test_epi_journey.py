@@ -80,14 +80,21 @@ def test_a_health_worker_takes_a_case_to_a_sealed_unit_and_quarantined_contacts(
     assert held == 3  # the lockdown holds the whole unit, the case's own household included
 
     # Back on the case page: confirm 钱一 at home and 孙三 into room 101 of the hotel.
+    # The sealed unit's neighbours are already in home quarantine: folded away, marked, still decidable.
     page.goto(f"/epi/cases/{case.pk}/")
     qian, sun = neighbours["qian"], neighbours["sun"]
+    folded = page.locator("[data-test=already-quarantined]")
+    assert folded.count() == 1 and folded.get_attribute("open") is None
+    folded.locator("summary").click()
+    page.check(f"li[data-resident='{qian.pk}'] input[name=resident]")
     with page.expect_navigation():
-        page.click(f"li[data-resident='{qian.pk}'] .cand-confirm button")
+        page.click("[data-test=bulk-confirm]")
     room = hotel.rooms.get(number="101")
-    page.select_option(f"li[data-resident='{sun.pk}'] select[name=place]", str(room.pk))
+    page.locator("[data-test=already-quarantined] summary").click()
+    page.check(f"li[data-resident='{sun.pk}'] input[name=resident]")
+    page.select_option("[data-test=bulk-bar] select[name=place]", str(room.pk))
     with page.expect_navigation():
-        page.click(f"li[data-resident='{sun.pk}'] .cand-confirm button")
+        page.click("[data-test=bulk-confirm]")
     assert page.locator(".msg.success").count() == 1
     assert set(
         Contact.objects.filter(case=case, status="confirmed").values_list("resident_id", flat=True)
@@ -98,7 +105,7 @@ def test_a_health_worker_takes_a_case_to_a_sealed_unit_and_quarantined_contacts(
     in_room = Quarantine.objects.get(resident=sun, kind="facility", status="active")
     assert in_room.room == room
     assert page.locator("li.cand.confirmed").count() == 2
-    assert "淮南宾馆 101" in page.inner_text(f"li[data-resident='{sun.pk}'] .cand-state")
+    assert "淮南宾馆 101" in page.text_content(f"li[data-resident='{sun.pk}'] .cand-state")
     assert fits_the_phone(page)
 
     # The facility shows the room taken; the person's quarantine page shows day 1.

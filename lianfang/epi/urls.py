@@ -14,6 +14,7 @@ urlpatterns = [
     path("cases/<int:pk>/dates/", views_cases.case_dates, name="case-dates"),
     path("cases/<int:pk>/contacts/confirm/", views_cases.contact_confirm, name="contact-confirm"),
     path("cases/<int:pk>/contacts/dismiss/", views_cases.contact_dismiss, name="contact-dismiss"),
+    path("cases/<int:pk>/contacts/bulk/", views_cases.contact_bulk, name="contact-bulk"),
     # Lockdowns (views_lockdowns.py).
     path("lockdowns/", views_lockdowns.lockdown_list, name="lockdown-list"),
     path("lockdowns/new/", views_lockdowns.lockdown_new, name="lockdown-new"),

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Case as CaseWhen
 from django.db.models import Count, IntegerField, Q, Value, When
 from django.http import HttpRequest, HttpResponse
@@ -297,8 +298,21 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("room", "room__facility")
         .order_by("start", "id")
     }
+    # Undecided candidates already in an active quarantine for another reason (a sealed unit, another
+    # case): marked, and left out of the default view.
+    undecided = [c.resident_id for c in cands if not c.decision]
+    already = {
+        q.resident_id: q
+        for q in Quarantine.objects.visible_to(user)
+        .filter(resident_id__in=undecided, status=QuarantineStatus.ACTIVE)
+        .select_related("room", "room__facility")
+        .order_by("start", "id")
+    }
     for cand in cands:
-        cand.quarantine = states.get(cand.resident_id)  # type: ignore[attr-defined]
+        cand.quarantine = states.get(cand.resident_id) or already.get(cand.resident_id)  # type: ignore[attr-defined]
+    to_decide = [c for c in cands if not c.decision and c.resident_id not in already]
+    in_quarantine = [c for c in cands if not c.decision and c.resident_id in already]
+    decided = [c for c in cands if c.decision]
     rooms = room_choices(user) if EDIT_EPI.allows(user) else []
     return render(
         request,
@@ -309,6 +323,10 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "period": period,
             "too_many_passages": n_passages > PASSAGES_SHOWN,
             "candidates": cands,
+            "to_decide": to_decide,
+            "in_quarantine": in_quarantine,
+            "decided": decided,
+            "bulk_limit": BULK_LIMIT,
             "rooms": rooms,
             "can_edit": EDIT_EPI.allows(user),
             "status_form": CaseStatusForm(initial={"status": case.status}),
@@ -371,6 +389,76 @@ def contact_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("{name}: dismissed.").format(name=resident.name))
     except DomainError as err:
         message_error(request, err)
+    return redirect(f"{_case_url(case)}#contacts")
+
+
+# At most this many candidates decided in one go (a case proposes a few hundred at most).
+BULK_LIMIT = 500
+
+
+@login_required
+@require_POST
+def contact_bulk(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm (into home quarantine or one facility room) or dismiss (with one reason) the ticked candidates.
+    Each is decided on its own: one refused (already decided, the room full) leaves the others done, and the
+    message names who was refused and why."""
+    user = editor(request)
+    case = _case(user, pk)
+    ids = [i for i in (bounds.parse_id(v) for v in request.POST.getlist("resident")[: BULK_LIMIT + 1]) if i]
+    action = request.POST.get("action", "")
+    if not ids or len(ids) > BULK_LIMIT or action not in ("confirm", "dismiss"):
+        messages.error(
+            request,
+            _("Tick between 1 and {n} people, then confirm or dismiss them.").format(n=BULK_LIMIT),
+        )
+        return redirect(f"{_case_url(case)}#contacts")
+    form = (ConfirmContactForm if action == "confirm" else DismissContactForm)(
+        {**request.POST.dict(), "resident": ids[0]}
+    )
+    if not form.is_valid():
+        form_message(request, form)
+        return redirect(f"{_case_url(case)}#contacts")
+    room = None
+    if action == "confirm" and form.cleaned_data["place"] != "home":
+        room = get_object_or_404(
+            Room.objects.visible_to(user).select_related("facility"),
+            pk=bounds.parse_id(form.cleaned_data["place"]) or 0,
+        )
+    people = Resident.objects.visible_to(user).in_bulk(ids)
+    done: list[str] = []
+    refused: list[str] = []
+    for rid in dict.fromkeys(ids):
+        resident = people.get(rid)
+        if resident is None:
+            refused.append(_("#{id}: not found").format(id=rid))
+            continue
+        try:
+            with transaction.atomic():
+                if action == "confirm":
+                    contact_service.confirm_contact(
+                        user=user,
+                        case=case,
+                        resident=resident,
+                        quarantine_kind=QuarantineKind.FACILITY if room else QuarantineKind.HOME,
+                        room=room,
+                        note=form.cleaned_data["note"],
+                    )
+                else:
+                    contact_service.dismiss_contact(
+                        user=user, case=case, resident=resident, note=form.cleaned_data["note"]
+                    )
+            done.append(resident.name)
+        except DomainError as err:
+            refused.append(f"{resident.name}: {err.message}")
+    if done:
+        text = (
+            _("Confirmed as contacts ({n}): {names}.")
+            if action == "confirm"
+            else _("Dismissed ({n}): {names}.")
+        )
+        messages.success(request, text.format(n=len(done), names="、".join(done)))
+    if refused:
+        messages.error(request, _("Not done ({n}): {why}").format(n=len(refused), why="; ".join(refused)))
     return redirect(f"{_case_url(case)}#contacts")
 
 

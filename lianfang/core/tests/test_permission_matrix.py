@@ -146,6 +146,7 @@ TABLE: dict[str, Page] = {
     "epi:case-dates": row("case", ok=405),
     "epi:contact-confirm": row("case", ok=405),
     "epi:contact-dismiss": row("case", ok=405),
+    "epi:contact-bulk": row("case", ok=405),
     "epi:lockdown-list": Page(refused=NOT_FOR_GUARDS),
     "epi:lockdown-new": Page(refused=NOT_FOR_GUARDS),
     "epi:lockdown-apply": Page(ok=405, refused=NOT_FOR_GUARDS),

@@ -24,7 +24,8 @@ def test_the_case_page_lists_the_unit_neighbours_with_their_reason(world, login,
     for r in unit31.residents[1:]:
         assert r.name in page
     assert unit31.next_door_resident.name not in page
-    assert page.count('name="place"') == 3
+    assert page.count('name="resident"') == 3  # a box to tick for each
+    assert page.count('name="place"') == 1
 
 
 def test_confirming_a_contact_at_home_starts_a_home_quarantine(world, login, unit31, case_a1):
@@ -82,7 +83,8 @@ def test_a_decided_candidate_shows_its_decision_and_no_buttons(world, login, uni
     confirm(client, case_a1, unit31.residents[1])
     page = client.get(reverse("epi:case-detail", args=[case_a1.pk])).content.decode()
     assert "confirmed contact" in page
-    assert page.count('name="place"') == 2
+    assert f'name="resident" value="{unit31.residents[1].pk}"' not in page  # nothing left to tick
+    assert page.count('name="place"') == 1  # one choice of place for all the ticked
     assert "Contact confirmed: 钱一" in page  # in the timeline
 
 
