@@ -46,6 +46,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -57,7 +58,7 @@ from lianfang.people.models import Membership, Relation, Resident, Tag
 from lianfang.people.pinyin import pinyin_keys
 from lianfang.people.services import CleanResident, ResidentData, clean_resident, invalid_id_number
 from lianfang.people.sheets import SheetSize, read_rows
-from lianfang.places.models import Area, Building, Compound, Household, Unit
+from lianfang.places.models import Area, Building, Compound, Grid, Household, Unit
 from lianfang.places.services import clean_number
 
 Progress = Callable[[int], None]
@@ -500,12 +501,36 @@ def registered_hashes(hashes: list[str], community: Area) -> dict[str, bool]:
         return dict(cursor.fetchall())
 
 
+def registered_without_id(
+    chunk: list[ParsedRow], compounds: dict[str, Compound]
+) -> set[tuple[int, str, str]]:
+    """(compound id, household label, name) of the rows without an ID number whose person is registered
+    already in that household under that name (a file uploaded twice, a row repeated in a later file)."""
+    wanted: set[tuple[int, str, str]] = set()
+    for r in chunk:
+        compound = compounds.get(_norm_name(r.compound))
+        if r.id_hash is None and r.clean is not None and compound is not None:
+            wanted.add((compound.pk, Household.make_label(r.building, r.unit or "1", r.room), r.clean.name))
+    if not wanted:
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT h.compound_id, h.label, r.name FROM {Resident._meta.db_table} r"
+            f" JOIN {Household._meta.db_table} h ON h.id = r.household_id"
+            " WHERE (h.compound_id, h.label, r.name) IN"
+            " (SELECT * FROM unnest(%s::int[], %s::varchar[], %s::varchar[]))",
+            [[w[0] for w in wanted], [w[1] for w in wanted], [w[2] for w in wanted]],
+        )
+        return {(c, label, name) for c, label, name in cursor.fetchall()}
+
+
 def check_chunk(
     chunk: list[ParsedRow], compounds: dict[str, Compound], report: Report, community: Area
 ) -> None:
     """Add compound and already-registered errors to the rows."""
     column = report.columns.get("compound", "")
     registered = registered_hashes([r.id_hash for r in chunk if r.id_hash], community)
+    known_without_id = registered_without_id(chunk, compounds)
     seen_names: dict[str, str] = {}
     for r in chunk:
         key = seen_names.get(r.compound)
@@ -535,6 +560,24 @@ def check_chunk(
             )
             r.errors.append(
                 _error(r.row, report.columns.get("id_number", ""), refusal.code, str(refusal.message))
+            )
+        compound = compounds.get(key) if key else None
+        if (
+            r.id_hash is None
+            and r.clean is not None
+            and compound is not None
+            and (compound.pk, Household.make_label(r.building, r.unit or "1", r.room), r.clean.name)
+            in known_without_id
+        ):
+            r.errors.append(
+                _error(
+                    r.row,
+                    report.columns.get("name", ""),
+                    "already_registered",
+                    _(
+                        "{name} is already registered in this household (no ID number to tell them apart)."
+                    ).format(name=r.clean.name),
+                )
             )
         if r.errors:
             r.clean = None
@@ -605,6 +648,7 @@ class Writer:
                 compound_id__in=self.compound_ids
             ).values_list("unit_id", "room", "id", "grid_id", "path")
         }
+        self.default_grids: dict[int, int | None] = {}
         self.now = timezone.now()
         self.today = timezone.localdate()
 
@@ -613,6 +657,26 @@ class Writer:
         if c is None:
             c = self.by_name[name] = self.compounds[_norm_name(name)]
         return c
+
+    def _default_grid(self, compound: Compound) -> int | None:
+        """The grid a building new to the registry joins: the community's only grid, else the grid most of
+        the compound's buildings belong to; None when neither says (staff assign it on the compound page)."""
+        if compound.pk not in self.default_grids:
+            grids = list(
+                Grid.objects.filter(community_id=compound.community_id).values_list("pk", flat=True)[:2]
+            )
+            if len(grids) == 1:
+                self.default_grids[compound.pk] = grids[0]
+            else:
+                usual = (
+                    Building.objects.filter(compound=compound, grid__isnull=False)
+                    .values("grid_id")
+                    .annotate(n=Count("pk"))
+                    .order_by("-n", "grid_id")
+                    .first()
+                )
+                self.default_grids[compound.pk] = usual["grid_id"] if usual else None
+        return self.default_grids[compound.pk]
 
     def _places(self, rows: list[ParsedRow]) -> list[tuple[int, int | None, str]]:
         """Per row (household id, grid id, path), creating what is missing."""
@@ -623,9 +687,12 @@ class Writer:
             if (c.pk, r.building) not in self.buildings
         }
         if missing_b:
-            new_b = [Building(compound=c, number=n, path=c.path) for c, n in missing_b]
+            new_b = [
+                Building(compound=c, number=n, path=c.path, grid_id=self._default_grid(c))
+                for c, n in missing_b
+            ]
             Building.objects.bulk_create(new_b, batch_size=500)
-            self.buildings.update({(b.compound_id, b.number): (b.pk, None) for b in new_b})
+            self.buildings.update({(b.compound_id, b.number): (b.pk, b.grid_id) for b in new_b})
         places = [(c.pk, *self.buildings[(c.pk, r.building)]) for c, r in zip(compound_of, rows, strict=True)]
         missing_u = {
             (cid, bid, r.unit)

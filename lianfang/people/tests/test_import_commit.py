@@ -75,7 +75,7 @@ def test_households_are_created_with_grid_path_and_label_like_ensure_household(w
     assert (zhao.grid, zhao.path) == (world.grid_a1, h.path)
     assert Resident.objects.get(name="钱七").household == h
     new = Resident.objects.get(name="孙八").household
-    assert new.label == "7栋1单元301" and new.grid is None
+    assert new.label == "7栋1单元301" and new.grid == world.grid_a1  # a new building joins a grid
     assert Resident.objects.get(name="李小九").household == new
     assert Building.objects.filter(compound=world.compound_a, number="7").count() == 1
 
@@ -122,3 +122,28 @@ def test_a_clean_file_is_written_whole_by_either_choice(world, mode):
     report = _run(world, mode, xlsx_bytes(rows, header=header))
     assert report == {"rows": 3, "valid": 3, "errors": [], "written": 3}
     assert Household.objects.filter(compound=world.compound_a, unit__building__number="9").count() == 2
+
+
+def test_a_resident_without_an_id_number_is_not_offered_again_by_a_second_upload(world):
+    first = _run(world, "valid")
+    written = Resident.objects.count()
+    assert first["written"] >= 1
+    without_id = Resident.objects.filter(id_hash__isnull=True, path=world.community_a.path).exclude(
+        pk__in=[world.zhang_san.pk, world.li_si.pk]
+    )
+    assert without_id.exists()  # the file has someone without an ID number
+    again = _run(world, "valid")
+    assert again["written"] == 0
+    assert Resident.objects.count() == written
+    named = [e for e in again["errors"] if e["code"] == "already_registered"]
+    assert {p.name for p in without_id} <= {n for e in named for n in [e["message"].split(" ")[0]]}
+
+
+def test_buildings_new_to_the_registry_join_the_grid_of_the_compound(world):
+    _run(world, "valid")
+    new = Building.objects.filter(compound=world.compound_a).exclude(number__in=["3", "5"])
+    assert new.exists()
+    # community A has two grids; the compound's buildings 3 and 5 are in grid 1 and grid 2: a tie, the
+    # first grid wins
+    assert set(new.values_list("grid_id", flat=True)) == {world.grid_a1.pk}
+    assert all(h.grid_id == world.grid_a1.pk for h in Household.objects.filter(unit__building__in=new))
