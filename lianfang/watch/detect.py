@@ -9,8 +9,9 @@ for one day, over every node of its level, after that day's statistics were comp
   missing day gives no signal);
 - a node without a single row in the window (0 every day) gets no signal: no method alarms on it, and
   a city has thousands of quiet grids; every other node whose window is complete gets one `Signal` row
-  (observed, expected, upper bound, alarm), upserted on (detector, node, day), and the detector's
-  signals of that day for other nodes are deleted: running a day twice gives the same rows;
+  (observed, expected, upper bound, alarm), upserted on (detector, node, day) in one statement, and the
+  detectors' signals of that day for other nodes are deleted: running a day twice gives the same rows
+  (and writes none the second time);
 - each alarm raises one alert (`core.alerts.raise_alerts`, kind EARLY_WARNING, dedup key
   `ews:<detector id>:<node path>:<day>`, so a second run raises none). A grid node's alert is on its
   community's path with its grid set, so that the community's staff and the grid's worker see it; an
@@ -31,11 +32,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from lianfang.core.alerts import new_alert, raise_alerts
+from lianfang.core.alerts import new_alert, raise_alerts, respond_minutes_at
 from lianfang.core.errors import DomainError
 from lianfang.core.models import Alert, AlertKind, AlertSeverity
 from lianfang.places.models import Area, Grid
@@ -46,7 +47,6 @@ from lianfang.watch.models import DailyStat, Detector, DetectorMethod, Signal
 
 GRID_NODE = re.compile(r"^(?P<community>.*\.)g(?P<grid>\d+)\.$")
 MAX_RECENT_DAYS = 90
-SIGNAL_BATCH = 2000
 
 
 @dataclass(frozen=True)
@@ -176,14 +176,18 @@ def _alert_text(found: Found, node_name: str, day: datetime.date) -> tuple[str, 
 
 
 def _raise_alarm_alerts(alarms: list[Found], day: datetime.date) -> tuple[int, dict[str, int]]:
-    """Raise one alert per alarm (those raised before are kept); the alert id of every alarm's key."""
+    """Raise one alert per alarm whose key was not raised before; the alert id of every alarm's key."""
     if not alarms:
         return 0, {}
-    names = _node_names([f.node for f in alarms])
+    keys = [dedup_key(f.detector.pk, f.node.path, day) for f in alarms]
+    taken = set(Alert.objects.filter(dedup_key__in=keys).values_list("dedup_key", flat=True))
+    fresh = [(f, key) for f, key in zip(alarms, keys, strict=True) if key not in taken]
+    names = _node_names([f.node for f, _key in fresh])
+    minutes = respond_minutes_at((f.node.area_path for f, _key in fresh), AlertKind.EARLY_WARNING)
     now = timezone.now()
     with translation.override(settings.LANGUAGE_CODE):
         alerts = []
-        for f in alarms:
+        for f, key in fresh:
             title, detail = _alert_text(f, names[f.node.path], day)
             alerts.append(
                 new_alert(
@@ -195,20 +199,75 @@ def _raise_alarm_alerts(alarms: list[Found], day: datetime.date) -> tuple[int, d
                     severity=AlertSeverity.WARNING,
                     source_type="detector",
                     source_id=str(f.detector.pk),
-                    dedup_key=dedup_key(f.detector.pk, f.node.path, day),
+                    dedup_key=key,
                     created_at=now,
+                    minutes=minutes[f.node.area_path],
                 )
             )
     raised = raise_alerts(alerts)
-    keys = [a.dedup_key for a in alerts]
     ids = dict(Alert.objects.filter(dedup_key__in=keys).values_list("dedup_key", "id"))
     return len(raised), ids
+
+
+# The day's signals of the detectors run, in one statement each: rows that changed are written (a second
+# run of the same figures writes nothing: `computed_at` is when a row last changed), rows of nodes that
+# have no signal any more are deleted.
+UPSERT_SIGNALS = """
+INSERT INTO {table}
+    (detector_id, path, level, grid_id, day, observed, expected, upper, alarm, alert_id, computed_at)
+SELECT n.detector_id, n.path, n.level, n.grid_id, %s, n.observed, n.expected, n.upper, n.alarm, n.alert_id, %s
+FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::bigint[], %s::float8[], %s::float8[], %s::float8[],
+            %s::boolean[], %s::bigint[])
+     AS n(detector_id, path, level, grid_id, observed, expected, upper, alarm, alert_id)
+ON CONFLICT (detector_id, path, day) DO UPDATE SET
+    level = EXCLUDED.level, grid_id = EXCLUDED.grid_id, observed = EXCLUDED.observed,
+    expected = EXCLUDED.expected, upper = EXCLUDED.upper, alarm = EXCLUDED.alarm,
+    alert_id = EXCLUDED.alert_id, computed_at = EXCLUDED.computed_at
+WHERE ({table}.level, {table}.grid_id, {table}.observed, {table}.expected, {table}.upper, {table}.alarm,
+       {table}.alert_id)
+      IS DISTINCT FROM (EXCLUDED.level, EXCLUDED.grid_id, EXCLUDED.observed, EXCLUDED.expected,
+                        EXCLUDED.upper, EXCLUDED.alarm, EXCLUDED.alert_id)
+"""
+DELETE_GONE_SIGNALS = """
+DELETE FROM {table} s
+WHERE s.day = %s AND s.detector_id = ANY(%s::bigint[])
+  AND NOT EXISTS (SELECT 1 FROM unnest(%s::bigint[], %s::text[]) AS n(detector_id, path)
+                  WHERE n.detector_id = s.detector_id AND n.path = s.path)
+"""
+
+
+def _store_signals(
+    found: list[Found], alert_ids: dict[str, int], detector_ids: list[int], day: datetime.date
+) -> int:
+    """Upsert the signals found and delete the detectors' other signals of the day; rows written."""
+    table = connection.ops.quote_name(Signal._meta.db_table)
+    columns: tuple[list[Any], ...] = tuple([] for _ in range(9))
+    for f in found:
+        key = dedup_key(f.detector.pk, f.node.path, day)
+        row = (
+            f.detector.pk,
+            f.node.path,
+            f.detector.level,
+            f.node.grid_id,
+            f.signal.observed,
+            f.signal.expected,
+            f.signal.upper,
+            bool(f.signal.alarm),
+            alert_ids.get(key) if f.signal.alarm else None,
+        )
+        for column, value in zip(columns, row, strict=True):
+            column.append(value)
+    with connection.cursor() as cursor:
+        cursor.execute(DELETE_GONE_SIGNALS.format(table=table), [day, detector_ids, columns[0], columns[1]])
+        cursor.execute(UPSERT_SIGNALS.format(table=table), [day, timezone.now(), *columns])
+        return cursor.rowcount
 
 
 @transaction.atomic
 def run_detectors(*, day: datetime.date) -> dict[str, Any]:
     """Run every active detector for `day`; store its signals and raise an alert per alarm. Returns a
-    summary: detectors run, signals stored, alarms, alerts newly raised, detectors refused (id -> code)."""
+    summary: detectors run, signals found, signal rows written (new or changed), alarms, alerts newly
+    raised, detectors refused (id -> code)."""
     detectors = list(Detector.objects.filter(is_active=True).order_by("id"))
     refused: dict[int, str] = {}
     runnable: list[tuple[Detector, ears.Options]] = []
@@ -222,6 +281,7 @@ def run_detectors(*, day: datetime.date) -> dict[str, Any]:
         "computed": False,
         "detectors": len(runnable),
         "signals": 0,
+        "written": 0,
         "alarms": 0,
         "alerts_raised": 0,
         "refused": refused,
@@ -237,42 +297,13 @@ def run_detectors(*, day: datetime.date) -> dict[str, Any]:
         last = options.history
         for node, values in _windows(d, options, day, done):
             signal = ears.signal_on(values, last, options)
-            if signal.alarm is not None and signal.observed is not None:
+            if signal.alarm is not None:
                 found.append(Found(detector=d, options=options, node=node, signal=signal))
 
     alarms = [f for f in found if f.signal.alarm]
     raised, alert_ids = _raise_alarm_alerts(alarms, day)
-    now = timezone.now()
-    rows = [
-        Signal(
-            detector=f.detector,
-            path=f.node.path,
-            level=f.detector.level,
-            grid_id=f.node.grid_id,
-            day=day,
-            observed=float(f.signal.observed or 0),
-            expected=f.signal.expected,
-            upper=f.signal.upper,
-            alarm=bool(f.signal.alarm),
-            alert_id=alert_ids.get(dedup_key(f.detector.pk, f.node.path, day)) if f.signal.alarm else None,
-            computed_at=now,
-        )
-        for f in found
-    ]
-    Signal.objects.bulk_create(
-        rows,
-        batch_size=SIGNAL_BATCH,
-        update_conflicts=True,
-        unique_fields=["detector", "path", "day"],
-        update_fields=["level", "grid", "observed", "expected", "upper", "alarm", "alert", "computed_at"],
-    )
-    kept: dict[int, list[str]] = defaultdict(list)
-    for f in found:
-        kept[f.detector.pk].append(f.node.path)
-    for d, _options in runnable:
-        Signal.objects.filter(detector=d, day=day).exclude(path__in=kept[d.pk]).delete()
-
-    summary.update(signals=len(rows), alarms=len(alarms), alerts_raised=raised)
+    written = _store_signals(found, alert_ids, [d.pk for d, _options in runnable], day)
+    summary.update(signals=len(found), written=written, alarms=len(alarms), alerts_raised=raised)
     return summary
 
 
