@@ -172,7 +172,7 @@ def _alert_text(found: Found, node_name: str, day: datetime.date) -> tuple[str, 
             expected=_number(s.expected),
             upper=_number(s.upper),
         )
-    return title, "{} {}".format(detail, _("Detector: {name}.").format(name=d.name))
+    return title, _("{detail} Detector: {name}.").format(detail=detail, name=d.name)
 
 
 def _raise_alarm_alerts(alarms: list[Found], day: datetime.date) -> tuple[int, dict[str, int]]:
