@@ -11,11 +11,10 @@ its street's, district's, city's), else `DEFAULT_RESPOND_MINUTES`.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models.functions import Length
 from django.utils import timezone
 
 from lianfang.core.models import Alert, AlertEvent, AlertEventKind, AlertKind, AlertPolicy, AlertSeverity
@@ -44,13 +43,18 @@ def path_prefixes(path: str) -> list[str]:
 
 def respond_minutes(path: str, kind: str) -> int:
     """The response time of `kind` at `path`: the deepest AlertPolicy on the path, else the default."""
-    policy = (
-        AlertPolicy.objects.filter(kind=kind, area__path__in=path_prefixes(path))
-        .order_by(Length("area__path").desc())
-        .values_list("respond_minutes", flat=True)
-        .first()
-    )
-    return policy if policy is not None else DEFAULT_RESPOND_MINUTES.get(kind, 240)
+    return respond_minutes_at([path], kind)[path]
+
+
+def respond_minutes_at(paths: Iterable[str], kind: str) -> dict[str, int]:
+    """`respond_minutes` of many paths, in one query (for alerts raised in bulk)."""
+    paths = set(paths)
+    prefixes = {p for path in paths for p in path_prefixes(path)}
+    rows = AlertPolicy.objects.filter(kind=kind, area__path__in=prefixes)
+    policies = dict(rows.values_list("area__path", "respond_minutes"))
+    default = DEFAULT_RESPOND_MINUTES.get(kind, 240)
+    deepest = {path: [p for p in path_prefixes(path) if p in policies] for path in paths}
+    return {path: policies[found[-1]] if found else default for path, found in deepest.items()}
 
 
 def new_alert(
@@ -66,8 +70,10 @@ def new_alert(
     source_id: str = "",
     dedup_key: str | None = None,
     created_at: datetime.datetime | None = None,
+    minutes: int | None = None,
 ) -> Alert:
-    """An unsaved alert with its handler and response time filled in (for `raise_alerts`)."""
+    """An unsaved alert with its handler and response time filled in (for `raise_alerts`); `minutes`, when
+    given, is its response time already looked up (`respond_minutes_at`)."""
     at = created_at or timezone.now()
     return Alert(
         kind=kind,
@@ -82,7 +88,8 @@ def new_alert(
         source_id=source_id,
         dedup_key=dedup_key,
         created_at=at,
-        respond_by=at + datetime.timedelta(minutes=respond_minutes(path, kind)),
+        respond_by=at
+        + datetime.timedelta(minutes=respond_minutes(path, kind) if minutes is None else minutes),
     )
 
 
