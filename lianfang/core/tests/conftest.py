@@ -22,6 +22,7 @@ def things(world) -> SimpleNamespace:
     from lianfang.epi.services import start_quarantine
     from lianfang.people.models import ImportJob, ImportStatus
     from lianfang.places.models import Gate
+    from lianfang.watch.models import RiskAssessment, RiskRule
 
     root = User.objects.create_superuser(username="root", password=PASSWORD)
     today = timezone.localdate()
@@ -73,6 +74,13 @@ def things(world) -> SimpleNamespace:
                 path=compound.path,
             ),
             "facility": Facility.objects.create(area=community, name=f"{community.name}宾馆"),
+            "risk": RiskAssessment.objects.create(
+                area=community,
+                path=community.path,
+                rule=RiskRule.objects.get(is_default=True),
+                day=today,
+                suggested="medium",
+            ),
             "job": ImportJob.objects.create(
                 community=community,
                 path=community.path,

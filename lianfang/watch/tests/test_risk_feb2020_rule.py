@@ -7,7 +7,7 @@ import pytest
 
 from lianfang.epi.models import CaseStatus, ContactStatus
 from lianfang.places.services import ensure_household
-from lianfang.watch.tests.risk_cases import D, case, cases_without_household, contact, days_before, verdict
+from lianfang.watch.tests.risk_cases import case, cases_without_household, contact, days_before, verdict
 
 pytestmark = pytest.mark.django_db
 
