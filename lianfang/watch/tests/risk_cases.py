@@ -5,8 +5,12 @@ the helpers that run one rule on one target."""
 from __future__ import annotations
 
 import datetime
+import importlib
 from typing import Any
 from zoneinfo import ZoneInfo
+
+import pytest
+from django.apps import apps
 
 from lianfang.epi.models import Case, CaseSource, CaseStatus, Contact, ContactStatus
 from lianfang.people.models import Resident
@@ -15,6 +19,20 @@ from lianfang.watch.models import RiskRule
 from lianfang.watch.risk_rules import Target, Verdict, evaluator_for, gather_facts
 
 D = datetime.date(2026, 3, 20)  # the day assessed in most tests
+
+
+def restore_shipped_rules() -> None:
+    """The rules of migration watch 0002, made again where they are missing (by the migration's own
+    function): a transactional test's flush empties every table, also of the test database that
+    --reuse-db keeps for the next run."""
+    migration = importlib.import_module("lianfang.watch.migrations.0002_risk_default_rules")
+    migration.create_rules(apps, None)
+
+
+@pytest.fixture
+def shipped_risk_rules(db) -> None:
+    """Use in every risk test: `pytestmark = pytest.mark.usefixtures("shipped_risk_rules")`."""
+    restore_shipped_rules()
 
 
 def days_before(n: int, day: datetime.date = D) -> datetime.date:

@@ -8,9 +8,16 @@ import time_machine
 
 from lianfang.watch.models import RiskAssessment
 from lianfang.watch.risk import approve_level, suggest_levels
-from lianfang.watch.tests.risk_cases import D, case, days_before, local, rule
+from lianfang.watch.tests.risk_cases import (  # noqa: F401 (shipped_risk_rules: a fixture)
+    D,
+    case,
+    days_before,
+    local,
+    rule,
+    shipped_risk_rules,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped_risk_rules")]
 URL = "/api/v1/risk-levels"
 
 

@@ -23,9 +23,16 @@ from lianfang.watch.risk import (
     levels_in_force,
     suggest_levels,
 )
-from lianfang.watch.tests.risk_cases import D, case, days_before, local, rule
+from lianfang.watch.tests.risk_cases import (  # noqa: F401 (shipped_risk_rules: a fixture)
+    D,
+    case,
+    days_before,
+    local,
+    rule,
+    shipped_risk_rules,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped_risk_rules")]
 TOMORROW = D + datetime.timedelta(days=1)
 
 

@@ -8,9 +8,16 @@ import datetime
 
 import pytest
 
-from lianfang.watch.tests.risk_cases import D, case, cases_without_household, days_before, verdict
+from lianfang.watch.tests.risk_cases import (  # noqa: F401 (shipped_risk_rules: a fixture)
+    D,
+    case,
+    cases_without_household,
+    days_before,
+    shipped_risk_rules,
+    verdict,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped_risk_rules")]
 RULE = "compound-stepdown"
 
 

@@ -7,9 +7,16 @@ import pytest
 
 from lianfang.epi.models import CaseStatus, ContactStatus
 from lianfang.places.services import ensure_household
-from lianfang.watch.tests.risk_cases import case, cases_without_household, contact, days_before, verdict
+from lianfang.watch.tests.risk_cases import (  # noqa: F401 (shipped_risk_rules: a fixture)
+    case,
+    cases_without_household,
+    contact,
+    days_before,
+    shipped_risk_rules,
+    verdict,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped_risk_rules")]
 
 
 def test_a_community_that_never_had_a_case_is_low(world):

@@ -15,9 +15,15 @@ from django_tasks_db.models import DBTaskResult
 
 from lianfang.watch.models import RiskAssessment
 from lianfang.watch.risk_tasks import next_run, suggest_risk_levels_nightly
-from lianfang.watch.tests.risk_cases import D, case, days_before, local
+from lianfang.watch.tests.risk_cases import (  # noqa: F401 (shipped_risk_rules: a fixture)
+    D,
+    case,
+    days_before,
+    local,
+    shipped_risk_rules,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped_risk_rules")]
 
 
 def waiting():

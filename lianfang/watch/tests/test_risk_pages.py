@@ -13,9 +13,16 @@ from django.urls import reverse
 from lianfang.access.services import ensure_link_key
 from lianfang.watch.models import RiskAssessment, RiskStatus
 from lianfang.watch.risk import approve_level, level_in_force, suggest_levels
-from lianfang.watch.tests.risk_cases import D, case, days_before, local, rule
+from lianfang.watch.tests.risk_cases import (  # noqa: F401 (shipped_risk_rules: a fixture)
+    D,
+    case,
+    days_before,
+    local,
+    rule,
+    shipped_risk_rules,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped_risk_rules")]
 LIST = reverse("watch:risk-levels")
 
 
@@ -199,6 +206,7 @@ def test_the_household_page_shows_the_level_it_lives_under(login, world, waiting
     assert response.context["risk"].level == "medium"
     assert 'data-test="household-risk"' in response.content.decode()
     assert 'data-level="medium"' in response.content.decode()
+    assert reverse("watch:risk-area", args=[world.community_a.code]) in response.content.decode()
 
 
 def test_the_households_own_page_shows_its_level_once_rated(client, world, waiting):

@@ -11,9 +11,16 @@ import time_machine
 from lianfang.core.errors import DomainError
 from lianfang.watch.models import RiskAssessment, RiskRule, RiskStatus
 from lianfang.watch.risk import approve_level, dismiss_suggestion, suggest_all, suggest_levels
-from lianfang.watch.tests.risk_cases import D, case, days_before, local, rule
+from lianfang.watch.tests.risk_cases import (  # noqa: F401 (shipped_risk_rules: a fixture)
+    D,
+    case,
+    days_before,
+    local,
+    rule,
+    shipped_risk_rules,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped_risk_rules")]
 
 
 @pytest.fixture(autouse=True)
