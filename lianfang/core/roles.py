@@ -130,6 +130,13 @@ EDIT_CARE_TEAM = Action(frozenset({Role.COMMUNITY}), _("Only community staff may
 SEE_FULL_PHONE = Action(frozenset({Role.COMMUNITY, Role.GRID, Role.HEALTH, Role.VOLUNTEER}))
 
 
+# Risk levels (watch.risk): the staff read them; only the command centre approves or dismisses a suggested
+# level (and asks for an assessment now).
+READ_RISK_LEVELS = Action(STAFF_ROLES)
+APPROVE_RISK_LEVEL = Action(
+    frozenset({Role.COMMAND}), _("Only the command centre approves or dismisses risk levels.")
+)
+
 # ------------------------------------------------------------------ home pages (home.homes)
 # Which parts a role's home page shows (the pages behind them check their own actions): the care board to
 # those who record calls and errands; the counts of the registry to the staff (and a superuser); the

@@ -22,6 +22,7 @@ from lianfang.core.viewtools import require_role
 from lianfang.home.homes import areas_with_counts, compounds_with_counts
 from lianfang.people.models import Membership, Resident, TravelRecord, Visit
 from lianfang.places.models import Area, AreaLevel, Building, Compound, Gate, Grid, Household
+from lianfang.watch.risk import level_for_household
 
 
 def natural_key(text: str) -> list[Any]:
@@ -171,6 +172,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "travels": travels,
             "passes": list(Pass.objects.visible_to(user).filter(household=household).order_by("id")),
             "outing": outing_status(household),
+            "risk": level_for_household(household),
             "can_edit": EDIT_REGISTRY.allows(user),
             "can_link": SHARE_HOUSEHOLD_LINK.allows(user),
             "breadcrumbs": _breadcrumbs(user, household.compound.community) + [household.compound.community],

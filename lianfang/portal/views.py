@@ -53,6 +53,7 @@ from lianfang.epi.models import HealthCheck, Quarantine, QuarantineStatus
 from lianfang.epi.services import record_health_check
 from lianfang.people.models import Resident
 from lianfang.places.models import Household
+from lianfang.watch.risk import level_for_household
 
 KIND_ORDER = {PassKind.HOUSEHOLD: 0, PassKind.PERSON: 1, PassKind.VEHICLE: 2, PassKind.WORK: 3}
 PRIVATE_HEADERS = {
@@ -154,6 +155,7 @@ def household_page(request: HttpRequest, household: Household, *, here: str) -> 
         "held_until": household.exits_held_until if held else None,
         "held_open_ended": held and household.held_open_ended,
         "held_day": _held_day(household, today) if held else None,
+        "risk": level_for_household(household, day=today),
         **_quarantine_context(household, today),
         **_care_context(household, held),
     }

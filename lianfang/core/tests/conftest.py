@@ -22,9 +22,15 @@ def things(world) -> SimpleNamespace:
     from lianfang.epi.services import start_quarantine
     from lianfang.people.models import ImportJob, ImportStatus
     from lianfang.places.models import Gate
+    from lianfang.watch.models import DailyReport, DailyStat, Detector, RiskAssessment, RiskRule, Signal
 
     root = User.objects.create_superuser(username="root", password=PASSWORD)
+    # A rule of the tests' own (rating nothing): the shipped ones are gone after a transactional test.
+    rule, _new = RiskRule.objects.get_or_create(
+        code="test-rule", version=1, defaults={"kind": "feb2020", "targets": ""}
+    )
     today = timezone.localdate()
+    detector = Detector.objects.create(name="fevers C2", metric="fevers", level="grid", method="c2")
     t = SimpleNamespace(link_key=ensure_link_key(household=world.household_a1))
     for side, community, compound, household, person in (
         ("a", world.community_a, world.compound_a, world.household_a1, world.zhang_san),
@@ -73,6 +79,30 @@ def things(world) -> SimpleNamespace:
                 path=compound.path,
             ),
             "facility": Facility.objects.create(area=community, name=f"{community.name}宾馆"),
+            "risk": RiskAssessment.objects.create(
+                area=community,
+                path=community.path,
+                rule=rule,
+                day=today,
+                suggested="medium",
+            ),
+            "stat": DailyStat.objects.create(
+                path=f"{community.path}g{household.grid_id or 0}.",
+                grid_id=household.grid_id,
+                level="grid",
+                day=today,
+                metric="fevers",
+                value=3,
+            ),
+            "signal": Signal.objects.create(
+                detector=detector,
+                path=f"{community.path}g{household.grid_id or 0}.",
+                grid_id=household.grid_id,
+                level="grid",
+                day=today,
+                observed=3,
+            ),
+            "report": DailyReport.objects.create(community=community, path=community.path, day=today),
             "job": ImportJob.objects.create(
                 community=community,
                 path=community.path,

@@ -179,6 +179,13 @@ TABLE: dict[str, Page] = {
     "care:disinfection-record": Page(ok=405, refused=NOT_FOR_GUARDS),
     "care:kits": Page(refused=NOT_FOR_GUARDS),
     "care:kit-deliver": Page(ok=405, refused=NOT_FOR_GUARDS),
+    # ---------------------------------------------------------------- risk levels (watch)
+    "watch:risk-levels": Page(refused=NOT_FOR_GUARDS),
+    "watch:risk-assess": Page(user="commander", ok=405, refused=("staff_a", 403)),
+    "watch:risk-area": row("community", field="code", arg="code"),
+    "watch:risk-compound": row("compound"),
+    "watch:risk-approve": row("risk", ok=405),
+    "watch:risk-dismiss": row("risk", ok=405),
     # ---------------------------------------------------------------- the JSON API
     "api:api-root": Page(public=True, api=True, ok=404),
     "api:openapi-json": Page(public=True, api=True),
@@ -196,6 +203,7 @@ TABLE: dict[str, Page] = {
     "api:create_case": Page(api=True, ok=405),
     "api:post_lockdown": Page(api=True, ok=405),
     "api:post_scans": Page(api=True, ok=405),
+    "api:list_risk_levels": Page(api=True),
 }
 
 

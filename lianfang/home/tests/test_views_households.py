@@ -70,6 +70,7 @@ def test_household_page_query_budget(world, login, django_assert_max_num_queries
             resident=world.zhang_san, origin=f"城市{i}", arrival_date=datetime.date(2026, 1, 1)
         )
     client = login(world.staff_a)
-    # 9 for the household and its people; 4 for passes and outings (policy, exits used, suspension, passes).
-    with django_assert_max_num_queries(13):
+    # 9 for the household and its people; 4 for passes and outings (policy, exits used, suspension, passes);
+    # 1 for the risk level it lives under.
+    with django_assert_max_num_queries(14):
         client.get(url(world.household_a1))

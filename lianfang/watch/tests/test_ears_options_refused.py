@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from django.utils import translation
 
 from lianfang.core.errors import DomainError
 from lianfang.watch import ears
@@ -61,7 +62,10 @@ def test_an_unknown_method_is_refused() -> None:
     assert refused.value.code == "method_unknown"
 
 
-def test_the_refusals_are_worded_in_chinese_by_default() -> None:
+def test_the_refusals_are_worded_in_chinese_by_default(settings) -> None:
+    # The default language of the site (a request of an earlier test may have left another one active
+    # in this thread).
     with pytest.raises(DomainError) as refused:
         ears.c1(SERIES, alpha=2)
-    assert str(refused.value.message) == "显著性水平 alpha 必须介于 0 和 1 之间。"
+    with translation.override(settings.LANGUAGE_CODE):
+        assert str(refused.value.message) == "显著性水平 alpha 必须介于 0 和 1 之间。"
