@@ -128,6 +128,18 @@ EDIT_CARE_TEAM = Action(frozenset({Role.COMMUNITY}), _("Only community staff may
 SEE_FULL_PHONE = Action(frozenset({Role.COMMUNITY, Role.GRID, Role.HEALTH, Role.VOLUNTEER}))
 
 
+# The daily report (日报): the command centre and community staff read the reports of their area; community
+# staff draft, edit and submit their community's report; the command centre of the street or a level above
+# (its area an ancestor of the community, checked by watch.reports) returns or accepts it.
+READ_DAILY_REPORTS = Action(frozenset({Role.COMMAND, Role.COMMUNITY}))
+WRITE_DAILY_REPORT = Action(
+    frozenset({Role.COMMUNITY}), _("Only community staff write their community's daily report.")
+)
+REVIEW_DAILY_REPORT = Action(
+    frozenset({Role.COMMAND}),
+    _("Only the command centre of the street or a level above reviews a community's daily report."),
+)
+
 # ------------------------------------------------------------------ home pages (home.homes)
 # Which parts a role's home page shows (the pages behind them check their own actions): the care board to
 # those who record calls and errands; the counts of the registry to the staff (and a superuser); the
