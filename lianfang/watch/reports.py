@@ -33,8 +33,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lianfang.core.alerts import raise_alerts
-from lianfang.core.alerts import new_alert as new_core_alert
+from lianfang.core.alerts import new_alert, raise_alerts
 from lianfang.core.bounds import DateWindow, parse_int
 from lianfang.core.errors import DomainError
 from lianfang.core.models import Alert, AlertKind
@@ -92,6 +91,15 @@ EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 COUNTED = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 MISSING = "missing"  # the state of a community without any report of the day
 
+# How a community stands on a day, as pages and exports say it.
+STATE_LABELS: dict[str, Any] = {
+    MISSING: _("Not reported"),
+    ReportStatus.DRAFT: _("Not submitted (draft)"),
+    ReportStatus.SUBMITTED: _("Submitted, awaiting review"),
+    ReportStatus.RETURNED: _("Returned"),
+    ReportStatus.ACCEPTED: _("Accepted"),
+}
+
 # A report may be drafted for today and for up to a year back.
 REPORT_DAY = DateWindow(days_ahead=0, days_back=366, late_code="report_day_future")
 
@@ -112,7 +120,9 @@ def cutoffs_by_city() -> dict[str, datetime.time]:
 def cutoff_for(area: Area, *, cutoffs: dict[str, datetime.time] | None = None) -> datetime.time:
     """The cut-off time of the city an area lies in."""
     if cutoffs is None:
-        found = ReportSettings.objects.filter(area__path=city_path(area.path)).values_list("cutoff", flat=True)
+        found = ReportSettings.objects.filter(area__path=city_path(area.path)).values_list(
+            "cutoff", flat=True
+        )
         return found.first() or DEFAULT_CUTOFF
     return cutoffs.get(city_path(area.path), DEFAULT_CUTOFF)
 
@@ -156,7 +166,9 @@ def _community(community: Any) -> Area:
     if not isinstance(community, Area) or community.pk is None:
         raise not_found()
     if community.level != AreaLevel.COMMUNITY:
-        raise DomainError("not_a_community", _("Daily reports are written by communities."), field="community")
+        raise DomainError(
+            "not_a_community", _("Daily reports are written by communities."), field="community"
+        )
     return community
 
 
@@ -486,22 +498,22 @@ def rollup_sum(lines: list[CommunityLine]) -> dict[str, int]:
 
 
 # ------------------------------------------------------------------ alerts for missing reports
-def raise_missing_report_alerts(*, day: datetime.date | None = None, now: datetime.datetime | None = None) -> int:
+def raise_missing_report_alerts(
+    *, day: datetime.date | None = None, now: datetime.datetime | None = None
+) -> int:
     """After a city's cut-off, one REPORT_MISSING alert for each of its communities without a submitted or
     accepted report of the day (key `report_missing:<community>:<day>`: raised once). Returns how many
     alerts were raised."""
     now = now or timezone.now()
     day = day or timezone.localdate(now)
     cutoffs = cutoffs_by_city()
-    done = set(
-        DailyReport.objects.filter(day=day, status__in=COUNTED).values_list("community_id", flat=True)
-    )
+    done = set(DailyReport.objects.filter(day=day, status__in=COUNTED).values_list("community_id", flat=True))
     alerts: list[Alert] = []
     for community in Area.objects.filter(level=AreaLevel.COMMUNITY).order_by("path"):
         if community.pk in done or now <= cutoff_at(day, cutoff_for(community, cutoffs=cutoffs)):
             continue
         alerts.append(
-            new_core_alert(
+            new_alert(
                 kind=AlertKind.REPORT_MISSING,
                 title=str(
                     _("{community}: the daily report of {day} is missing").format(
