@@ -21,6 +21,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 LOGIN = "/accounts/login/"
 
@@ -86,6 +87,11 @@ def pk(thing: str, field: str = "pk", arg: str = "pk") -> tuple[Callable[[Any], 
 def row(thing: str, field: str = "pk", arg: str = "pk", **kw: Any) -> Page:
     inside, outside = pk(thing, field, arg)
     return Page(inside=inside, outside=outside, **kw)
+
+
+def report_day(side: str) -> Callable[[Any], dict[str, Any]]:
+    """A community's (or its area's) daily report of today: community A or B."""
+    return lambda t: {"code": getattr(t, f"community_{side}").code, "day": timezone.localdate()}
 
 
 NOT_FOR_GUARDS = ("guard_a", 404)  # gate duty sees no page of the registry, epi or care: as out of scope
@@ -177,6 +183,16 @@ TABLE: dict[str, Page] = {
     "care:disinfection-record": Page(ok=405, refused=NOT_FOR_GUARDS),
     "care:kits": Page(refused=NOT_FOR_GUARDS),
     "care:kit-deliver": Page(ok=405, refused=NOT_FOR_GUARDS),
+    # ---------------------------------------------------------------- the daily report (by community code and day)
+    "watch:reports": Page(ok=302, refused=NOT_FOR_GUARDS),
+    "watch:report": Page(inside=report_day("a"), outside=report_day("b")),
+    "watch:report-save": Page(inside=report_day("a"), outside=report_day("b"), ok=405),
+    "watch:report-return": Page(inside=report_day("a"), outside=report_day("b"), ok=405),
+    "watch:report-accept": Page(inside=report_day("a"), outside=report_day("b"), ok=405),
+    "watch:report-pdf": Page(inside=report_day("a"), outside=report_day("b")),
+    "watch:report-area": Page(inside=report_day("a"), outside=report_day("b")),
+    "watch:report-area-xlsx": Page(inside=report_day("a"), outside=report_day("b")),
+    "watch:report-area-pdf": Page(inside=report_day("a"), outside=report_day("b")),
     # ---------------------------------------------------------------- the JSON API
     "api:api-root": Page(public=True, api=True, ok=404),
     "api:openapi-json": Page(public=True, api=True),
