@@ -3,14 +3,19 @@ limits are the service's (watch.reports), which checks them again."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lianfang.core.bounds import BoundedDateField
 from lianfang.watch.reports import MAX_COMMENT, MAX_COUNT, REPORT_DAY, TEXT_LIMITS
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
-def _text(label: object, name: str, rows: int = 4, help_text: object = "") -> forms.CharField:
+
+def _text(label: StrOrPromise, name: str, rows: int = 4, help_text: StrOrPromise = "") -> forms.CharField:
     return forms.CharField(
         label=label,
         required=False,
@@ -21,7 +26,7 @@ def _text(label: object, name: str, rows: int = 4, help_text: object = "") -> fo
     )
 
 
-def _count(label: object) -> forms.IntegerField:
+def _count(label: StrOrPromise) -> forms.IntegerField:
     return forms.IntegerField(
         label=label,
         required=False,
