@@ -183,7 +183,7 @@ TABLE: dict[str, Page] = {
     "care:disinfection-record": Page(ok=405, refused=NOT_FOR_GUARDS),
     "care:kits": Page(refused=NOT_FOR_GUARDS),
     "care:kit-deliver": Page(ok=405, refused=NOT_FOR_GUARDS),
-    # ---------------------------------------------------------------- the daily report (by community code and day)
+    # ---------------------------------------------------------------- the daily report (community code, day)
     "watch:reports": Page(ok=302, refused=NOT_FOR_GUARDS),
     "watch:report": Page(inside=report_day("a"), outside=report_day("b")),
     "watch:report-save": Page(inside=report_day("a"), outside=report_day("b"), ok=405),
@@ -210,6 +210,10 @@ TABLE: dict[str, Page] = {
     "api:create_case": Page(api=True, ok=405),
     "api:post_lockdown": Page(api=True, ok=405),
     "api:post_scans": Page(api=True, ok=405),
+    "api:daily_reports": Page(api=True),
+    "api:submit_daily_report": Page(inside=report_day("a"), outside=report_day("b"), api=True, ok=405),
+    "api:return_daily_report": Page(inside=report_day("a"), outside=report_day("b"), api=True, ok=405),
+    "api:accept_daily_report": Page(inside=report_day("a"), outside=report_day("b"), api=True, ok=405),
 }
 
 
