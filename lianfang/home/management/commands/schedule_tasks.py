@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from lianfang.access.tasks import schedule_purge
 from lianfang.care.tasks import schedule_overdue_alerts
 from lianfang.people.tasks import schedule_import_purge
+from lianfang.watch.report_tasks import schedule_report_missing_alerts
 
 
 class Command(BaseCommand):
@@ -15,3 +16,4 @@ class Command(BaseCommand):
         self.stdout.write("scheduled" if schedule_purge() else "already scheduled")
         schedule_overdue_alerts()  # care: overdue calls and errands, every 15 minutes
         schedule_import_purge()  # people: uploaded files no import needs any more, every 15 minutes
+        schedule_report_missing_alerts()  # watch: daily reports missing after the cut-off, every 30 minutes
