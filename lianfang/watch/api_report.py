@@ -139,13 +139,14 @@ def _report(user: Any, code: str, day: str) -> DailyReport:
 def daily_reports(request: Any, area: str = "", day: str = "") -> AreaDayOut:
     user = request.user
     the_day = _day(day)
+    found: Area | None
     if area:
-        place = visible_area(user, area)
+        found = visible_area(user, area)
     else:
-        place = user.area if getattr(user, "area", None) is not None else None
-        place = place or Area.objects.visible_to(user).order_by("path").first()
-        if place is None:
-            raise not_found()
+        found = getattr(user, "area", None) or Area.objects.visible_to(user).order_by("path").first()
+    if found is None:
+        raise not_found()
+    place = found
     result = rollup(user=user, area=place, day=the_day)
     return AreaDayOut(
         area=place.code,
