@@ -136,6 +136,17 @@ READ_RISK_LEVELS = Action(STAFF_ROLES)
 APPROVE_RISK_LEVEL = Action(
     frozenset({Role.COMMAND}), _("Only the command centre approves or dismisses risk levels.")
 )
+# The daily report (日报): the command centre and community staff read the reports of their area; community
+# staff draft, edit and submit their community's report; the command centre of the street or a level above
+# (its area an ancestor of the community, checked by watch.reports) returns or accepts it.
+READ_DAILY_REPORTS = Action(frozenset({Role.COMMAND, Role.COMMUNITY}))
+WRITE_DAILY_REPORT = Action(
+    frozenset({Role.COMMUNITY}), _("Only community staff write their community's daily report.")
+)
+REVIEW_DAILY_REPORT = Action(
+    frozenset({Role.COMMAND}),
+    _("Only the command centre of the street or a level above reviews a community's daily report."),
+)
 
 # ------------------------------------------------------------------ home pages (home.homes)
 # Which parts a role's home page shows (the pages behind them check their own actions): the care board to

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 LOGIN = "/accounts/login/"
 
@@ -86,6 +87,11 @@ def pk(thing: str, field: str = "pk", arg: str = "pk") -> tuple[Callable[[Any], 
 def row(thing: str, field: str = "pk", arg: str = "pk", **kw: Any) -> Page:
     inside, outside = pk(thing, field, arg)
     return Page(inside=inside, outside=outside, **kw)
+
+
+def report_day(side: str) -> Callable[[Any], dict[str, Any]]:
+    """A community's (or its area's) daily report of today: community A or B."""
+    return lambda t: {"code": getattr(t, f"community_{side}").code, "day": timezone.localdate()}
 
 
 NOT_FOR_GUARDS = ("guard_a", 404)  # gate duty sees no page of the registry, epi or care: as out of scope
@@ -186,6 +192,16 @@ TABLE: dict[str, Page] = {
     "watch:risk-compound": row("compound"),
     "watch:risk-approve": row("risk", ok=405),
     "watch:risk-dismiss": row("risk", ok=405),
+    # ---------------------------------------------------------------- the daily report (community code, day)
+    "watch:reports": Page(ok=302, refused=NOT_FOR_GUARDS),
+    "watch:report": Page(inside=report_day("a"), outside=report_day("b")),
+    "watch:report-save": Page(inside=report_day("a"), outside=report_day("b"), ok=405),
+    "watch:report-return": Page(inside=report_day("a"), outside=report_day("b"), ok=405),
+    "watch:report-accept": Page(inside=report_day("a"), outside=report_day("b"), ok=405),
+    "watch:report-pdf": Page(inside=report_day("a"), outside=report_day("b")),
+    "watch:report-area": Page(inside=report_day("a"), outside=report_day("b")),
+    "watch:report-area-xlsx": Page(inside=report_day("a"), outside=report_day("b")),
+    "watch:report-area-pdf": Page(inside=report_day("a"), outside=report_day("b")),
     # ---------------------------------------------------------------- the JSON API
     "api:api-root": Page(public=True, api=True, ok=404),
     "api:openapi-json": Page(public=True, api=True),
@@ -204,6 +220,10 @@ TABLE: dict[str, Page] = {
     "api:post_lockdown": Page(api=True, ok=405),
     "api:post_scans": Page(api=True, ok=405),
     "api:list_risk_levels": Page(api=True),
+    "api:daily_reports": Page(api=True),
+    "api:submit_daily_report": Page(inside=report_day("a"), outside=report_day("b"), api=True, ok=405),
+    "api:return_daily_report": Page(inside=report_day("a"), outside=report_day("b"), api=True, ok=405),
+    "api:accept_daily_report": Page(inside=report_day("a"), outside=report_day("b"), api=True, ok=405),
 }
 
 

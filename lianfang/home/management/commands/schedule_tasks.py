@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from lianfang.access.tasks import schedule_purge
 from lianfang.care.tasks import schedule_overdue_alerts
 from lianfang.people.tasks import schedule_import_purge
+from lianfang.watch.report_tasks import schedule_report_missing_alerts
 from lianfang.watch.risk_tasks import schedule_risk_suggestions
 
 
@@ -17,3 +18,4 @@ class Command(BaseCommand):
         schedule_overdue_alerts()  # care: overdue calls and errands, every 15 minutes
         schedule_import_purge()  # people: uploaded files no import needs any more, every 15 minutes
         schedule_risk_suggestions()  # watch: risk-level suggestions for the day before, at 00:30
+        schedule_report_missing_alerts()  # watch: daily reports missing after the cut-off, every 30 minutes
