@@ -36,6 +36,17 @@ from django.utils.translation import ngettext
 
 from lianfang.core.errors import DomainError
 
+# axes keeps the username tried in a 255-character column; a longer one (typed or forged) is counted under
+# its first 150 characters — the longest username an account can have — instead of failing the request.
+USERNAME_KEPT = 150
+
+
+def username_tried(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str | None:
+    """The username a login attempt is counted under (AXES_USERNAME_CALLABLE)."""
+    data = credentials if credentials else getattr(request, "data", request.POST)
+    username = data.get(settings.AXES_USERNAME_FORM_FIELD) if data else None
+    return str(username)[:USERNAME_KEPT] if username is not None else None
+
 
 def _cool_off() -> datetime.timedelta:
     return get_cool_off() or datetime.timedelta(minutes=15)

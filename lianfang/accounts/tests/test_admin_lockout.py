@@ -1,6 +1,7 @@
 """The admin's login page shares the lockout of the login page (accounts/lockout.py, django-axes)."""
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth import authenticate
 from django.urls import reverse
 from django.utils.html import escape
@@ -66,3 +67,11 @@ def test_logins_without_a_request_are_left_to_the_password_check(world):
     and no AxesBackendRequestParameterRequired either."""
     assert authenticate(username="staff_a", password=PASSWORD) == world.staff_a
     assert authenticate(username="staff_a", password="wrong") is None
+
+
+def test_a_username_too_long_for_any_account_is_refused_and_counted_not_a_server_error(client, db):
+    for _ in range(2):
+        response = client.post("/admin/login/", {"username": "x" * 5000, "password": "wrong"})
+        assert response.status_code == 200  # the login form again, with its message
+    attempt = AccessAttempt.objects.get()
+    assert attempt.username == "x" * 150 and attempt.failures_since_start == 2
