@@ -44,7 +44,7 @@ USERNAME_KEPT = 150
 def username_tried(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str | None:
     """The username a login attempt is counted under (AXES_USERNAME_CALLABLE)."""
     data = credentials if credentials else getattr(request, "data", request.POST)
-    username = data.get(settings.AXES_USERNAME_FORM_FIELD) if data else None
+    username = data.get(getattr(settings, "AXES_USERNAME_FORM_FIELD", "username")) if data else None
     return str(username)[:USERNAME_KEPT] if username is not None else None
 
 
