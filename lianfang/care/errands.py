@@ -218,7 +218,12 @@ def assign_errand(
     found.assigned_at = now
     found.save(update_fields=["assignee", "status", "assigned_at"])
     _event(found, ErrandStatus.ASSIGNED, user=user, now=now, note=str(assignee))
-    audit.log(user=user, action=AuditAction.CHANGE, obj=found, summary=f"errand assigned to {assignee.pk}")
+    audit.log(
+        user=user,
+        action=AuditAction.CHANGE,
+        obj=found,
+        summary=_("Errand assigned to {name}").format(name=assignee.name or assignee.username),
+    )
     return found
 
 

@@ -150,6 +150,9 @@ class CareCall(ScopedModel):
     def __str__(self) -> str:
         return f"{self.household_id} {self.date} {self.window}"
 
+    def audit_label(self) -> str:
+        return f"{self.household} · {self.date:%m-%d} {self.get_window_display()}"
+
 
 class Need(models.TextChoices):
     """The five needs (五大需求) the article's chat groups answered."""
@@ -281,6 +284,10 @@ class Errand(ScopedModel):
     def __str__(self) -> str:
         return f"{self.get_category_display()} {self.household_id}"
 
+    def audit_label(self) -> str:
+        """How the audit trail names it (household and category, read with its household)."""
+        return f"{self.household} · {self.get_category_display()}"
+
 
 class ErrandEvent(models.Model):
     """Every state change of an errand, with who and when (response times come from here)."""
@@ -332,6 +339,9 @@ class Disinfection(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.building_id} {self.date}"
+
+    def audit_label(self) -> str:
+        return f"{self.building} · {self.date:%m-%d}"
 
 
 DEFAULT_KIT_ITEMS = [
@@ -401,3 +411,6 @@ class KitDelivery(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.template_id}"
+
+    def audit_label(self) -> str:
+        return str(self.household)

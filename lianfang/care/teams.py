@@ -185,7 +185,14 @@ def set_team_member(*, user: Any, team: CareTeam, role: str, member: Any | None)
             field="member",
         )
     CareTeamMember.objects.update_or_create(team=found, role=role, defaults={"user": member})
-    audit.log(user=user, action=AuditAction.CHANGE, obj=found, summary=f"care team {role}: {member.pk}")
+    audit.log(
+        user=user,
+        action=AuditAction.CHANGE,
+        obj=found,
+        summary=_("Care team {role}: {name}").format(
+            role=TeamRole(role).label, name=member.name or member.username
+        ),
+    )
     return found
 
 

@@ -504,7 +504,11 @@ def confirm_contact(
         user=user,
         action=audit.AuditAction.CREATE,
         obj=contact,
-        summary=f"contact confirmed: case #{found.pk}, resident #{cand.resident_id}, degree {cand.degree}",
+        summary=(
+            _("Secondary contact confirmed: {name}")
+            if cand.degree == 2
+            else _("Close contact confirmed: {name}")
+        ).format(name=cand.name),
     )
     return contact
 
@@ -528,6 +532,6 @@ def dismiss_contact(
         user=user,
         action=audit.AuditAction.CREATE,
         obj=contact,
-        summary=f"contact dismissed: case #{found.pk}, resident #{cand.resident_id}",
+        summary=_("Not a contact: {name} ({note})").format(name=cand.name, note=note),
     )
     return contact

@@ -146,6 +146,10 @@ class Case(GridScopedModel):
     def __str__(self) -> str:
         return _("Case #{id}").format(id=self.pk)
 
+    def audit_label(self) -> str:
+        """How the audit trail names a case (read with its resident): the person and the status."""
+        return f"{self.resident.name} · {self.get_status_display()}"
+
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_CASE_STATUSES
@@ -311,6 +315,9 @@ class Contact(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.resident_id} ({self.status})"
+
+    def audit_label(self) -> str:
+        return f"{self.resident.name} · {self.get_status_display()}"
 
 
 class Facility(models.Model):
@@ -583,6 +590,9 @@ class HealthCheck(GridScopedModel):
 
     def __str__(self) -> str:
         return f"{self.date} {self.temperature or ''}"
+
+    def audit_label(self) -> str:
+        return f"{self.resident.name} · {self.date:%m-%d}"
 
     def symptom_list(self) -> list[str]:
         return self.symptoms.split()

@@ -1,9 +1,13 @@
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
+from lianfang.care.services import assign_errand, raise_errand
 from lianfang.core import audit
 from lianfang.core.models import AuditAction
+from lianfang.epi.models import Case, CaseStatus, QuarantineKind
+from lianfang.epi.services import start_quarantine
 
 
 @pytest.fixture(autouse=True)
@@ -51,5 +55,36 @@ def test_the_audit_page_query_count_does_not_grow_with_rows(
     for _ in range(20):
         audit.log(user=world.staff_a, action=AuditAction.VIEW, obj=world.zhang_san, summary="张三")
     client = login(world.staff_a)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):  # one query per kind of object on the page
         assert client.get(reverse("core:audit-list")).status_code == 200
+
+
+def test_the_trail_reads_as_sentences_with_names_not_ids(world, login, client):
+    start_quarantine(
+        user=world.health_a,
+        resident=world.zhang_san,
+        kind=QuarantineKind.HOME,
+        reason="contact",
+        start=timezone.localdate(),
+        days=14,
+        today=timezone.localdate(),
+    )
+    errand = raise_errand(
+        user=world.grid_a1_worker, household=world.household_a1, category="medicine", details="药"
+    )
+    assign_errand(user=world.staff_a, errand=errand, assignee=world.grid_a1_worker)
+    case = Case.objects.create(
+        resident=world.zhang_san,
+        household=world.household_a1,
+        status=CaseStatus.SUSPECTED,
+        path=world.household_a1.path,
+    )
+    audit.log(user=world.health_a, action=AuditAction.CREATE, obj=case)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    page = login(world.staff_a).get(reverse("core:audit-list")).content.decode()
+    assert "代办已指派给 grid_a1" in page  # the assignee's name, not their id
+    assert (
+        "阳光小区 3栋1单元101 · 买药" in page or "阳光小区 3栋1单元101 · " in page
+    )  # the errand by household
+    assert "张三 · 疑似" in page  # the case by person and status, not 病例 #id
+    assert "网格员" in page and ">grid<" not in page  # roles in words
