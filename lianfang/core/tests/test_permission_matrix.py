@@ -194,6 +194,7 @@ TABLE: dict[str, Page] = {
     "api:create_case": Page(api=True, ok=405),
     "api:post_lockdown": Page(api=True, ok=405),
     "api:post_scans": Page(api=True, ok=405),
+    "api:stats_series": Page(api=True, query="area=340403001001&metric=households", refused=NOT_FOR_GUARDS),
 }
 
 
