@@ -102,7 +102,7 @@ def compute_day(*, day: datetime.date, now: datetime.datetime | None = None, dry
         for statement in SESSION_SETTINGS:
             cursor.execute(statement)
         for table in (*sql.TEMP_TABLES, sql.DRY_TABLE):
-            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+            cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{table}")  # this session's own, never a real table
         cursor.execute(sql.CREATE_WORK)
         cursor.execute(sql.CREATE_CASES, params)
         cursor.execute(sql.CREATE_HELD, params)

@@ -118,15 +118,16 @@ SELECT c.household_id FROM {CASES} c
    AND (c.isolation_date IS NULL OR c.isolation_date > %(day)s)
 """
 
-# The day's passages in one scan, grouped two ways at once: per (area, grid, direction, decision, code) for
-# the grid nodes, and per (area, direction, decision, hour) for the hourly flow (hour NULL in the first).
+# The day's passages in one scan, counted per (area, grid, direction, decision, code, local hour): a few tens
+# of thousands of rows for a city's million passages, grouped in memory (a hash), from which both the grid
+# nodes' figures and the hourly flow are read.
 CREATE_GATE = f"""
 CREATE TEMPORARY TABLE {GATE} ON COMMIT DROP AS
 SELECT p.path, CASE WHEN h.path = p.path THEN h.grid_id END AS grid_id, p.direction, p.decision, p.code,
        EXTRACT(HOUR FROM p.server_time AT TIME ZONE %(tz)s)::int AS hour, COUNT(*) AS n
 FROM access_passage p LEFT JOIN places_household h ON h.id = p.household_id
 WHERE p.server_time >= %(start)s AND p.server_time < %(end)s
-GROUP BY GROUPING SETS ((1, 2, 3, 4, 5), (1, 3, 4, 6))
+GROUP BY 1, 2, 3, 4, 5, 6
 """
 
 # ------------------------------------------------------------------ the leaves
@@ -239,7 +240,6 @@ FROM {GATE} g CROSS JOIN LATERAL (VALUES
     ({q(Metric.FEVERS)}, CASE WHEN g.code = {FEVER} THEN g.n ELSE 0 END),
     ({q(REFUSAL_PREFIX)} || g.code, CASE WHEN g.decision = {REFUSED} THEN g.n ELSE 0 END)
 ) AS v(metric, value)
-WHERE g.hour IS NULL
 GROUP BY 1, 2, 3
 """
 
@@ -347,7 +347,7 @@ SELECT g.path, NULL,
        CASE WHEN g.direction = {IN} THEN {q(FLOW_IN)} ELSE {q(FLOW_OUT)} END || lpad(g.hour::text, 2, '0'),
        SUM(g.n)
 FROM {GATE} g JOIN places_area a ON a.path = g.path
-WHERE g.hour IS NOT NULL AND g.decision = {ALLOWED}
+WHERE g.decision = {ALLOWED}
 GROUP BY 1, 3
 """
 
