@@ -27,6 +27,7 @@ from lianfang.epi.models import (
     LockdownScope,
     QuarantineKind,
 )
+from lianfang.watch.figures import FLOW_IN, FLOW_OUT
 from lianfang.watch.metrics import REFUSAL_PREFIX, Metric
 
 WORK = "lf_stat_work"  # the nodes' figures while they are computed (path, grid_id, metric, value)
@@ -35,7 +36,6 @@ HELD = "lf_stat_held"  # the households held at the end of the day
 GATE = "lf_stat_gate"  # the day's passages, counted per area, grid, direction, decision, code and hour
 TEMP_TABLES = (WORK, CASES, HELD, GATE)
 
-FLOW_IN, FLOW_OUT = "flow_in:", "flow_out:"
 
 
 def q(value: str) -> str:
