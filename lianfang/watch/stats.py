@@ -39,7 +39,7 @@ from lianfang.core.roles import REFRESH_STATS
 from lianfang.core.scoping import authorize_write
 from lianfang.watch import stats_sql as sql
 from lianfang.watch.figures import MAX_SPAN_DAYS, check_span
-from lianfang.watch.models import StatDay
+from lianfang.watch.models import DailyStat, StatDay
 
 STATS_LOCK = 19527  # pg_advisory_xact_lock(STATS_LOCK, day ordinal): one computation of a day at a time
 MAX_BACKFILL_DAYS = MAX_SPAN_DAYS
@@ -64,6 +64,7 @@ def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime
 
 
 def check_day(day: Any, today: datetime.date) -> datetime.date:
+    """`day` when it is a date from 1900-01-01 to `today`; DomainError otherwise."""
     if not isinstance(day, datetime.date) or isinstance(day, datetime.datetime):
         raise DomainError("date_invalid", _("Enter a valid date."), field="day")
     if day > today:
@@ -121,8 +122,9 @@ def compute_day(*, day: datetime.date, now: datetime.datetime | None = None, dry
                 cursor.execute(statement)
             cursor.execute(sql.INSERT_FINAL.format(table=sql.DRY_TABLE), params)
             return int(cursor.rowcount)
-        cursor.execute("DELETE FROM watch_dailystat WHERE day = %s", [day])
-        cursor.execute(sql.INSERT_FINAL.format(table="watch_dailystat"), params)
+        table = DailyStat._meta.db_table
+        cursor.execute(f"DELETE FROM {table} WHERE day = %s", [day])
+        cursor.execute(sql.INSERT_FINAL.format(table=table), params)
         rows = int(cursor.rowcount)
         StatDay.objects.update_or_create(
             day=day,

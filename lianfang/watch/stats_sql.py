@@ -37,7 +37,6 @@ GATE = "lf_stat_gate"  # the day's passages, counted per area, grid, direction, 
 TEMP_TABLES = (WORK, CASES, HELD, GATE)
 
 
-
 def q(value: str) -> str:
     """A code constant as an SQL literal (the values of the TextChoices above: letters and underscores)."""
     assert value.replace("_", "").replace(":", "").isalnum(), value
