@@ -124,6 +124,14 @@ EDIT_CARE = Action(
 )
 EDIT_CARE_TEAM = Action(frozenset({Role.COMMUNITY}), _("Only community staff may change a care team."))
 
+# The daily statistics (watch): reading them follows their scope (watch.models.WATCH_SCOPE); recomputing
+# today's figures on demand ("refresh today", the whole city at once) is for the command centre and community
+# staff.
+REFRESH_STATS = Action(
+    frozenset({Role.COMMAND, Role.COMMUNITY}),
+    _("Only the command centre and community staff may refresh the statistics."),
+)
+
 # Phone numbers: the roles that call households (care calls, visits, errands) see residents' full
 # numbers; the others (the command centre, gate duty, residents) see them masked: 139****5678
 # (core.phones.phone_for, in pages and in every API answer).

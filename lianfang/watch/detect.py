@@ -13,7 +13,8 @@ for one day, over every node of its level, after that day's statistics were comp
   detectors' signals of that day for other nodes are deleted: running a day twice gives the same rows
   (and writes none the second time);
 - each alarm raises one alert (`core.alerts.raise_alerts`, kind EARLY_WARNING, dedup key
-  `ews:<detector id>:<node path>:<day>`, so a second run raises none). A grid node's alert is on its
+  `ews:<figure>:<node path>:<day>`: one alert however many detectors alarm on it, and a second run raises
+  none). A grid node's alert is on its
   community's path with its grid set, so that the community's staff and the grid's worker see it; an
   area node's alert is on the area. Title and detail are written in the site's language (Chinese).
 
@@ -85,8 +86,9 @@ def detector_options(detector: Detector) -> ears.Options:
     )
 
 
-def dedup_key(detector_id: int, path: str, day: datetime.date) -> str:
-    return f"ews:{detector_id}:{path}:{day.isoformat()}"
+def dedup_key(metric: str, path: str, day: datetime.date) -> str:
+    """One alert per figure, node and day, however many detectors alarm on it (the first one names it)."""
+    return f"ews:{metric}:{path}:{day.isoformat()}"
 
 
 def _windows(
@@ -179,7 +181,7 @@ def _raise_alarm_alerts(alarms: list[Found], day: datetime.date) -> tuple[int, d
     """Raise one alert per alarm whose key was not raised before; the alert id of every alarm's key."""
     if not alarms:
         return 0, {}
-    keys = [dedup_key(f.detector.pk, f.node.path, day) for f in alarms]
+    keys = [dedup_key(f.detector.metric, f.node.path, day) for f in alarms]
     taken = set(Alert.objects.filter(dedup_key__in=keys).values_list("dedup_key", flat=True))
     fresh = [(f, key) for f, key in zip(alarms, keys, strict=True) if key not in taken]
     names = _node_names([f.node for f, _key in fresh])
@@ -243,7 +245,7 @@ def _store_signals(
     table = connection.ops.quote_name(Signal._meta.db_table)
     columns: tuple[list[Any], ...] = tuple([] for _ in range(9))
     for f in found:
-        key = dedup_key(f.detector.pk, f.node.path, day)
+        key = dedup_key(f.detector.metric, f.node.path, day)
         row = (
             f.detector.pk,
             f.node.path,

@@ -224,6 +224,7 @@ TABLE: dict[str, Page] = {
     "api:submit_daily_report": Page(inside=report_day("a"), outside=report_day("b"), api=True, ok=405),
     "api:return_daily_report": Page(inside=report_day("a"), outside=report_day("b"), api=True, ok=405),
     "api:accept_daily_report": Page(inside=report_day("a"), outside=report_day("b"), api=True, ok=405),
+    "api:stats_series": Page(api=True, query="area=340403001001&metric=households", refused=NOT_FOR_GUARDS),
 }
 
 

@@ -1,5 +1,6 @@
 """`manage.py schedule_tasks` keeps exactly one run of each recurring task waiting on the worker: the
-daily gate-record purge (access) for 03:00 tomorrow, the overdue-care alerts (care) 15 minutes ahead."""
+daily gate-record purge (access) for 03:00 tomorrow, the overdue-care alerts (care) 15 minutes ahead, the
+nightly statistics (watch) for the next 00:15."""
 
 import datetime
 import io
@@ -10,6 +11,7 @@ from django_tasks_db.models import DBTaskResult
 
 from lianfang.access.tasks import purge_passages_daily
 from lianfang.care.tasks import raise_overdue_alerts
+from lianfang.watch.tasks import compute_nightly_stats
 
 
 def waiting(task):
@@ -36,3 +38,12 @@ def test_schedule_tasks_keeps_one_alert_run_waiting_15_minutes_ahead(db):
         < row.run_after
         <= timezone.now() + datetime.timedelta(minutes=15)
     )
+
+
+def test_schedule_tasks_keeps_one_nightly_statistics_run_waiting_for_the_next_0015(db):
+    call_command("schedule_tasks", stdout=io.StringIO())
+    call_command("schedule_tasks", stdout=io.StringIO())
+    row = waiting(compute_nightly_stats).get()
+    local = timezone.localtime(row.run_after)
+    assert (local.hour, local.minute) == (0, 15)
+    assert timezone.now() < row.run_after <= timezone.now() + datetime.timedelta(days=1)

@@ -37,7 +37,8 @@ def test_a_grid_whose_fevers_rise_alarms_and_raises_one_alert(fevers):
     alert = Alert.objects.get()
     assert signal.alert_id == alert.pk
     assert alert.kind == AlertKind.EARLY_WARNING
-    assert alert.dedup_key == f"ews:{c1.pk}:{grid_node(fevers.grid_a1)}:2026-03-01"
+    assert alert.dedup_key == f"ews:fevers:{grid_node(fevers.grid_a1)}:2026-03-01"
+    assert alert.source_id == str(c1.pk)
     assert alert.path == fevers.community_a.path  # the community's staff see it ...
     assert alert.grid_id == fevers.grid_a1.pk  # ... and so does the grid's worker
     assert fevers.grid_a1.name in alert.title and "卡口发热" in alert.title

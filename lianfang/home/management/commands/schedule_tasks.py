@@ -1,5 +1,5 @@
-"""In home, the top app, because it schedules the recurring tasks of several apps (access and care; watch
-will add its own): one place that imports each app's task and lists what runs when."""
+"""In home, the top app, because it schedules the recurring tasks of several apps (access, care, people and
+watch): one place that imports each app's task and lists what runs when."""
 
 from django.core.management.base import BaseCommand
 
@@ -8,6 +8,7 @@ from lianfang.care.tasks import schedule_overdue_alerts
 from lianfang.people.tasks import schedule_import_purge
 from lianfang.watch.report_tasks import schedule_report_missing_alerts
 from lianfang.watch.risk_tasks import schedule_risk_suggestions
+from lianfang.watch.tasks import schedule_nightly_stats
 
 
 class Command(BaseCommand):
@@ -19,3 +20,4 @@ class Command(BaseCommand):
         schedule_import_purge()  # people: uploaded files no import needs any more, every 15 minutes
         schedule_risk_suggestions()  # watch: risk-level suggestions for the day before, at 00:30
         schedule_report_missing_alerts()  # watch: daily reports missing after the cut-off, every 30 minutes
+        schedule_nightly_stats()  # watch: yesterday's statistics at 00:15, then today's so far
