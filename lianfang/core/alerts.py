@@ -147,7 +147,7 @@ def _insert(alerts: Sequence[Alert], again_note: str = "") -> list[Alert]:
             )
             params += [AlertEventKind.REPEATED, str(again_note)[:500], timezone.now(), alerts[0].dedup_key]
         sql = (
-            f"WITH a AS (INSERT INTO {q(alert_table)} ({', '.join(q(f.column) for f in fields)}) "
+            f"WITH a AS (INSERT INTO {q(alert_table)} ({', '.join(q(str(f.column)) for f in fields)}) "
             f"VALUES {', '.join([row] * len(alerts))} "
             "ON CONFLICT (dedup_key) DO NOTHING RETURNING id, created_at), "
             f"e AS (INSERT INTO {q(event_table)} (alert_id, kind, note, at) "

@@ -177,6 +177,14 @@ TABLE: dict[str, Page] = {
     "care:disinfection-record": Page(ok=405, refused=NOT_FOR_GUARDS),
     "care:kits": Page(refused=NOT_FOR_GUARDS),
     "care:kit-deliver": Page(ok=405, refused=NOT_FOR_GUARDS),
+    # ---------------------------------------------------------------- the alert inbox (watch)
+    "watch:inbox": Page(refused=NOT_FOR_GUARDS),
+    "watch:alert-detail": row("alert"),
+    "watch:alert-acknowledge": row("alert", ok=405),
+    "watch:alert-assign": row("alert", ok=405),
+    "watch:alert-resolve": row("alert", ok=405),
+    "watch:alert-note": row("alert", ok=405),
+    "watch:alert-policy": row("community", field="code", arg="code"),
     # ---------------------------------------------------------------- the JSON API
     "api:api-root": Page(public=True, api=True, ok=404),
     "api:openapi-json": Page(public=True, api=True),
@@ -194,6 +202,11 @@ TABLE: dict[str, Page] = {
     "api:create_case": Page(api=True, ok=405),
     "api:post_lockdown": Page(api=True, ok=405),
     "api:post_scans": Page(api=True, ok=405),
+    "api:list_alerts": Page(api=True),
+    "api:get_alert": row("alert", arg="alert_id", api=True),
+    "api:acknowledge": row("alert", arg="alert_id", api=True, ok=405),
+    "api:assign": row("alert", arg="alert_id", api=True, ok=405),
+    "api:resolve": row("alert", arg="alert_id", api=True, ok=405),
 }
 
 

@@ -37,7 +37,7 @@ def test_a_batch_saves_each_new_key_once_and_alerts_without_a_key_always(world):
 
 
 def test_response_time_comes_from_the_nearest_policy_on_the_path(world):
-    at = timezone.make_aware(datetime.datetime(2026, 2, 10, 9, 0))
+    at = datetime.datetime(2026, 2, 10, 9, 0, tzinfo=timezone.get_current_timezone())
     default = raise_alert(**fever(world, key="a", created_at=at))
     assert default.respond_by == at + datetime.timedelta(minutes=DEFAULT_RESPOND_MINUTES[AlertKind.FEVER])
     assert default.handler_path == world.community_a.path

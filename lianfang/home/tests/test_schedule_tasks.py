@@ -10,6 +10,7 @@ from django_tasks_db.models import DBTaskResult
 
 from lianfang.access.tasks import purge_passages_daily
 from lianfang.care.tasks import raise_overdue_alerts
+from lianfang.watch.tasks import escalate_alerts
 
 
 def waiting(task):
@@ -35,4 +36,16 @@ def test_schedule_tasks_keeps_one_alert_run_waiting_15_minutes_ahead(db):
         before + datetime.timedelta(minutes=14)
         < row.run_after
         <= timezone.now() + datetime.timedelta(minutes=15)
+    )
+
+
+def test_schedule_tasks_keeps_one_escalation_run_waiting_5_minutes_ahead(db):
+    before = timezone.now()
+    call_command("schedule_tasks", stdout=io.StringIO())
+    call_command("schedule_tasks", stdout=io.StringIO())
+    row = waiting(escalate_alerts).get()
+    assert (
+        before + datetime.timedelta(minutes=4)
+        < row.run_after
+        <= timezone.now() + datetime.timedelta(minutes=5)
     )

@@ -1,11 +1,12 @@
-"""In home, the top app, because it schedules the recurring tasks of several apps (access and care; watch
-will add its own): one place that imports each app's task and lists what runs when."""
+"""In home, the top app, because it schedules the recurring tasks of several apps (access, care, people
+and watch): one place that imports each app's task and lists what runs when."""
 
 from django.core.management.base import BaseCommand
 
 from lianfang.access.tasks import schedule_purge
 from lianfang.care.tasks import schedule_overdue_alerts
 from lianfang.people.tasks import schedule_import_purge
+from lianfang.watch.tasks import schedule_escalation
 
 
 class Command(BaseCommand):
@@ -15,3 +16,4 @@ class Command(BaseCommand):
         self.stdout.write("scheduled" if schedule_purge() else "already scheduled")
         schedule_overdue_alerts()  # care: overdue calls and errands, every 15 minutes
         schedule_import_purge()  # people: uploaded files no import needs any more, every 15 minutes
+        schedule_escalation()  # watch: alerts nobody acknowledged in time go one level up, every 5 minutes
