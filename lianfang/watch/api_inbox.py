@@ -96,9 +96,8 @@ def _body(request: Any, schema: type[Schema]) -> Any:
     try:
         return schema.model_validate(load_json(request.body or b"null"))
     except pydantic.ValidationError as err:
-        raise ValidationError(
-            [dict(e) for e in err.errors(include_url=False, include_context=False)]
-        ) from None
+        errors = err.errors(include_url=False, include_context=False, include_input=False)
+        raise ValidationError([{**e, "loc": ("body", "payload", *e["loc"])} for e in errors]) from None
 
 
 def _documented(schema: type[Schema]) -> dict[str, Any]:

@@ -27,8 +27,11 @@ class FilterForm(forms.Form):
     before = forms.CharField(required=False)
 
     def values(self) -> dict[str, Any]:
-        """The valid values (a bad one is ignored, as if absent)."""
-        data = self.cleaned_data if self.is_valid() else {}
+        """The valid values (a bad one is ignored, as if absent; the others still apply)."""
+        data: dict[str, Any] = {}
+        if self.is_bound:
+            self.is_valid()  # cleaned_data keeps the fields that are valid
+            data = self.cleaned_data
         return {
             "tab": data.get("tab") or Tab.MINE,
             "kind": data.get("kind") or "",

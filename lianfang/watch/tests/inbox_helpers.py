@@ -48,4 +48,6 @@ def make_user(username: str, role: str, **scope: Any) -> User:
 
 
 def local(day: str, hh: int = 9, mm: int = 0) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(datetime.date.fromisoformat(day), datetime.time(hh, mm)))
+    return timezone.make_aware(
+        datetime.datetime.combine(datetime.date.fromisoformat(day), datetime.time(hh, mm))
+    )
