@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lianfang.core.errors import DomainError
@@ -31,7 +32,11 @@ from lianfang.watch.inbox import (
 )
 from lianfang.watch.inbox_queries import Tab, alerts_for, inbox_page, policy_rows, timing, with_timing
 
-TAB_LABELS = ((Tab.MINE, _("For me")), (Tab.OPEN, _("All open")), (Tab.RESOLVED, _("Resolved")))
+TAB_LABELS = (
+    (Tab.MINE, gettext_lazy("For me")),
+    (Tab.OPEN, gettext_lazy("All open")),
+    (Tab.RESOLVED, gettext_lazy("Resolved")),
+)
 
 
 def handler(request: HttpRequest) -> Any:
