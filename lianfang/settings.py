@@ -149,6 +149,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_HANDLER = "lianfang.accounts.lockout.LockoutHandler"
 AXES_LOCKOUT_CALLABLE = "lianfang.accounts.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "lianfang.core.audit.client_ip"
+AXES_USERNAME_CALLABLE = "lianfang.accounts.lockout.client_username"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_RESET_ON_SUCCESS = True  # the account's failures only (LockoutHandler.reset_user_attempts)
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # attempts refused during a lock do not extend it

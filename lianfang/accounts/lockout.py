@@ -121,6 +121,19 @@ def request_lock_error(request: HttpRequest, username: str | None) -> DomainErro
     return lock_error(username=username, ip=get_client_ip_address(request))
 
 
+# The longest username there is (User.username): a longer one names no account.
+USERNAME_CHARS = 150
+
+
+def client_username(request: Any, credentials: dict[str, Any] | None = None) -> str | None:
+    """The username axes records and counts (AXES_USERNAME_CALLABLE): as axes reads it, cut to
+    USERNAME_CHARS. The admin's login form hands a username of any length to authenticate(), and axes'
+    column takes 255 characters: a longer one was a 500."""
+    field = settings.AXES_USERNAME_FORM_FIELD
+    raw = credentials.get(field) if credentials else getattr(request, "data", request.POST).get(field)
+    return str(raw)[:USERNAME_CHARS] if raw is not None else None
+
+
 class LockoutBackend(AxesStandaloneBackend):  # type: ignore[misc]  # axes ships no type hints
     """axes' backend (first in AUTHENTICATION_BACKENDS), for logins over HTTP. A call without a request
     is no login from outside (Django's test client, a management command): it is left to the next

@@ -66,3 +66,12 @@ def test_logins_without_a_request_are_left_to_the_password_check(world):
     and no AxesBackendRequestParameterRequired either."""
     assert authenticate(username="staff_a", password=PASSWORD) == world.staff_a
     assert authenticate(username="staff_a", password="wrong") is None
+
+
+def test_an_overlong_username_at_the_admins_login_is_refused_and_counted_not_a_server_error(db, client):
+    long_name = "x" * 5000
+    assert admin_login(client, long_name, "guess").status_code == 200
+    assert account_locked_until(long_name[:150]) is None  # one failure counted, under the cut name
+    for _ in range(4):
+        admin_login(client, long_name, "guess")
+    assert admin_login(client, long_name, "guess").status_code == 429
