@@ -129,7 +129,7 @@ def client_username(request: Any, credentials: dict[str, Any] | None = None) -> 
     """The username axes records and counts (AXES_USERNAME_CALLABLE): as axes reads it, cut to
     USERNAME_CHARS. The admin's login form hands a username of any length to authenticate(), and axes'
     column takes 255 characters: a longer one was a 500."""
-    field = settings.AXES_USERNAME_FORM_FIELD
+    field: str = getattr(settings, "AXES_USERNAME_FORM_FIELD", "username")
     raw = credentials.get(field) if credentials else getattr(request, "data", request.POST).get(field)
     return str(raw)[:USERNAME_CHARS] if raw is not None else None
 
