@@ -22,9 +22,7 @@ def call(client, api_client, world):
             return client.get(URL + path, **headers)
         if body is None:
             return client.post(URL + path, **headers)
-        if isinstance(body, str):
-            return client.post(URL + path, body, content_type="application/json", **headers)
-        return client.post(URL + path, body, content_type="application/json", **headers)
+        return client.post(URL + path, body, content_type="application/json", **headers)  # str: sent as is
 
     return _call
 
