@@ -103,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "lianfang.watch.context_processors.alert_inbox",
             ],
         },
     },
@@ -148,7 +149,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_HANDLER = "lianfang.accounts.lockout.LockoutHandler"
 AXES_LOCKOUT_CALLABLE = "lianfang.accounts.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "lianfang.core.audit.client_ip"
-AXES_USERNAME_CALLABLE = "lianfang.accounts.lockout.username_tried"  # bounded to what a username can be
+AXES_USERNAME_CALLABLE = "lianfang.accounts.lockout.client_username"  # bounded to what a username can be
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_RESET_ON_SUCCESS = True  # the account's failures only (LockoutHandler.reset_user_attempts)
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # attempts refused during a lock do not extend it

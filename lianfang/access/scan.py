@@ -32,8 +32,9 @@ from lianfang.access.models import DecisionCode, Direction
 from lianfang.access.policy import Policy, policy_for_path
 from lianfang.access.tokens import Parsed, parse_token
 from lianfang.core import bounds
+from lianfang.core.alerts import raise_alert
 from lianfang.core.errors import DomainError
-from lianfang.core.models import Alert, AlertKind
+from lianfang.core.models import AlertKind, AlertSeverity
 from lianfang.places.models import Household
 
 MIN_TEMP, MAX_TEMP = Decimal("34.0"), Decimal("43.0")
@@ -354,6 +355,13 @@ def record_scans(
     return [record_scan(gate=gate, scan=s, guard_id=guard_id) for s in scans]
 
 
+# The household flagged, and its grid read back for the alert, in one statement.
+FLAG_SQL = (
+    f"UPDATE {Household._meta.db_table} SET flagged_at = %s, flag_reason = 'fever' "
+    "WHERE id = %s RETURNING grid_id"
+)
+
+
 def _raise_fever(
     *,
     gate: GateContext,
@@ -364,18 +372,30 @@ def _raise_fever(
     client_id: str,
     now: datetime.datetime,
 ) -> None:
-    """A fever at the gate: the household flagged and an alert for the staff of the gate's area."""
+    """A fever at the gate: the household flagged and an urgent alert for the staff of the gate's area (and
+    the household's grid worker). One alert per household (or, without a pass's household, per scan) and
+    day: a second fever of the same household that day adds a 'signalled again' step to it. Two statements
+    (the flag, the alert with its step); the response time comes from the cached policies."""
+    grid_id = None
     if household_id:
-        Household.objects.filter(pk=household_id).update(flagged_at=now, flag_reason="fever")
-    Alert.objects.create(
+        with connection.cursor() as cursor:
+            cursor.execute(FLAG_SQL, [now, household_id])
+            row = cursor.fetchone()
+            grid_id = row[0] if row else None
+    title = _("Fever at {gate}: {household} {t} °C").format(
+        gate=f"{gate.compound_name} {gate.gate_name}", household=household or "-", t=temperature
+    )
+    raise_alert(
         kind=AlertKind.FEVER,
-        title=_("Fever at {gate}: {household} {t} °C").format(
-            gate=f"{gate.compound_name} {gate.gate_name}", household=household or "-", t=temperature
-        ),
+        severity=AlertSeverity.URGENT,
+        title=title,
         detail=_("Fever line {line} °C. The person was referred at the gate.").format(line=policy.fever_line),
         path=gate.path,
         household_id=household_id,
+        grid_id=grid_id,
         source_type="passage",
         source_id=client_id,
         created_at=now,
+        dedup_key=f"fever:{household_id or client_id}:{timezone.localdate(now).isoformat()}",
+        again_note=f"{timezone.localtime(now):%H:%M} {title}",
     )

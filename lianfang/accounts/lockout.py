@@ -36,17 +36,6 @@ from django.utils.translation import ngettext
 
 from lianfang.core.errors import DomainError
 
-# axes keeps the username tried in a 255-character column; a longer one (typed or forged) is counted under
-# its first 150 characters — the longest username an account can have — instead of failing the request.
-USERNAME_KEPT = 150
-
-
-def username_tried(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str | None:
-    """The username a login attempt is counted under (AXES_USERNAME_CALLABLE)."""
-    data = credentials if credentials else getattr(request, "data", request.POST)
-    username = data.get(getattr(settings, "AXES_USERNAME_FORM_FIELD", "username")) if data else None
-    return str(username)[:USERNAME_KEPT] if username is not None else None
-
 
 def _cool_off() -> datetime.timedelta:
     return get_cool_off() or datetime.timedelta(minutes=15)
@@ -130,6 +119,19 @@ def lock_error(
 def request_lock_error(request: HttpRequest, username: str | None) -> DomainError | None:
     """lock_error for the address of `request` (as axes sees it)."""
     return lock_error(username=username, ip=get_client_ip_address(request))
+
+
+# The longest username there is (User.username): a longer one names no account.
+USERNAME_CHARS = 150
+
+
+def client_username(request: Any, credentials: dict[str, Any] | None = None) -> str | None:
+    """The username axes records and counts (AXES_USERNAME_CALLABLE): as axes reads it, cut to
+    USERNAME_CHARS. The admin's login form hands a username of any length to authenticate(), and axes'
+    column takes 255 characters: a longer one was a 500."""
+    field: str = getattr(settings, "AXES_USERNAME_FORM_FIELD", "username")
+    raw = credentials.get(field) if credentials else getattr(request, "data", request.POST).get(field)
+    return str(raw)[:USERNAME_CHARS] if raw is not None else None
 
 
 class LockoutBackend(AxesStandaloneBackend):  # type: ignore[misc]  # axes ships no type hints

@@ -36,9 +36,10 @@ from lianfang.care.policy import (
     care_policy_for_path,
 )
 from lianfang.core import audit
+from lianfang.core.alerts import raise_alert
 from lianfang.core.audit import AuditAction
 from lianfang.core.errors import DomainError
-from lianfang.core.models import Alert, AlertKind
+from lianfang.core.models import AlertKind, AlertSeverity
 from lianfang.core.roles import EDIT_CARE
 from lianfang.core.scoping import authorize_write
 from lianfang.epi.models import CheckSource
@@ -367,16 +368,19 @@ def record_call(
         )
     create_errand_rows(user=user, household=household, needs=needs, call=call, now=now)
     if not reached and _unreached_twice(call):
-        Alert.objects.create(
+        raise_alert(
             kind=AlertKind.UNREACHABLE,
+            severity=AlertSeverity.URGENT,
             title=_("Household unreachable twice in a row: {label}").format(label=household.label),
             detail=_("No answer to the care calls of {date} ({window}) and the one before.").format(
                 date=date, window=CallWindow(window).label
             ),
             path=household.path,
-            household=household,
+            household_id=household.pk,
+            grid_id=household.grid_id,
             source_type="care_call",
             source_id=str(call.pk),
+            dedup_key=f"unreachable:{household.pk}:{date.isoformat()}",
         )
     audit.log(
         user=user,

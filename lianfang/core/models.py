@@ -206,6 +206,14 @@ class Alert(GridScopedModel):
             models.Index(
                 fields=["respond_by"], name="core_alert_respond_by", condition=models.Q(status="open")
             ),
+            # The inbox's open count and open tabs: the unresolved alerts under a path (few, however many
+            # were resolved before).
+            models.Index(
+                fields=["path"],
+                name="core_alert_unresolved_path",
+                opclasses=PATH_INDEX_OPCLASS,
+                condition=models.Q(status__in=UNRESOLVED_ALERT_STATUSES),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -131,6 +131,14 @@ REFRESH_STATS = Action(
     frozenset({Role.COMMAND, Role.COMMUNITY}),
     _("Only the command centre and community staff may refresh the statistics."),
 )
+# The alert inbox (watch.inbox): the staff acknowledge, assign, resolve and annotate the alerts of their scope
+# (grid workers: of their grid) and see the open count in the header; alerts are assigned to these roles
+# only. Response times per kind are set by community staff and the command centre for their own area.
+HANDLE_ALERTS = Action(STAFF_ROLES, _("Your role does not handle alerts."))
+SET_ALERT_POLICY = Action(
+    frozenset({Role.COMMUNITY, Role.COMMAND}),
+    _("Only community staff and the command centre set response times."),
+)
 
 # Phone numbers: the roles that call households (care calls, visits, errands) see residents' full
 # numbers; the others (the command centre, gate duty, residents) see them masked: 139****5678

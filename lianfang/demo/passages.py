@@ -19,10 +19,20 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from lianfang.access.models import NUMBER_ALPHABET
 from lianfang.access.policy import policy_for_path
-from lianfang.core.models import Alert, AlertKind, AlertStatus
+from lianfang.core.alerts import new_alert, raise_alerts
+from lianfang.core.models import (
+    Alert,
+    AlertEvent,
+    AlertEventKind,
+    AlertKind,
+    AlertOutcome,
+    AlertSeverity,
+    AlertStatus,
+)
 from lianfang.demo.generate import Context, _rooms
 from lianfang.demo.plan import EXTRA_PASSES, CommunityJob
 from lianfang.places.models import Household
@@ -309,37 +319,60 @@ def generate_access(job: CommunityJob, ctx: Context, days: int) -> AccessRows:
 
 
 def raise_fevers(fevers: list[tuple], now: datetime.datetime) -> int:
-    """What `access.scan._raise_fever` does for a fever at the gate, for the generated fevers: an alert
-    each (titled like a live one), and the household flagged. Fevers of the last two days stay open and
-    flag their household; older ones were handled a couple of hours later. Returns the alerts made."""
-    from django.utils.translation import gettext
-
+    """What `access.scan._raise_fever` does for a fever at the gate, for the generated fevers: an urgent
+    alert each (titled, keyed and timed like a live one: one per household and day), and the household
+    flagged. Fevers of the last two days are still in the inbox and flag their household: open while their
+    response time runs, acknowledged a few minutes after it was raised otherwise; older ones were resolved
+    as false alarms a couple of hours later. Returns the alerts made."""
     since = timezone.localdate(now) - datetime.timedelta(days=1)
+    hids = sorted({f[1] for f in fevers if f[1] is not None})
+    grids: dict[int, int | None] = {}
+    for start in range(0, len(hids), 10_000):
+        grids.update(
+            Household.objects.filter(pk__in=hids[start : start + 10_000]).values_list("pk", "grid_id")
+        )
     alerts: list[Alert] = []
     flags: dict[int, datetime.datetime] = {}
     for cid, hid, gate, who, temp, server, path in fevers:
         at = datetime.datetime.fromisoformat(server)
-        is_open = timezone.localdate(at) >= since
         line = policy_for_path(path).fever_line
-        alerts.append(
-            Alert(
-                kind=AlertKind.FEVER,
-                status=AlertStatus.OPEN if is_open else AlertStatus.RESOLVED,
-                title=gettext("Fever at {gate}: {household} {t} °C").format(gate=gate, household=who, t=temp),
-                detail=gettext("Fever line {line} °C. The person was referred at the gate.").format(
-                    line=line
-                ),
-                path=path,
-                household_id=hid,
-                source_type="passage",
-                source_id=cid,
-                created_at=at,
-                handled_at=None if is_open else at + datetime.timedelta(minutes=40 + len(alerts) % 120),
-            )
+        alert = new_alert(
+            kind=AlertKind.FEVER,
+            severity=AlertSeverity.URGENT,
+            title=gettext("Fever at {gate}: {household} {t} °C").format(gate=gate, household=who, t=temp),
+            detail=gettext("Fever line {line} °C. The person was referred at the gate.").format(line=line),
+            path=path,
+            household_id=hid,
+            grid_id=grids.get(hid) if hid is not None else None,
+            source_type="passage",
+            source_id=cid,
+            created_at=at,
+            dedup_key=f"fever:{hid or cid}:{timezone.localdate(at).isoformat()}",
         )
-        if is_open and hid is not None:
-            flags[hid] = max(at, flags.get(hid, at))
-    Alert.objects.bulk_create(alerts, batch_size=1000)
+        if timezone.localdate(at) < since:
+            alert.status, alert.outcome = AlertStatus.RESOLVED, AlertOutcome.FALSE_ALARM
+            alert.acknowledged_at = at + datetime.timedelta(minutes=5 + len(alerts) % 20)
+            alert.handled_at = at + datetime.timedelta(minutes=40 + len(alerts) % 120)
+            alert.resolution = gettext("Temperature normal when checked again.")
+        else:
+            if alert.respond_by is not None and alert.respond_by <= now:
+                alert.status = AlertStatus.ACKNOWLEDGED
+                alert.acknowledged_at = at + datetime.timedelta(minutes=3 + len(alerts) % 10)
+            if hid is not None:
+                flags[hid] = max(at, flags.get(hid, at))
+        alerts.append(alert)
+    saved = raise_alerts(alerts)
+    steps = [
+        AlertEvent(alert=a, kind=AlertEventKind.ACKNOWLEDGED, at=a.acknowledged_at)
+        for a in saved
+        if a.acknowledged_at
+    ]
+    steps += [
+        AlertEvent(alert=a, kind=AlertEventKind.RESOLVED, note=a.resolution, at=a.handled_at)
+        for a in saved
+        if a.handled_at
+    ]
+    AlertEvent.objects.bulk_create(steps, batch_size=1000)
     for hid, at in flags.items():
         Household.objects.filter(pk=hid).update(flagged_at=at, flag_reason="fever")
-    return len(alerts)
+    return len(saved)

@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 
 from lianfang.access.policy import policy_for_path
 from lianfang.core import audit
+from lianfang.core.alerts import raise_alert
 from lianfang.core.audit import AuditAction
 from lianfang.core.errors import DomainError
-from lianfang.core.models import Alert, AlertKind
+from lianfang.core.models import AlertKind, AlertSeverity
 from lianfang.core.natural import NaturalKey
 from lianfang.core.roles import EDIT_CARE, EDIT_EPI
 from lianfang.core.scoping import authorize_write
@@ -404,16 +405,24 @@ def record_health_check(
     if abnormal:
         where = resident.household.label if resident.household_id else resident.path
         labels = ", ".join(str(Symptom(s).label) for s in codes)
-        Alert.objects.create(
-            kind=AlertKind.HEALTH_CHECK,
-            title=_("Abnormal health check: {where} {t}")
+        title = (
+            _("Abnormal health check: {where} {t}")
             .format(where=where, t=f"{value} °C" if value is not None else "")
-            .strip(),
+            .strip()
+        )
+        raise_alert(
+            kind=AlertKind.HEALTH_CHECK,
+            severity=AlertSeverity.URGENT,
+            title=title,
             detail=_("Symptoms: {s}. Fever line {line} °C.").format(s=labels or "-", line=fever_line),
             path=resident.path,
             household_id=resident.household_id,
+            grid_id=resident.grid_id,
             source_type="health_check",
             source_id=str(check.pk),
+            # One alert per person and day; another abnormal reading that day is a step of it.
+            dedup_key=f"health_check:{resident.pk}:{date.isoformat()}",
+            again_note=f"{title} · {labels or '-'}",
         )
     audit.log(user=user, action=AuditAction.CREATE, obj=check, summary=f"health check {resident.name}")
     return check

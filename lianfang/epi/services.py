@@ -18,9 +18,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lianfang.core import audit
+from lianfang.core.alerts import raise_alert
 from lianfang.core.audit import AuditAction
 from lianfang.core.errors import DomainError
-from lianfang.core.models import Alert, AlertKind
+from lianfang.core.models import AlertKind, AlertSeverity
 from lianfang.core.roles import EDIT_EPI
 from lianfang.core.scoping import authorize_write
 from lianfang.epi.holds import recompute_holds
@@ -208,16 +209,19 @@ def create_case(
     CaseStatusChange.objects.create(case=case, from_status="", to_status=status, by=_by(user))
     end_quarantines_as_case(resident, case, today, user=user)
     where = resident.household.label if resident.household_id else resident.path
-    Alert.objects.create(
+    raise_alert(
         kind=AlertKind.CASE,
+        severity=AlertSeverity.URGENT,
         title=_("New {status} case #{id}: {where}").format(
             status=CaseStatus(status).label, id=case.pk, where=where
         ),
         detail=_("Source: {source}.").format(source=CaseSource(source).label),
         path=case.path,
         household_id=resident.household_id,
+        grid_id=case.grid_id,
         source_type="case",
         source_id=str(case.pk),
+        dedup_key=f"case:{case.pk}",
     )
     audit.log(user=user, action=AuditAction.CREATE, obj=case, summary=f"case {status} {resident.name}")
     return case

@@ -17,6 +17,7 @@ from lianfang.core.roles import HOME_CARE_BOARD_ROLES, HOME_COMPOUND_ROLES, HOME
 from lianfang.core.subqueries import SubqueryCount
 from lianfang.people.models import Resident, Tag, TravelRecord
 from lianfang.places.models import Area, Compound, Gate, Household
+from lianfang.watch.inbox_queries import health_referrals
 
 
 def areas_with_counts(areas: QuerySet, user: Any) -> QuerySet:
@@ -104,6 +105,9 @@ def grid_lists(user: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
 
 def home_context(user: Any) -> dict[str, Any]:
     ctx: dict[str, Any] = {"template": "home/home.html", "role": user.role}
+    if user.role == Role.HEALTH:
+        # The health worker's day starts with the fever referrals and the unreached households (watch).
+        ctx["referrals"] = health_referrals(user)
     if user.role in HOME_CARE_BOARD_ROLES:
         # The care board first: overdue calls, calls due now, open errands (a fixed number of queries).
         # The home page shows the first rows of each list; the care board page (care:board) shows more.

@@ -75,3 +75,12 @@ def test_a_username_too_long_for_any_account_is_refused_and_counted_not_a_server
         assert response.status_code == 200  # the login form again, with its message
     attempt = AccessAttempt.objects.get()
     assert attempt.username == "x" * 150 and attempt.failures_since_start == 2
+
+
+def test_an_overlong_username_at_the_admins_login_is_refused_and_counted_not_a_server_error(db, client):
+    long_name = "x" * 5000
+    assert admin_login(client, long_name, "guess").status_code == 200
+    assert account_locked_until(long_name[:150]) is None  # one failure counted, under the cut name
+    for _ in range(4):
+        admin_login(client, long_name, "guess")
+    assert admin_login(client, long_name, "guess").status_code == 429

@@ -18,6 +18,8 @@ def things(world) -> SimpleNamespace:
     from lianfang.access.services import ensure_link_key, issue_pass
     from lianfang.accounts.models import User
     from lianfang.care.services import raise_errand
+    from lianfang.core.alerts import raise_alert
+    from lianfang.core.models import AlertKind
     from lianfang.epi.models import Case, CaseSource, CaseStatus, Facility, Lockdown, QuarantineKind
     from lianfang.epi.services import start_quarantine
     from lianfang.people.models import ImportJob, ImportStatus
@@ -103,6 +105,14 @@ def things(world) -> SimpleNamespace:
                 observed=3,
             ),
             "report": DailyReport.objects.create(community=community, path=community.path, day=today),
+            "alert": raise_alert(
+                kind=AlertKind.FEVER,
+                title=f"{compound.name} 发热",
+                path=community.path,
+                household_id=household.pk,
+                grid_id=household.grid_id,
+                dedup_key=f"things:{side}",
+            ),
             "job": ImportJob.objects.create(
                 community=community,
                 path=community.path,

@@ -202,6 +202,14 @@ TABLE: dict[str, Page] = {
     "watch:report-area": Page(inside=report_day("a"), outside=report_day("b")),
     "watch:report-area-xlsx": Page(inside=report_day("a"), outside=report_day("b")),
     "watch:report-area-pdf": Page(inside=report_day("a"), outside=report_day("b")),
+    # ---------------------------------------------------------------- the alert inbox (watch)
+    "watch:inbox": Page(refused=NOT_FOR_GUARDS),
+    "watch:alert-detail": row("alert"),
+    "watch:alert-acknowledge": row("alert", ok=405),
+    "watch:alert-assign": row("alert", ok=405),
+    "watch:alert-resolve": row("alert", ok=405),
+    "watch:alert-note": row("alert", ok=405),
+    "watch:alert-policy": row("community", field="code", arg="code"),
     # ---------------------------------------------------------------- the JSON API
     "api:api-root": Page(public=True, api=True, ok=404),
     "api:openapi-json": Page(public=True, api=True),
@@ -225,6 +233,11 @@ TABLE: dict[str, Page] = {
     "api:return_daily_report": Page(inside=report_day("a"), outside=report_day("b"), api=True, ok=405),
     "api:accept_daily_report": Page(inside=report_day("a"), outside=report_day("b"), api=True, ok=405),
     "api:stats_series": Page(api=True, query="area=340403001001&metric=households", refused=NOT_FOR_GUARDS),
+    "api:list_alerts": Page(api=True),
+    "api:get_alert": row("alert", arg="alert_id", api=True),
+    "api:acknowledge": row("alert", arg="alert_id", api=True, ok=405),
+    "api:assign": row("alert", arg="alert_id", api=True, ok=405),
+    "api:resolve": row("alert", arg="alert_id", api=True, ok=405),
 }
 
 

@@ -47,3 +47,24 @@ def test_response_time_comes_from_the_nearest_policy_on_the_path(world):
     assert street.respond_by == at + datetime.timedelta(minutes=15)
     other_kind = raise_alert(**{**fever(world, key="c", created_at=at), "kind": AlertKind.CASE})
     assert other_kind.respond_by == at + datetime.timedelta(minutes=DEFAULT_RESPOND_MINUTES[AlertKind.CASE])
+
+
+def test_a_signal_raised_again_with_a_note_is_a_step_of_the_first_alert(world):
+    first = raise_alert(**fever(world), again_note="11:30 38.4 °C")
+    assert raise_alert(**fever(world), again_note="14:00 38.9 °C") is None
+    assert raise_alert(**fever(world)) is None  # without a note: nothing at all
+    steps = list(first.events.values_list("kind", "note"))
+    assert steps == [(AlertEventKind.RAISED, ""), (AlertEventKind.REPEATED, "14:00 38.9 °C")]
+
+
+def test_raising_costs_one_statement_and_a_policy_change_applies_at_once(world, django_assert_num_queries):
+    raise_alert(**fever(world, key="warm"))  # reads the response times into the cache
+    with django_assert_num_queries(1):
+        alert = raise_alert(**fever(world, key="k"))
+    assert alert.respond_by - alert.created_at == datetime.timedelta(minutes=30)
+    policy = AlertPolicy.objects.create(area=world.street, kind=AlertKind.FEVER, respond_minutes=12)
+    alert = raise_alert(**fever(world, key="k2"))
+    assert alert.respond_by - alert.created_at == datetime.timedelta(minutes=12)
+    policy.delete()
+    alert = raise_alert(**fever(world, key="k3"))
+    assert alert.respond_by - alert.created_at == datetime.timedelta(minutes=30)

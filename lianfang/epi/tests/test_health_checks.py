@@ -9,7 +9,7 @@ from django.utils import translation
 from lianfang.access.models import OutingPolicy
 from lianfang.access.policy import clear_cache
 from lianfang.core.errors import DomainError
-from lianfang.core.models import Alert, AlertKind
+from lianfang.core.models import Alert, AlertEventKind, AlertKind
 from lianfang.epi.models import CheckSource, HealthCheck
 from lianfang.epi.services import record_health_check, start_quarantine
 
@@ -68,10 +68,15 @@ def test_a_temperature_at_the_fever_line_or_a_symptom_is_abnormal_and_raises_an_
     cough = check(world, today, temperature="36.4", symptoms=["cough", "cough", "taste"])
 
     assert fever.abnormal and cough.abnormal and cough.symptom_list() == ["cough", "taste"]
-    alerts = Alert.objects.filter(kind=AlertKind.HEALTH_CHECK)
-    assert alerts.count() == 2
-    assert {a.source_id for a in alerts} == {str(fever.id), str(cough.id)}
-    assert all(a.household_id == world.household_a1.id and "张三" not in a.title for a in alerts)
+    # One alert per person and day (its deduplication key); the second abnormal reading is a step of it.
+    alert = Alert.objects.get(kind=AlertKind.HEALTH_CHECK)
+    assert (
+        alert.source_id == str(fever.id) and alert.dedup_key == f"health_check:{world.zhang_san.pk}:{today}"
+    )
+    assert alert.household_id == world.household_a1.id and "张三" not in alert.title
+    steps = list(alert.events.values_list("kind", "note"))
+    assert [k for k, _note in steps] == [AlertEventKind.RAISED, AlertEventKind.REPEATED]
+    assert "张三" not in steps[1][1] and "36.4" in steps[1][1]
 
 
 def test_the_fever_line_comes_from_the_outing_policy(world, today):

@@ -16,8 +16,9 @@ from lianfang.care.tests.conftest import quarantine_home
 from lianfang.epi.tests.conftest import add_residents
 from lianfang.places.services import ensure_household
 
-# Session, user, grid; the board (worker_board: five); the grid worker's counts, lists and scope label.
-GRID_HOME_QUERIES = 14
+# Session, user, grid; the board (worker_board: five); the grid worker's counts, lists and scope label;
+# the header's open alert count (watch.context_processors).
+GRID_HOME_QUERIES = 15
 
 
 @pytest.fixture(autouse=True)

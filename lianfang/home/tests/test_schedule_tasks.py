@@ -11,6 +11,7 @@ from django_tasks_db.models import DBTaskResult
 
 from lianfang.access.tasks import purge_passages_daily
 from lianfang.care.tasks import raise_overdue_alerts
+from lianfang.watch.escalation_tasks import escalate_alerts
 from lianfang.watch.tasks import compute_nightly_stats
 
 
@@ -47,3 +48,15 @@ def test_schedule_tasks_keeps_one_nightly_statistics_run_waiting_for_the_next_00
     local = timezone.localtime(row.run_after)
     assert (local.hour, local.minute) == (0, 15)
     assert timezone.now() < row.run_after <= timezone.now() + datetime.timedelta(days=1)
+
+
+def test_schedule_tasks_keeps_one_escalation_run_waiting_5_minutes_ahead(db):
+    before = timezone.now()
+    call_command("schedule_tasks", stdout=io.StringIO())
+    call_command("schedule_tasks", stdout=io.StringIO())
+    row = waiting(escalate_alerts).get()
+    assert (
+        before + datetime.timedelta(minutes=4)
+        < row.run_after
+        <= timezone.now() + datetime.timedelta(minutes=5)
+    )

@@ -1,11 +1,12 @@
-"""In home, the top app, because it schedules the recurring tasks of several apps (access, care, people and
-watch): one place that imports each app's task and lists what runs when."""
+"""In home, the top app, because it schedules the recurring tasks of several apps (access, care, people
+and watch): one place that imports each app's task and lists what runs when."""
 
 from django.core.management.base import BaseCommand
 
 from lianfang.access.tasks import schedule_purge
 from lianfang.care.tasks import schedule_overdue_alerts
 from lianfang.people.tasks import schedule_import_purge
+from lianfang.watch.escalation_tasks import schedule_escalation
 from lianfang.watch.report_tasks import schedule_report_missing_alerts
 from lianfang.watch.risk_tasks import schedule_risk_suggestions
 from lianfang.watch.tasks import schedule_nightly_stats
@@ -21,3 +22,4 @@ class Command(BaseCommand):
         schedule_risk_suggestions()  # watch: risk-level suggestions for the day before, at 00:30
         schedule_report_missing_alerts()  # watch: daily reports missing after the cut-off, every 30 minutes
         schedule_nightly_stats()  # watch: yesterday's statistics at 00:15, then today's so far
+        schedule_escalation()  # watch: alerts nobody acknowledged in time go one level up, every 5 minutes
