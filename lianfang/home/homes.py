@@ -10,12 +10,21 @@ from typing import Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from lianfang.care.queries import open_errands, worker_board
 from lianfang.core.masking import mask_name
 from lianfang.core.phones import mask_phone
-from lianfang.core.roles import HOME_CARE_BOARD_ROLES, HOME_COMPOUND_ROLES, HOME_COUNTS_ROLES, Role
+from lianfang.core.roles import (
+    HOME_CARE_BOARD_ROLES,
+    HOME_COMPOUND_ROLES,
+    HOME_COUNTS_ROLES,
+    HOME_DASHBOARD_ROLES,
+    Role,
+)
 from lianfang.core.subqueries import SubqueryCount
+from lianfang.home.dashboard import dashboard_context
+from lianfang.home.dashboard_nodes import own_node
 from lianfang.people.models import Resident, Tag, TravelRecord
 from lianfang.places.models import Area, Compound, Gate, Household
 
@@ -105,6 +114,13 @@ def grid_lists(user: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
 
 def home_context(user: Any) -> dict[str, Any]:
     ctx: dict[str, Any] = {"template": "home/home.html", "role": user.role}
+    if user.role in HOME_DASHBOARD_ROLES and not user.is_superuser:
+        # The command centre's home is the dashboard of its area: pre-aggregated figures only.
+        node = own_node(user)
+        ctx.update(template="home/dashboard.html", node=node)
+        if node is not None:
+            ctx.update(dashboard_context(user, node, day=timezone.localdate()))
+        return ctx
     if user.role in HOME_CARE_BOARD_ROLES:
         # The care board first: overdue calls, calls due now, open errands (a fixed number of queries).
         # The home page shows the first rows of each list; the care board page (care:board) shows more.
@@ -114,7 +130,7 @@ def home_context(user: Any) -> dict[str, Any]:
         ctx["my_errands"] = list(open_errands(user).filter(assignee_id=user.pk)[:100])
     if user.role in HOME_COUNTS_ROLES or user.is_superuser:
         ctx["counts"] = scope_counts(user)
-    if user.role == Role.COMMAND or user.is_superuser:
+    if user.is_superuser:
         areas = Area.objects.visible_to(user)
         children = areas.filter(parent=user.area) if user.area_id else areas.filter(parent__isnull=True)
         ctx["children"] = list(areas_with_counts(children.order_by("code"), user))

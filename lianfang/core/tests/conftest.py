@@ -21,7 +21,7 @@ def things(world) -> SimpleNamespace:
     from lianfang.epi.models import Case, CaseSource, CaseStatus, Facility, Lockdown, QuarantineKind
     from lianfang.epi.services import start_quarantine
     from lianfang.people.models import ImportJob, ImportStatus
-    from lianfang.places.models import Gate
+    from lianfang.places.models import Gate, Grid
 
     root = User.objects.create_superuser(username="root", password=PASSWORD)
     today = timezone.localdate()
@@ -73,6 +73,11 @@ def things(world) -> SimpleNamespace:
                 path=compound.path,
             ),
             "facility": Facility.objects.create(area=community, name=f"{community.name}宾馆"),
+            "grid": world.grid_a1
+            if side == "a"
+            else Grid.objects.create(
+                community=community, code=f"{community.code}-01", name="一网格", path=community.path
+            ),
             "job": ImportJob.objects.create(
                 community=community,
                 path=community.path,

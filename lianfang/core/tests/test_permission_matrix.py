@@ -177,6 +177,11 @@ TABLE: dict[str, Page] = {
     "care:disinfection-record": Page(ok=405, refused=NOT_FOR_GUARDS),
     "care:kits": Page(refused=NOT_FOR_GUARDS),
     "care:kit-deliver": Page(ok=405, refused=NOT_FOR_GUARDS),
+    # ---------------------------------------------------------------- the command dashboard
+    "dashboard:mine": Page(refused=NOT_FOR_GUARDS),
+    "dashboard:area": row("community", field="code", arg="code"),
+    "dashboard:grid": row("grid"),
+    "dashboard:refresh": row("community", field="code", arg="code", ok=405),
     # ---------------------------------------------------------------- the JSON API
     "api:api-root": Page(public=True, api=True, ok=404),
     "api:openapi-json": Page(public=True, api=True),
