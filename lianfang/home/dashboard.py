@@ -17,13 +17,12 @@ import datetime
 from collections import Counter
 from typing import Any
 
-from django.db.models import Count, Q
-from django.urls import reverse
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianfang.core.models import Alert, AlertKind, AlertStatus
-from lianfang.home.dashboard_nodes import Node, breadcrumbs, child_key, child_nodes
+from lianfang.home.dashboard_nodes import Node, breadcrumbs, child_key, child_nodes, url_maker
 from lianfang.places.models import Area, AreaLevel
 from lianfang.watch.metrics import Metric
 from lianfang.watch.models import (
@@ -55,6 +54,7 @@ RISK_ORDER: dict[str, int] = {RiskLevelChoice.LOW: 1, RiskLevelChoice.MEDIUM: 2,
 HOURS = [f"{h:02d}" for h in range(24)]
 FLOW_IN = [f"flow_in:{h}" for h in HOURS]
 FLOW_OUT = [f"flow_out:{h}" for h in HOURS]
+FLOW_PREFIX = "flow_"  # both, in one condition
 
 # Today's key figures, each with its change from yesterday.
 KEY_FIGURES = [
@@ -282,53 +282,47 @@ def child_rows(
 
 
 # ------------------------------------------------------------------ risk levels
-def risk_levels(user: Any, *, path: str, day: datetime.date) -> list[dict[str, Any]]:
+def risk_levels(user: Any, *, path: str, day: datetime.date) -> list[tuple[str, str, str, str, str]]:
     """The risk levels in force on `day` under `path` (the node itself included): for each target (a
-    street, community or compound), its latest approved assessment whose `effective_from` has come.
-    One query. When watch.risk's `levels_by_area` lands, this is the function to swap for it."""
+    street, community or compound), its latest approved assessment whose `effective_from` has come, as
+    (level, path, target level or "compound", name, area code). One query. When watch.risk's
+    `levels_by_area` lands, this is the function to swap for it."""
     rows = (
         RiskAssessment.objects.visible_to(user)
         .filter(path__startswith=path, status=RiskStatus.APPROVED, effective_from__lte=day)
         .exclude(level="")
         .order_by("area_id", "compound_id", "-effective_from", "-decided_at", "-id")
         .distinct("area_id", "compound_id")
-        .values(
-            "area_id",
-            "compound_id",
-            "level",
-            "path",
-            "area__path",
-            "area__name",
-            "area__code",
-            "area__level",
-            "compound__name",
+        .values_list(
+            "level", "path", "area__path", "area__level", "area__name", "area__code", "compound__name"
         )
     )
     return [
-        {
-            "level": r["level"],
-            "path": r["area__path"] or r["path"],
-            "target": r["area__level"] if r["area_id"] else "compound",
-            "name": r["area__name"] if r["area_id"] else r["compound__name"],
-            "code": r["area__code"] or "",
-        }
-        for r in rows
+        (level, area_path, area_level, name, code) if code else (level, own_path, "compound", compound, "")
+        for level, own_path, area_path, area_level, name, code, compound in rows
     ]
 
 
-def risk_summary(node: Node, levels: list[dict[str, Any]]) -> dict[str, Any]:
+def risk_summary(node: Node, levels: list[tuple[str, str, str, str, str]]) -> dict[str, Any]:
     """The node's own level, each child's highest level within it, the chart and the list of areas at
     medium and high risk."""
-    own = next((r["level"] for r in levels if r["path"] == node.path and r["target"] != "compound"), "")
+    own = ""
     by_child: dict[str, str] = {}
-    for r in levels:
-        if r["path"] == node.path and r["target"] != "compound":
+    counts: Counter[tuple[str, str]] = Counter()
+    at_risk = []
+    depth = len(node.path)
+    for row in levels:
+        level, path, target = row[0], row[1], row[2]
+        counts[(target, level)] += 1
+        if level != RiskLevelChoice.LOW:
+            at_risk.append(row)
+        if path == node.path:
+            own = level if target != "compound" else own
             continue
-        key = child_key(node, r["path"]) if len(r["path"]) > len(node.path) else ""
-        if key and RISK_ORDER.get(r["level"], 0) > RISK_ORDER.get(by_child.get(key, ""), 0):
-            by_child[key] = r["level"]
+        key = node.path + path[depth:].split(".", 1)[0] + "."
+        if RISK_ORDER[level] > RISK_ORDER.get(by_child.get(key, ""), 0):
+            by_child[key] = level
     targets = [("street", _("Streets")), ("community", _("Communities")), ("compound", _("Compounds"))]
-    counts = Counter((r["target"], r["level"]) for r in levels)
     present = [(t, label) for t, label in targets if any(counts[(t, lv)] for lv in RISK_ORDER)]
     colours = {
         RiskLevelChoice.LOW: "#2e7d32",
@@ -351,69 +345,62 @@ def risk_summary(node: Node, levels: list[dict[str, Any]]) -> dict[str, Any]:
             for level in (RiskLevelChoice.LOW, RiskLevelChoice.MEDIUM, RiskLevelChoice.HIGH)
         ],
     }
-    at_risk = sorted(
-        (r for r in levels if r["level"] in (RiskLevelChoice.MEDIUM, RiskLevelChoice.HIGH)),
-        key=lambda r: (-RISK_ORDER[r["level"]], r["path"], r["name"]),
-    )
-    for r in at_risk:
-        r["label"] = str(RiskLevelChoice(r["level"]).label)
-        r["url"] = reverse("dashboard:area", args=[r["code"]]) if r["code"] else ""
+    at_risk.sort(key=lambda r: (-RISK_ORDER[r[0]], r[1], r[3]))
+    labels = {level: str(level.label) for level in RiskLevelChoice}
+    area_url = url_maker("dashboard:area")
+    shown = [
+        {"level": level, "label": labels[level], "name": name, "url": area_url(code) if code else ""}
+        for level, _path, _target, name, code in at_risk[:RISK_SHOWN]
+    ]
     return {
         "own": own,
-        "own_label": str(RiskLevelChoice(own).label) if own else "",
+        "own_label": labels[own] if own else "",
         "by_child": by_child,
         "chart": chart if present else None,
-        "at_risk": at_risk[:RISK_SHOWN],
+        "at_risk": shown,
         "at_risk_more": max(0, len(at_risk) - RISK_SHOWN),
     }
 
 
 # ------------------------------------------------------------------ alarms, alerts, daily reports
 def recent_alarms(user: Any, node: Node, day: datetime.date) -> list[dict[str, Any]]:
-    """Early-warning alarms of the last three days under the node, the latest and largest first."""
+    """Early-warning alarms of the last three days under the node, the latest and largest first, with the
+    name of their place (a grid's through its community, an area's by its path): one query."""
     since = day - datetime.timedelta(days=ALARM_DAYS - 1)
-    rows = list(
+    area_name = Area.objects.filter(path=OuterRef("path")).values("name")[:1]
+    rows = (
         Signal.objects.visible_to(user)
         .filter(path__startswith=node.path, alarm=True, day__range=(since, day))
+        .annotate(area_name=Subquery(area_name))
         .order_by("-day", "-observed", "path")
-        .values(
+        .values_list(
             "day",
             "path",
-            "level",
             "grid_id",
             "grid__name",
+            "grid__community__name",
+            "area_name",
             "detector__name",
             "detector__metric",
             "observed",
-            "expected",
             "upper",
         )[: ALARMS_SHOWN + 1]
     )
-    area_paths = {r["path"] for r in rows if not r["grid_id"]}
-    community_paths = {r["path"].rsplit("g", 1)[0] for r in rows if r["grid_id"]}
-    names = (
-        dict(Area.objects.filter(path__in=area_paths | community_paths).values_list("path", "name"))
-        if rows
-        else {}
-    )
     labels = dict(Metric.choices)
+    area_url, grid_url = url_maker("dashboard:area"), url_maker("dashboard:grid")
+    values = _("observed {observed}, upper bound {upper}")
     alarms = []
-    for r in rows:
-        if r["grid_id"]:
-            place = f"{names.get(r['path'].rsplit('g', 1)[0], '')} {r['grid__name']}".strip()
-            url = reverse("dashboard:grid", args=[r["grid_id"]])
-        else:
-            place = names.get(r["path"], r["path"])
-            url = reverse("dashboard:area", args=[r["path"].rstrip(".").rsplit(".", 1)[-1]])
+    for signal_day, path, grid_id, grid, community, area, detector, metric, observed, upper in rows:
         alarms.append(
             {
-                "day": r["day"],
-                "place": place,
-                "url": url,
-                "detector": r["detector__name"],
-                "metric": str(labels.get(r["detector__metric"], r["detector__metric"])),
-                "observed": f"{r['observed']:g}",
-                "upper": "—" if r["upper"] is None else f"{r['upper']:.1f}",
+                "day": signal_day,
+                "place": f"{community} {grid}" if grid_id else area or path,
+                "url": grid_url(grid_id) if grid_id else area_url(path.rstrip(".").rsplit(".", 1)[-1]),
+                "detector": detector,
+                "metric": str(labels.get(metric, metric)),
+                "values": values.format(
+                    observed=f"{observed:g}", upper="—" if upper is None else f"{upper:.1f}"
+                ),
             }
         )
     return alarms
@@ -434,20 +421,22 @@ def open_alerts(user: Any, node: Node) -> list[dict[str, Any]]:
 
 
 def unreported(user: Any, node: Node, day: datetime.date) -> list[tuple[str, str, str]]:
-    """(code, name, path) of the communities under the node whose daily report for `day` was not submitted
-    (nor accepted): one query."""
+    """(URL of its dashboard, name, path) of the communities under the node whose daily report for `day`
+    was not submitted (nor accepted): one query."""
     if node.grid_id is not None or node.level == NodeLevel.GRID:
         return []
     reported = DailyReport.objects.visible_to(user).filter(
         day=day, status__in=(ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
     )
-    return list(
+    rows = (
         Area.objects.visible_to(user)
         .filter(level=AreaLevel.COMMUNITY, path__startswith=node.path)
         .exclude(pk__in=reported.values("community_id"))
         .order_by("path")
         .values_list("code", "name", "path")
     )
+    area_url = url_maker("dashboard:area")
+    return [(area_url(code), name, path) for code, name, path in rows]
 
 
 # ------------------------------------------------------------------ the page
@@ -477,7 +466,7 @@ def dashboard_context(user: Any, node: Node, *, day: datetime.date, sort: str = 
         .filter(path=node.path)
         .filter(
             Q(day__range=(start, day), metric__in=NODE_METRICS)
-            | Q(day__in=(yesterday, day), metric__in=[*FLOW_IN, *FLOW_OUT])
+            | Q(day__in=(yesterday, day), metric__startswith=FLOW_PREFIX)
         )
         .values_list("path", "metric", "day", "value")
     )

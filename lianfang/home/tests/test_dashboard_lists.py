@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.urls import reverse
 
 from lianfang.core.models import AlertKind, AlertStatus
@@ -32,7 +33,8 @@ from lianfang.watch.models import RiskStatus
 
 
 @pytest.fixture(autouse=True)
-def frozen():
+def frozen(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with time_machine.travel(NOW, tick=False):
         yield
 
@@ -54,9 +56,9 @@ def test_alarms_of_the_last_three_days_under_the_area_are_listed_latest_first(wo
 
     alarms = dashboard(login(world.staff_a), world.community_a)["alarms"]
 
-    assert [(a["day"], a["place"], a["observed"]) for a in alarms] == [
-        (TODAY, "A社区 第二网格", "8"),
-        (days_ago(2), "A社区 第一网格", "5"),
+    assert [(a["day"], a["place"], a["values"]) for a in alarms] == [
+        (TODAY, "A社区 第二网格", "observed 8, upper bound 4.2"),
+        (days_ago(2), "A社区 第一网格", "observed 5, upper bound 4.2"),
     ]
     assert alarms[0]["url"] == reverse("dashboard:grid", args=[world.grid_a2.pk])
     city = login(world.commander).get(reverse("home")).context["alarms"]

@@ -131,4 +131,4 @@ def test_the_city_dashboard_costs_the_same_queries_for_one_district_or_seven(wor
     add_districts(world, 6)
 
     assert count(client, reverse("home")) == one
-    assert one <= 14
+    assert one <= 11
