@@ -346,7 +346,7 @@ def risk_summary(node: Node, levels: list[tuple[str, str, str, str, str]]) -> di
         ],
     }
     at_risk.sort(key=lambda r: (-RISK_ORDER[r[0]], r[1], r[3]))
-    labels = {level: str(level.label) for level in RiskLevelChoice}
+    labels: dict[str, str] = {level.value: str(level.label) for level in RiskLevelChoice}
     area_url = url_maker("dashboard:area")
     shown = [
         {"level": level, "label": labels[level], "name": name, "url": area_url(code) if code else ""}
