@@ -445,10 +445,11 @@ def can_refresh(day: datetime.date) -> bool:
     return compute_today is not None and day == timezone.localdate()
 
 
-def refresh_today() -> None:
-    """Compute today's figures again (the hook of watch.stats.compute_today)."""
+def refresh_today(*, user: Any) -> None:
+    """Compute today's figures again: watch.stats.compute_today(user=...), the whole city's so that every
+    level adds up (the hook; the view checks first that it exists)."""
     if compute_today is not None:
-        compute_today()
+        compute_today(user=user)
 
 
 def dashboard_context(user: Any, node: Node, *, day: datetime.date, sort: str = "name") -> dict[str, Any]:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from lianfang.core.bounds import DateWindow, parse_date
 from lianfang.core.errors import DomainError
 from lianfang.core.roles import READ_DASHBOARD
-from lianfang.core.viewtools import require_role
+from lianfang.core.viewtools import message_error, require_role
 from lianfang.home import dashboard
 from lianfang.home.dashboard_nodes import Node, find_area_node, find_grid_node, own_node
 
@@ -68,6 +68,10 @@ def refresh(request: HttpRequest, code: str) -> HttpResponse:
     node = find_area_node(request.user, code)
     if node is None or not dashboard.can_refresh(timezone.localdate()):
         raise Http404
-    dashboard.refresh_today()
-    messages.success(request, _("Today's figures were computed again."))
+    try:
+        dashboard.refresh_today(user=request.user)
+    except DomainError as err:  # a role that may not refresh: 403, like the other pages
+        message_error(request, err)
+    else:
+        messages.success(request, _("Today's figures were computed again."))
     return redirect(node.url)

@@ -7,13 +7,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from lianfang.core.errors import DomainError
 from lianfang.home import dashboard
 
 
 @pytest.fixture
 def computing(monkeypatch):
     calls = []
-    monkeypatch.setattr(dashboard, "compute_today", lambda: calls.append("today"))
+    monkeypatch.setattr(dashboard, "compute_today", lambda *, user: calls.append(user.username))
     return calls
 
 
@@ -34,7 +35,7 @@ def test_the_button_computes_today_again_and_comes_back_to_the_dashboard(world, 
     assert response.status_code == 302 and response["Location"] == reverse(
         "dashboard:area", args=[world.street.code]
     )
-    assert computing == ["today"]
+    assert computing == ["commander"]
 
 
 def test_no_button_on_a_past_day_and_nothing_computed_out_of_scope(world, login, computing):
@@ -48,3 +49,14 @@ def test_no_button_on_a_past_day_and_nothing_computed_out_of_scope(world, login,
     assert client.post(reverse("dashboard:refresh", args=[world.community_b.code])).status_code == 404
     assert client.get(reverse("dashboard:refresh", args=[world.community_a.code])).status_code == 405
     assert computing == []
+
+
+def test_a_refusal_of_the_statistics_answers_403_and_computes_nothing(world, login, monkeypatch):
+    def refuse(*, user):
+        raise DomainError("forbidden", "Only the command centre and community staff may refresh.", status=403)
+
+    monkeypatch.setattr(dashboard, "compute_today", refuse)
+
+    response = login(world.health_a).post(reverse("dashboard:refresh", args=[world.community_a.code]))
+
+    assert response.status_code == 403
