@@ -138,7 +138,7 @@ def key_figures(figures: Figures, node: Node, day: datetime.date, open_alerts: i
             "label": _("Open alerts"),
             "value": open_alerts,
             "text": number(open_alerts),
-            "note": _("raised today: {n}").format(n=number(raised)),
+            "note": _("raised that day: {n}").format(n=number(raised)),
         }
     )
     return cards
