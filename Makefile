@@ -164,6 +164,9 @@ demo: $(STAMP) translations
 vendor:
 	npm install --no-audit --no-fund --prefix .vendor-npm $$(node -e 'const p=require("./package.json");for(const [n,v] of Object.entries({...p.dependencies,...p.devDependencies}))console.log(n+"@"+v)')
 	cp .vendor-npm/node_modules/htmx.org/dist/htmx.min.js lianfang/static/vendor/htmx.min.js
+	cp .vendor-npm/node_modules/echarts/dist/echarts.min.js .vendor-npm/node_modules/echarts/LICENSE \
+	  .vendor-npm/node_modules/echarts/NOTICE .vendor-npm/node_modules/echarts/licenses/LICENSE-d3 \
+	  lianfang/static/vendor/echarts/
 	{ echo '/*! jsQR 1.4.0 (npm "jsqr", dist/jsQR.js, minified with terser) | Apache-2.0 | https://github.com/cozmo/jsQR */'; \
 	  .vendor-npm/node_modules/.bin/terser .vendor-npm/node_modules/jsqr/dist/jsQR.js --compress --mangle --comments false; \
 	} > lianfang/static/vendor/jsQR.min.js

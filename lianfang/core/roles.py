@@ -163,11 +163,17 @@ REVIEW_DAILY_REPORT = Action(
     frozenset({Role.COMMAND}),
     _("Only the command centre of the street or a level above reviews a community's daily report."),
 )
+# The command dashboard (home.dashboard): the staff read the figures of their area (a grid worker, their
+# grid); the page then checks the area against the scope of the figures themselves.
+READ_DASHBOARD = Action(STAFF_ROLES)
+
 
 # ------------------------------------------------------------------ home pages (home.homes)
-# Which parts a role's home page shows (the pages behind them check their own actions): the care board to
-# those who record calls and errands; the counts of the registry to the staff (and a superuser); the
-# community's compounds with their counts to community staff and health workers.
+# Which parts a role's home page shows (the pages behind them check their own actions): the command
+# dashboard of their area to the command centre; the care board to those who record calls and errands; the
+# counts of the registry to the other staff (and a superuser); the community's compounds with their counts
+# to community staff and health workers.
+HOME_DASHBOARD_ROLES = frozenset({Role.COMMAND})
 HOME_CARE_BOARD_ROLES = EDIT_CARE.roles
-HOME_COUNTS_ROLES = STAFF_ROLES
+HOME_COUNTS_ROLES = STAFF_ROLES - HOME_DASHBOARD_ROLES
 HOME_COMPOUND_ROLES = frozenset({Role.COMMUNITY, Role.HEALTH})

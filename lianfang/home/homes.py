@@ -10,11 +10,20 @@ from typing import Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from lianfang.care.queries import open_errands, worker_board
 from lianfang.core.natural import NaturalKey
-from lianfang.core.roles import HOME_CARE_BOARD_ROLES, HOME_COMPOUND_ROLES, HOME_COUNTS_ROLES, Role
+from lianfang.core.roles import (
+    HOME_CARE_BOARD_ROLES,
+    HOME_COMPOUND_ROLES,
+    HOME_COUNTS_ROLES,
+    HOME_DASHBOARD_ROLES,
+    Role,
+)
 from lianfang.core.subqueries import SubqueryCount
+from lianfang.home.dashboard import dashboard_context
+from lianfang.home.dashboard_nodes import own_node
 from lianfang.people.models import Resident, Tag, TravelRecord
 from lianfang.places.models import Area, Compound, Gate, Household
 from lianfang.watch.inbox_queries import health_referrals
@@ -108,6 +117,13 @@ def home_context(user: Any) -> dict[str, Any]:
     if user.role == Role.HEALTH:
         # The health worker's day starts with the fever referrals and the unreached households (watch).
         ctx["referrals"] = health_referrals(user)
+    if user.role in HOME_DASHBOARD_ROLES and not user.is_superuser:
+        # The command centre's home is the dashboard of its area: pre-aggregated figures only.
+        node = own_node(user)
+        ctx.update(template="home/dashboard.html", node=node)
+        if node is not None:
+            ctx.update(dashboard_context(user, node, day=timezone.localdate()))
+        return ctx
     if user.role in HOME_CARE_BOARD_ROLES:
         # The care board first: overdue calls, calls due now, open errands (a fixed number of queries).
         # The home page shows the first rows of each list; the care board page (care:board) shows more.
@@ -117,7 +133,7 @@ def home_context(user: Any) -> dict[str, Any]:
         ctx["my_errands"] = list(open_errands(user).filter(assignee_id=user.pk)[:100])
     if user.role in HOME_COUNTS_ROLES or user.is_superuser:
         ctx["counts"] = scope_counts(user)
-    if user.role == Role.COMMAND or user.is_superuser:
+    if user.is_superuser:
         areas = Area.objects.visible_to(user)
         children = areas.filter(parent=user.area) if user.area_id else areas.filter(parent__isnull=True)
         ctx["children"] = list(areas_with_counts(children.order_by("code"), user))

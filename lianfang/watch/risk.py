@@ -167,7 +167,7 @@ def _in_force_from(rows: Iterable[RiskAssessment]) -> dict[TargetKey, InForce]:
 def _approved(day: datetime.date) -> Any:
     return (
         RiskAssessment.objects.filter(status=RiskStatus.APPROVED, effective_from__lte=day)
-        .select_related("rule", "area")
+        .select_related("rule", "area", "compound")
         .order_by("effective_from", "decided_at", "id")
     )
 
@@ -186,9 +186,12 @@ def levels_in_force(
     return _in_force_from(_approved(day).filter(Q(area_id__in=area_ids) | Q(compound_id__in=compound_ids)))
 
 
-def levels_in_force_for(user: Any, *, day: datetime.date | None = None) -> dict[TargetKey, InForce]:
-    """The levels in force of every target in the user's scope, in one query."""
-    return _in_force_from(_approved(day or timezone.localdate()).filter(id__in=_visible_ids(user)))
+def levels_in_force_for(
+    user: Any, *, day: datetime.date | None = None, under: str = ""
+) -> dict[TargetKey, InForce]:
+    """The levels in force of every target in the user's scope (under the path `under`), in one query."""
+    rows = _approved(day or timezone.localdate()).filter(id__in=_visible_ids(user))
+    return _in_force_from(rows.filter(path__startswith=under) if under else rows)
 
 
 def _visible_ids(user: Any) -> Any:

@@ -23,7 +23,7 @@ def things(world) -> SimpleNamespace:
     from lianfang.epi.models import Case, CaseSource, CaseStatus, Facility, Lockdown, QuarantineKind
     from lianfang.epi.services import start_quarantine
     from lianfang.people.models import ImportJob, ImportStatus
-    from lianfang.places.models import Gate
+    from lianfang.places.models import Gate, Grid
     from lianfang.watch.models import DailyReport, DailyStat, Detector, RiskAssessment, RiskRule, Signal
 
     root = User.objects.create_superuser(username="root", password=PASSWORD)
@@ -112,6 +112,11 @@ def things(world) -> SimpleNamespace:
                 household_id=household.pk,
                 grid_id=household.grid_id,
                 dedup_key=f"things:{side}",
+            ),
+            "grid": world.grid_a1
+            if side == "a"
+            else Grid.objects.create(
+                community=community, code=f"{community.code}-01", name="一网格", path=community.path
             ),
             "job": ImportJob.objects.create(
                 community=community,

@@ -210,6 +210,11 @@ TABLE: dict[str, Page] = {
     "watch:alert-resolve": row("alert", ok=405),
     "watch:alert-note": row("alert", ok=405),
     "watch:alert-policy": row("community", field="code", arg="code"),
+    # ---------------------------------------------------------------- the command dashboard
+    "dashboard:mine": Page(refused=NOT_FOR_GUARDS),
+    "dashboard:area": row("community", field="code", arg="code"),
+    "dashboard:grid": row("grid"),
+    "dashboard:refresh": row("community", field="code", arg="code", ok=405),
     # ---------------------------------------------------------------- the JSON API
     "api:api-root": Page(public=True, api=True, ok=404),
     "api:openapi-json": Page(public=True, api=True),

@@ -23,12 +23,13 @@ def test_anonymous_is_sent_to_login(db, client):
     assert response["Location"].startswith(reverse("accounts:login"))
 
 
-def test_commander_sees_the_areas_below_with_counts(world, login):
+def test_commanders_home_is_the_dashboard_with_the_areas_below_and_no_registry_counts(world, login):
     page = home(login, world.commander)
+    assert 'data-test="dashboard"' in page
+    assert reverse("dashboard:area", args=["340403"]) in page  # the district, to drill down
     assert "田家庵区" in page
-    assert reverse("places:area-detail", args=["340403"]) in page
-    # 3 households, 3 residents, 2 vulnerable in the district row
-    assert '<td class="num">3</td><td class="num">3</td><td class="num">2</td>' in page
+    assert 'data-test="children"' in page
+    assert "Areas under you" not in page  # the old table of registry counts
 
 
 def test_community_staff_see_their_compounds_only(world, login):
