@@ -373,19 +373,22 @@ def recent_alarms(user: Any, node: Node, day: datetime.date) -> list[dict[str, A
             "detector__metric",
             "observed",
             "upper",
+            "alert_id",
         )[: ALARMS_SHOWN + 1]
     )
     labels = dict(Metric.choices)
     area_url, grid_url = url_maker("dashboard:area"), url_maker("dashboard:grid")
+    alert_url = url_maker("watch:alert-detail")
     values = _("observed {observed}, upper bound {upper}")
     alarms = []
-    for signal_day, path, grid_id, grid, community, area, detector, metric, observed, upper in rows:
+    for signal_day, path, grid_id, grid, community, area, detector, metric, observed, upper, alert in rows:
         alarms.append(
             {
                 "day": signal_day,
                 "place": f"{community} {grid}" if grid_id else area or path,
                 "url": grid_url(grid_id) if grid_id else area_url(path.rstrip(".").rsplit(".", 1)[-1]),
                 "detector": detector,
+                "alert_url": alert_url(alert) if alert else "",
                 "metric": str(labels.get(metric, metric)),
                 "values": values.format(
                     observed=f"{observed:g}", upper="—" if upper is None else f"{upper:.1f}"
@@ -494,5 +497,5 @@ def dashboard_context(user: Any, node: Node, *, day: datetime.date, sort: str = 
         "children": rows,
         "child_columns": [(key, str(metric.label)) for key, metric in CHILD_COLUMNS],
         "sort": sort,
-        "can_refresh": can_refresh(day, user),
+        "can_refresh": bool(node.code) and can_refresh(day, user),  # an area (a grid has no code)
     }

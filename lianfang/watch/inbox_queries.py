@@ -124,10 +124,19 @@ HOME_ROWS = 30
 
 
 def health_referrals(user: Any) -> dict[str, list[Alert]]:
-    """The health worker's home: the unresolved fever referrals and unreached households of their community,
-    newest first (HOME_ROWS of each, a query each)."""
+    """The health worker's home: the unresolved alerts assigned to them (an early warning a commander sent
+    them, whatever its kind), then the fever referrals and unreached households of their community, newest
+    first (HOME_ROWS of each, a query each)."""
     unresolved = alerts_for(user).filter(status__in=UNRESOLVED_ALERT_STATUSES)
-    lists = {}
+    lists = {
+        "mine": with_timing(
+            list(
+                unresolved.filter(assigned_to=user)
+                .select_related("household", "household__compound")
+                .order_by("-id")[:HOME_ROWS]
+            )
+        )
+    }
     for name, kind in (("fevers", AlertKind.FEVER), ("unreachable", AlertKind.UNREACHABLE)):
         rows = unresolved.filter(kind=kind).select_related("household", "household__compound").order_by("-id")
         lists[name] = with_timing(list(rows[:HOME_ROWS]))
