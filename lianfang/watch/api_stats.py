@@ -1,5 +1,5 @@
 """The JSON API of the daily statistics (added to /api/v1/ by lianfang/api.py): one figure of one node over
-a range of days, null for the days never computed (docs/api.md, docs/watch-stats.md).
+a range of days, null for the days never computed (docs/api.md, docs/watch.md).
 
 The node is an area (`area`: its code or id) or a grid (`grid`: its code or id). It must be in the caller's
 scope for the statistics (`watch.models.WATCH_SCOPE`: the staff of the area; a grid worker their own grid

@@ -2,7 +2,7 @@
 approves with the day the level takes effect, or dismisses; every row is kept as the history.
 
 The rules themselves (which cases count, the windows, the cluster, the evaluators) are in
-watch/risk_rules.py; docs/watch-risk.md says all of it in words.
+watch/risk_rules.py; docs/watch.md says all of it in words.
 
 - **Level in force** of a target on day D: the approved assessment with the latest `effective_from` ≤ D
   (on the same day, the later decision wins). An approval that takes effect later is not in force yet.

@@ -1,5 +1,5 @@
 """What the risk rules read and how they decide (the services that store and approve levels are in
-watch/risk.py; docs/watch-risk.md says the same in words).
+watch/risk.py; docs/watch.md says the same in words).
 
 **Targets.** A rule rates streets, communities and/or compounds (`RiskRule.targets`). A street or
 community is an `Area` (its own path); a compound is a `Compound` (the path of its community).

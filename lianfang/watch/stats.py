@@ -1,5 +1,5 @@
 """The daily statistics: every figure of watch/metrics.py for every node of the tree for one day, computed
-set-based in SQL (watch/stats_sql.py) and stored in `DailyStat`; docs/watch-stats.md says what each figure
+set-based in SQL (watch/stats_sql.py) and stored in `DailyStat`; docs/watch.md says what each figure
 counts.
 
 The nodes are the areas (city, district, street, community) and the grid nodes under each community,

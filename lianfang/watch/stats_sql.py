@@ -1,4 +1,4 @@
-"""The SQL of the daily statistics (watch/stats.py runs it; docs/watch-stats.md says what each figure means).
+"""The SQL of the daily statistics (watch/stats.py runs it; docs/watch.md says what each figure means).
 
 Every statement is set-based: one scan of each source table for the day, grouped by the record's area path
 and grid, never a loop over households or residents. The leaf statements (`LEAVES`) each answer rows

@@ -1,4 +1,4 @@
-"""The default early-warning detectors (docs/watch-ears.md says why these): fevers at the gates per grid
+"""The default early-warning detectors (docs/watch.md says why these): fevers at the gates per grid
 with EARS C1 and C2 and a fixed threshold, fevers per community with the CDC's C3, and new cases per
 community with C2. Stored as data: a commander may change their options or switch them off."""
 

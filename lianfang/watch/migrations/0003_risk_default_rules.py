@@ -1,4 +1,4 @@
-"""The two risk rules Lianfang ships (watch/risk_rules.py holds their evaluators, docs/watch-risk.md the
+"""The two risk rules Lianfang ships (watch/risk_rules.py holds their evaluators, docs/watch.md the
 rules in words): the February 2020 rule, the default, which rates streets and communities; and the later
 rule by compound (high while there are new cases, stepping down to medium after 7 days without one and to
 low after 3 more). Their numbers are data (`params`), so a new version is a new row, not new code."""

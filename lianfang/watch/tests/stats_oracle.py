@@ -1,5 +1,5 @@
 """The daily statistics in Python, record by record: the test oracle of watch/stats.py's SQL
-(test_stats_agree_with_the_oracle compares them on random cities). It follows docs/watch-stats.md, reading
+(test_stats_agree_with_the_oracle compares them on random cities). It follows docs/watch.md, reading
 every row through the ORM and deciding each figure with plain Python, so that a slip in a SQL filter, a day
 edge or a grid shows up as a difference.
 
