@@ -89,8 +89,9 @@ def printable_passes(
 
 def printed_summary(count: int, building: Building | None = None) -> str:
     """The audit trail's sentence for a printed sheet of pass cards (the compound is the row's object)."""
-    done = _("{n} pass cards printed").format(n=count)
-    return _("{place}: {what}").format(place=building, what=done) if building is not None else done
+    if building is None:
+        return _("{n} pass cards printed").format(n=count)
+    return _("{building}: {n} pass cards printed").format(building=building, n=count)
 
 
 def _fit(text: str, size: float, max_w: float, min_size: float = 6) -> tuple[str, float]:

@@ -170,11 +170,11 @@ def issue_household_passes(
         ],
         batch_size=1000,
     )
-    summary = gettext("{created} household passes issued, {skipped} households already had one").format(
-        created=len(todo), skipped=len(have)
-    )
-    if building is not None:
-        summary = gettext("{place}: {what}").format(place=building, what=summary)
+    summary = (
+        gettext("{created} household passes issued, {skipped} households already had one")
+        if building is None
+        else gettext("{building}: {created} household passes issued, {skipped} households already had one")
+    ).format(building=building, created=len(todo), skipped=len(have))
     audit.log(user=user, action=AuditAction.CREATE, obj=compound, summary=summary)
     return BulkResult(created=len(todo), skipped=len(have))
 
@@ -304,7 +304,9 @@ def create_gate_device(*, gate: Gate, name: str = "", user: Any = None) -> tuple
             user=user,
             action=AuditAction.CREATE,
             obj=gate,
-            summary=audit.because(gettext("Gate device added"), name),
+            summary=gettext("Gate device added: {name}").format(name=name)
+            if name
+            else gettext("Gate device added"),
         )
     return device, raw
 

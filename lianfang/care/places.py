@@ -66,7 +66,9 @@ def record_disinfection(
         user=user,
         action=AuditAction.CREATE,
         obj=row,
-        summary=audit.because(_("Public areas disinfected"), row.areas),
+        summary=_("Public areas disinfected: {areas}").format(areas=row.areas)
+        if row.areas
+        else _("Public areas disinfected"),
     )
     return row
 

@@ -5,6 +5,7 @@ import datetime
 import io
 
 import pytest
+from django.utils import translation
 
 from lianfang.conftest import id_for
 from lianfang.core.models import AuditAction, AuditLog
@@ -96,7 +97,8 @@ def test_residents_are_stored_like_create_resident_stores_them(world):
 
 
 def test_an_import_is_audited(world):
-    result = _run(world, "valid")
+    with translation.override("zh-hans"):  # the summary is written in the active language
+        result = _run(world, "valid")
     log = AuditLog.objects.get(action=AuditAction.IMPORT)
     assert log.user == world.staff_a
     assert log.path == world.community_a.path
