@@ -284,9 +284,7 @@ def move_quarantine_room(*, user: Any, quarantine: Quarantine, room: Room) -> Qu
     q.room = room
     q.save(update_fields=["room"])
     QuarantineChange.objects.create(quarantine=q, kind=QuarantineChange.Kind.MOVE, room=room, by=_by(user))
-    audit.log(
-        user=user, action=AuditAction.CHANGE, obj=q, summary=_("Moved to {room}").format(room=room)
-    )
+    audit.log(user=user, action=AuditAction.CHANGE, obj=q, summary=_("Moved to {room}").format(room=room))
     return q
 
 
