@@ -107,6 +107,11 @@ class Pass(ScopedModel):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.display_number}"
 
+    def audit_label(self) -> str:
+        """How the audit trail names a pass (read with its household, person or compound): whose it is."""
+        holder = self.household or self.resident or self.plate or self.holder or self.compound
+        return f"{holder} · {self}" if holder else str(self)
+
     @property
     def display_number(self) -> str:
         return f"{self.number[:4]}-{self.number[4:]}"

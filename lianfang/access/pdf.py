@@ -87,6 +87,13 @@ def printable_passes(
     return sorted(qs, key=key)
 
 
+def printed_summary(count: int, building: Building | None = None) -> str:
+    """The audit trail's sentence for a printed sheet of pass cards (the compound is the row's object)."""
+    if building is None:
+        return _("{n} pass cards printed").format(n=count)
+    return _("{building}: {n} pass cards printed").format(building=building, n=count)
+
+
 def _fit(text: str, size: float, max_w: float, min_size: float = 6) -> tuple[str, float]:
     """The largest font size <= size at which text fits max_w; below min_size the text is cut with '…'."""
     width = pdfmetrics.stringWidth(text, FONT_NAME, size)

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lianfang.access.models import (
@@ -108,7 +109,14 @@ def issue_pass(
         path=path,
         issued_by=user,
     )
-    audit.log(user=user, action=AuditAction.CREATE, obj=p, summary=f"pass {p.display_number}")
+    audit.log(
+        user=user,
+        action=AuditAction.CREATE,
+        obj=p,
+        summary=gettext("Pass issued, valid {start} to {end}").format(
+            start=start.isoformat(), end=end.isoformat()
+        ),
+    )
     return p
 
 
@@ -162,7 +170,12 @@ def issue_household_passes(
         ],
         batch_size=1000,
     )
-    audit.log(user=user, action=AuditAction.CREATE, obj=compound, summary=f"{len(todo)} household passes")
+    summary = (
+        gettext("{created} household passes issued, {skipped} households already had one")
+        if building is None
+        else gettext("{building}: {created} household passes issued, {skipped} households already had one")
+    ).format(building=building, created=len(todo), skipped=len(have))
+    audit.log(user=user, action=AuditAction.CREATE, obj=compound, summary=summary)
     return BulkResult(created=len(todo), skipped=len(have))
 
 
@@ -176,8 +189,9 @@ def _fresh_numbers(n: int) -> list[str]:
 
 
 def _change_status(
-    *, user: Any, p: Pass, status: str, reason: str, allowed_from: set[str], code: str, msg: Any
+    *, user: Any, p: Pass, status: str, reason: str, allowed_from: set[str], code: str, msg: Any, done: str
 ) -> Pass:
+    """`done` is the audit trail's sentence for the change ("Pass suspended"), followed by the reason."""
     p = Pass.objects.select_for_update().get(pk=p.pk)
     authorize_write(user, action=MANAGE_PASSES, obj=p)
     if p.status not in allowed_from:
@@ -185,9 +199,7 @@ def _change_status(
     p.status = status
     p.status_reason = reason.strip()[:200]
     p.save(update_fields=["status", "status_reason", "updated_at"])
-    audit.log(
-        user=user, action=AuditAction.CHANGE, obj=p, summary=f"pass {p.display_number} {status} {reason}"
-    )
+    audit.log(user=user, action=AuditAction.CHANGE, obj=p, summary=audit.because(done, p.status_reason))
     return p
 
 
@@ -201,6 +213,7 @@ def suspend_pass(*, user: Any, p: Pass, reason: str = "") -> Pass:
         allowed_from={PassStatus.ACTIVE},
         code="pass_not_active",
         msg=_("Only an active pass can be suspended."),
+        done=gettext("Pass suspended"),
     )
 
 
@@ -214,6 +227,7 @@ def resume_pass(*, user: Any, p: Pass, reason: str = "") -> Pass:
         allowed_from={PassStatus.SUSPENDED},
         code="pass_not_suspended",
         msg=_("Only a suspended pass can be resumed."),
+        done=gettext("Pass resumed"),
     )
 
 
@@ -229,6 +243,7 @@ def revoke_pass(*, user: Any, p: Pass, reason: str) -> Pass:
         allowed_from={PassStatus.ACTIVE, PassStatus.SUSPENDED},
         code="pass_revoked",
         msg=_("This pass is already revoked."),
+        done=gettext("Pass revoked"),
     )
 
 
@@ -243,7 +258,13 @@ def reissue_pass(*, user: Any, p: Pass, reason: str = "") -> Pass:
     p.status_reason = reason.strip()[:200]
     p.save(update_fields=["version", "status_reason", "updated_at"])
     audit.log(
-        user=user, action=AuditAction.CHANGE, obj=p, summary=f"pass {p.display_number} reissued v{p.version}"
+        user=user,
+        action=AuditAction.CHANGE,
+        obj=p,
+        summary=audit.because(
+            gettext("Pass reissued (card version {version})").format(version=p.version),
+            p.status_reason,
+        ),
     )
     return p
 
@@ -253,7 +274,12 @@ def set_gate_open(*, user: Any, gate: Gate, is_open: bool) -> Gate:
     authorize_write(user, action=MANAGE_PASSES, obj=gate)
     gate.is_open = is_open
     gate.save(update_fields=["is_open"])
-    audit.log(user=user, action=AuditAction.CHANGE, obj=gate, summary=f"gate open={is_open}")
+    audit.log(
+        user=user,
+        action=AuditAction.CHANGE,
+        obj=gate,
+        summary=gettext("Gate opened") if is_open else gettext("Gate closed"),
+    )
     return gate
 
 
@@ -274,7 +300,14 @@ def create_gate_device(*, gate: Gate, name: str = "", user: Any = None) -> tuple
     raw = "lfg_" + secrets.token_urlsafe(32)
     device = GateDevice.objects.create(gate=gate, name=name, digest=ApiToken.hash(raw))
     if user is not None:
-        audit.log(user=user, action=AuditAction.CREATE, obj=gate, summary=f"device {name}")
+        audit.log(
+            user=user,
+            action=AuditAction.CREATE,
+            obj=gate,
+            summary=gettext("Gate device added: {name}").format(name=name)
+            if name
+            else gettext("Gate device added"),
+        )
     return device, raw
 
 

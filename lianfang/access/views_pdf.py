@@ -11,7 +11,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from lianfang.access.models import Pass
-from lianfang.access.pdf import printable_passes, render_pass_sheets
+from lianfang.access.pdf import printable_passes, printed_summary, render_pass_sheets
 from lianfang.core import audit
 from lianfang.core.audit import AuditAction
 from lianfang.core.roles import MANAGE_PASSES
@@ -39,8 +39,7 @@ def compound_passes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         user=user,
         action=AuditAction.EXPORT,
         obj=compound,
-        summary=f"pass cards PDF: {len(passes)} cards"
-        + (f", building {building.number}" if building else ""),
+        summary=printed_summary(len(passes), building),
         request=request,
     )
     # A name that says what the file holds: 山水园西区-1栋-出入证-2026-12-06.pdf.

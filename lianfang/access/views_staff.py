@@ -146,6 +146,27 @@ def _passages(request: HttpRequest, user: Any) -> tuple[PassageFilterForm, Any]:
     return form, rows.order_by("-server_time", "-id")
 
 
+def _filter_words(form: PassageFilterForm) -> list[str]:
+    """The passage filter as the audit trail says it: the gate, the period, the decision, the household."""
+    data = form.cleaned_data if form.is_valid() else {}
+    now = timezone.now()
+    start = data.get("start") or now - datetime.timedelta(hours=24)
+    end = data.get("end") or now
+    words = [
+        _("{start} to {end}").format(
+            start=f"{timezone.localtime(start):%Y-%m-%d %H:%M}",
+            end=f"{timezone.localtime(end):%Y-%m-%d %H:%M}",
+        )
+    ]
+    if data.get("gate"):
+        words.append(str(dict(getattr(form.fields["gate"], "choices", [])).get(data["gate"], "")))
+    if data.get("decision"):
+        words.append(str(dict(getattr(form.fields["decision"], "choices", [])).get(data["decision"], "")))
+    if data.get("household"):
+        words.append(_("household “{text}”").format(text=data["household"][:100]))
+    return words
+
+
 @login_required
 def passage_log(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
@@ -205,7 +226,7 @@ def passage_export(request: HttpRequest) -> HttpResponse:
         user=user,
         action=AuditAction.EXPORT,
         object_type="passage",
-        summary=f"{n} passages {request.GET.urlencode()}"[:500],
+        summary=audit.filtered(_("{n} gate records exported").format(n=n), _filter_words(form)),
         path=user.scope_path,
         request=request,
     )

@@ -386,7 +386,11 @@ def record_call(
         user=user,
         action=AuditAction.CREATE,
         obj=call,
-        summary=f"care call {date} {window} {'reached' if reached else 'unreached'}",
+        summary=_("Answered; temperatures recorded: {checks}, needs: {needs}").format(
+            checks=len(readings), needs=len(needs)
+        )
+        if reached
+        else _("Nobody answered"),
     )
     return call
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianfang.care.common import (
@@ -148,7 +149,14 @@ def raise_errand(
         path=household.path,
     )
     _event(errand, ErrandStatus.NEW, user=user, now=now)
-    audit.log(user=user, action=AuditAction.CREATE, obj=errand, summary=f"errand {category}")
+    audit.log(
+        user=user,
+        action=AuditAction.CREATE,
+        obj=errand,
+        summary=_("Errand raised ({by}), due {due}").format(
+            by=errand.get_raised_by_display(), due=f"{timezone.localtime(due_at):%Y-%m-%d %H:%M}"
+        ),
+    )
     return errand
 
 
@@ -261,7 +269,12 @@ def deliver_errand(
         now=now,
         note=_("{amount} yuan").format(amount=advanced) if advanced else "",
     )
-    audit.log(user=user, action=AuditAction.CHANGE, obj=found, summary=f"errand delivered {advanced}")
+    audit.log(
+        user=user,
+        action=AuditAction.CHANGE,
+        obj=found,
+        summary=_with_money(_("Delivered, {money} advanced"), _("Delivered"), advanced),
+    )
     return found
 
 
@@ -290,8 +303,22 @@ def confirm_errand(
         now=now,
         note=_("{amount} yuan").format(amount=repaid) if repaid else "",
     )
-    audit.log(user=None, action=AuditAction.CHANGE, obj=found, summary=f"errand confirmed {repaid}")
+    audit.log(
+        user=None,
+        action=AuditAction.CHANGE,
+        obj=found,
+        summary=_with_money(
+            _("Receipt confirmed by the household, {money} repaid"),
+            _("Receipt confirmed by the household"),
+            repaid,
+        ),
+    )
     return found
+
+
+def _with_money(sentence: str, plain: str, amount: Any) -> str:
+    """The audit trail's sentence with the sum in yuan ("32.50 元"), or the plain one when no money moved."""
+    return sentence.format(money=_("{amount} yuan").format(amount=amount)) if amount else plain
 
 
 @transaction.atomic
@@ -307,7 +334,9 @@ def cancel_errand(*, user: Any, errand: Errand, reason: str, now: datetime.datet
     found.cancel_reason = text
     found.save(update_fields=["status", "cancel_reason"])
     _event(found, ErrandStatus.CANCELLED, user=user, now=now, note=text)
-    audit.log(user=user, action=AuditAction.CHANGE, obj=found, summary=f"errand cancelled: {text}")
+    audit.log(
+        user=user, action=AuditAction.CHANGE, obj=found, summary=audit.because(_("Errand cancelled"), text)
+    )
     return found
 
 

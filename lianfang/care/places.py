@@ -62,7 +62,14 @@ def record_disinfection(
             )
     except IntegrityError:
         raise _disinfected(found, date) from None
-    audit.log(user=user, action=AuditAction.CREATE, obj=row, summary=f"disinfection {date}")
+    audit.log(
+        user=user,
+        action=AuditAction.CREATE,
+        obj=row,
+        summary=_("Public areas disinfected: {areas}").format(areas=row.areas)
+        if row.areas
+        else _("Public areas disinfected"),
+    )
     return row
 
 
@@ -157,7 +164,12 @@ def deliver_kit(
         by=user,
         path=household.path,
     )
-    audit.log(user=user, action=AuditAction.CREATE, obj=delivery, summary=f"kit {found.name}")
+    audit.log(
+        user=user,
+        action=AuditAction.CREATE,
+        obj=delivery,
+        summary=_("Kit delivered: {kit} ({items})").format(kit=found.name, items=audit.listed(chosen)),
+    )
     return delivery
 
 

@@ -168,7 +168,12 @@ def set_team_member(*, user: Any, team: CareTeam, role: str, member: Any | None)
         raise DomainError("bad_team_role", _("Unknown role in a care team."), field="role")
     if member is None:
         CareTeamMember.objects.filter(team=found, role=role).delete()
-        audit.log(user=user, action=AuditAction.CHANGE, obj=found, summary=f"care team {role}: none")
+        audit.log(
+            user=user,
+            action=AuditAction.CHANGE,
+            obj=found,
+            summary=_("Care team {role}: nobody").format(role=TeamRole(role).label),
+        )
         return found
     if member.role != ROLE_OF_MEMBER[TeamRole(role)] or not member.is_active:
         raise DomainError(

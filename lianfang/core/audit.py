@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext, pgettext
 
 from lianfang.core.models import AuditAction, AuditLog
 
@@ -29,6 +31,23 @@ def client_ip(request: Any) -> str | None:
     return remote
 
 
+def because(sentence: str, reason: Any = "") -> str:
+    """An audit summary and the reason a person gave for it, if any ("Pass suspended: 居家隔离")."""
+    text = " ".join(str(reason or "").split())
+    return gettext("{what}: {reason}").format(what=sentence, reason=text) if text else str(sentence)
+
+
+def filtered(sentence: str, filters: Iterable[Any]) -> str:
+    """An export's summary and the filter it was made with, in words (the gate, the period...)."""
+    words = listed(filters)
+    return gettext("{what}; filter: {filters}").format(what=sentence, filters=words) if words else sentence
+
+
+def listed(items: Iterable[Any]) -> str:
+    """Words of a summary joined as the language lists them (、 in Chinese), blanks left out."""
+    return pgettext("list separator", ", ").join(str(i) for i in items if str(i or ""))
+
+
 def log(
     *,
     user: Any,
@@ -40,6 +59,9 @@ def log(
     path: str = "",
     request: Any = None,
 ) -> AuditLog:
+    """One row of the trail. `summary` says what happened, as a sentence in the words a community worker
+    uses (gettext: the active language writes it), with names and labels, never ids or codes; the trail
+    shows the object's own label before it, so the summary does not repeat it."""
     if obj is not None:
         object_type = object_type or obj._meta.model_name
         object_id = object_id or obj.pk
@@ -58,4 +80,4 @@ def log(
     return entry
 
 
-__all__ = ["AuditAction", "client_ip", "log"]
+__all__ = ["AuditAction", "because", "client_ip", "filtered", "listed", "log"]

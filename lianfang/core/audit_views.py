@@ -12,7 +12,16 @@ from lianfang.core.models import AuditAction, AuditLog
 from lianfang.core.requests import AuthedRequest
 
 # The foreign keys an object's label reads (its person, household or building), joined in the lookup.
-LABEL_RELATIONS = ("resident", "household", "household__compound", "building", "unit", "compound")
+LABEL_RELATIONS = (
+    "resident",
+    "household",
+    "household__compound",
+    "building",
+    "unit",
+    "compound",
+    "area",
+    "community",
+)
 
 
 def _model_named(name: str) -> type[models.Model] | None:

@@ -504,11 +504,14 @@ def confirm_contact(
         user=user,
         action=audit.AuditAction.CREATE,
         obj=contact,
-        summary=(
-            _("Secondary contact confirmed: {name}")
-            if cand.degree == 2
-            else _("Close contact confirmed: {name}")
-        ).format(name=cand.name),
+        summary=audit.because(
+            (
+                _("Secondary contact of {case} confirmed")
+                if cand.degree == 2
+                else _("Close contact of {case} confirmed")
+            ).format(case=found.resident.name),
+            audit.listed(r.text for r in cand.reasons),
+        ),
     )
     return contact
 
@@ -532,6 +535,6 @@ def dismiss_contact(
         user=user,
         action=audit.AuditAction.CREATE,
         obj=contact,
-        summary=_("Not a contact: {name} ({note})").format(name=cand.name, note=note),
+        summary=audit.because(_("Not a contact of {case}").format(case=found.resident.name), note),
     )
     return contact

@@ -300,8 +300,15 @@ def apply_lockdown(
         user=user,
         action=AuditAction.CREATE,
         obj=lockdown,
-        summary=f"lockdown {lockdown.label} {start}..{ends_on}: {lockdown.households} households, "
-        f"{lockdown.residents} residents",
+        summary=audit.because(
+            _("Sealed {start} to {end}; households: {households}, people: {residents}").format(
+                start=start.isoformat(),
+                end=ends_on.isoformat(),
+                households=lockdown.households,
+                residents=lockdown.residents,
+            ),
+            lockdown.reason,
+        ),
     )
     return lockdown
 
@@ -330,7 +337,7 @@ def lift_lockdown(
     today = _today(today)
     lockdown = _locked_lockdown(user, lockdown)
     reason = _reason_text(reason)
-    _ended, households = _end_quarantines(
+    ended, households = _end_quarantines(
         lockdown.quarantines.all(), status=QuarantineStatus.LIFTED, today=today, note=reason, user=user
     )
     lockdown.status = LockdownStatus.LIFTED
@@ -339,7 +346,12 @@ def lift_lockdown(
     lockdown.lift_reason = reason
     lockdown.save(update_fields=["status", "lifted_at", "lifted_by", "lift_reason"])
     recompute_holds([*households, *_target_of(lockdown).households().values_list("pk", flat=True)])
-    audit.log(user=user, action=AuditAction.CHANGE, obj=lockdown, summary=f"lifted: {reason}")
+    audit.log(
+        user=user,
+        action=AuditAction.CHANGE,
+        obj=lockdown,
+        summary=audit.because(_("Lifted early; quarantines ended: {n}").format(n=ended), reason),
+    )
     return lockdown
 
 
@@ -372,5 +384,10 @@ def extend_lockdown(*, user: Any, lockdown: Lockdown, days: int, reason: str = "
     lockdown.save(update_fields=["days", "ends_on"])
     households = set(lockdown.quarantines.values_list("household_id", flat=True))
     recompute_holds([*households, *target.households().values_list("pk", flat=True)])
-    audit.log(user=user, action=AuditAction.CHANGE, obj=lockdown, summary=f"extended to {new_end} {note}")
+    audit.log(
+        user=user,
+        action=AuditAction.CHANGE,
+        obj=lockdown,
+        summary=audit.because(_("Extended, last day {end}").format(end=new_end.isoformat()), note),
+    )
     return lockdown

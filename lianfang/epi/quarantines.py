@@ -180,9 +180,13 @@ def start_quarantine(
             user=user,
         )
     recompute_holds([*households, resident.household_id])
-    audit.log(
-        user=user, action=AuditAction.CREATE, obj=q, summary=f"quarantine {kind} {reason} {resident.name}"
+    started = (
+        _("Home quarantine started ({reason}), last day {end}")
+        if kind == QuarantineKind.HOME
+        else _("Facility quarantine started in {room} ({reason}), last day {end}")
     )
+    summary = started.format(room=room, reason=QuarantineReason(reason).label, end=q.planned_end.isoformat())
+    audit.log(user=user, action=AuditAction.CREATE, obj=q, summary=summary)
     return q
 
 
@@ -215,7 +219,15 @@ def extend_quarantine(*, user: Any, quarantine: Quarantine, days: int, reason: s
         note=str(reason or "").strip()[:200], by=_by(user),
     )  # fmt: skip
     recompute_holds([q.household_id])
-    audit.log(user=user, action=AuditAction.CHANGE, obj=q, summary=f"extended to {q.planned_end}")
+    audit.log(
+        user=user,
+        action=AuditAction.CHANGE,
+        obj=q,
+        summary=audit.because(
+            _("Quarantine extended, last day {end}").format(end=q.planned_end.isoformat()),
+            reason,
+        ),
+    )
     return q
 
 
@@ -249,7 +261,14 @@ def shorten_quarantine(
         by=_by(user),
     )
     recompute_holds([q.household_id])
-    audit.log(user=user, action=AuditAction.CHANGE, obj=q, summary=f"shortened to {new_end}: {reason}")
+    audit.log(
+        user=user,
+        action=AuditAction.CHANGE,
+        obj=q,
+        summary=audit.because(
+            _("Quarantine shortened, last day {end}").format(end=new_end.isoformat()), reason
+        ),
+    )
     return q
 
 
@@ -266,7 +285,7 @@ def move_quarantine_room(*, user: Any, quarantine: Quarantine, room: Room) -> Qu
     q.room = room
     q.save(update_fields=["room"])
     QuarantineChange.objects.create(quarantine=q, kind=QuarantineChange.Kind.MOVE, room=room, by=_by(user))
-    audit.log(user=user, action=AuditAction.CHANGE, obj=q, summary=f"moved to {room}")
+    audit.log(user=user, action=AuditAction.CHANGE, obj=q, summary=_("Moved to {room}").format(room=room))
     return q
 
 
@@ -314,7 +333,12 @@ def release_quarantine(
         quarantine=q, kind=QuarantineChange.Kind.END, old_end=q.planned_end, note=override, by=_by(user)
     )
     recompute_holds([q.household_id])
-    audit.log(user=user, action=AuditAction.CHANGE, obj=q, summary=f"released {override}".strip())
+    audit.log(
+        user=user,
+        action=AuditAction.CHANGE,
+        obj=q,
+        summary=audit.because(_("Released from quarantine"), override),
+    )
     return q
 
 
@@ -424,7 +448,18 @@ def record_health_check(
             dedup_key=f"health_check:{resident.pk}:{date.isoformat()}",
             again_note=f"{title} · {labels or '-'}",
         )
-    audit.log(user=user, action=AuditAction.CREATE, obj=check, summary=f"health check {resident.name}")
+    reading = audit.listed([f"{value} °C" if value is not None else "", *(Symptom(s).label for s in codes)])
+    checked = (
+        _("Abnormal health check ({source}): {reading}")
+        if abnormal
+        else _("Health check ({source}): {reading}")
+    )
+    audit.log(
+        user=user,
+        action=AuditAction.CREATE,
+        obj=check,
+        summary=checked.format(source=CheckSource(source).label, reading=reading),
+    )
     return check
 
 
@@ -476,7 +511,13 @@ def create_facility(
         seen.add(number)
         made.append(Room(facility=facility, number=number, capacity=beds))
     Room.objects.bulk_create(made)
-    audit.log(user=user, action=AuditAction.CREATE, obj=facility, path=area.path, summary=name)
+    audit.log(
+        user=user,
+        action=AuditAction.CREATE,
+        obj=facility,
+        path=area.path,
+        summary=_("Facility set up, rooms: {n}").format(n=len(made)),
+    )
     return facility
 
 

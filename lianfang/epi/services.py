@@ -156,7 +156,10 @@ def _non_resident(user: Any, person: PersonData) -> Resident:
     resident.path = community.path
     resident.save()
     audit.log(
-        user=user, action=AuditAction.CREATE, obj=resident, summary=f"{resident.name} (case, no household)"
+        user=user,
+        action=AuditAction.CREATE,
+        obj=resident,
+        summary=_("Registered for a case, without a household here"),
     )
     return resident
 
@@ -223,7 +226,14 @@ def create_case(
         source_id=str(case.pk),
         dedup_key=f"case:{case.pk}",
     )
-    audit.log(user=user, action=AuditAction.CREATE, obj=case, summary=f"case {status} {resident.name}")
+    audit.log(
+        user=user,
+        action=AuditAction.CREATE,
+        obj=case,
+        summary=_("Case reported: {status}, source: {source}").format(
+            status=CaseStatus(status).label, source=CaseSource(source).label
+        ),
+    )
     return case
 
 
@@ -258,7 +268,15 @@ def change_case_status(
         end_quarantines_as_case(case.resident, case, today, user=user)
     else:  # closed: the case no longer holds the household (another reason may)
         recompute_holds([case.resident.household_id])
-    audit.log(user=user, action=AuditAction.CHANGE, obj=case, summary=f"status {old} -> {status}")
+    audit.log(
+        user=user,
+        action=AuditAction.CHANGE,
+        obj=case,
+        summary=audit.because(
+            _("Case status {old} → {new}").format(old=CaseStatus(old).label, new=CaseStatus(status).label),
+            note,
+        ),
+    )
     return case
 
 
@@ -290,8 +308,19 @@ def update_case_dates(
     # An isolation date means the person was moved to hospital or a facility: their open case no longer
     # holds the household; clearing it holds the household again (epi/holds.py).
     recompute_holds([case.resident.household_id])
-    audit.log(user=user, action=AuditAction.CHANGE, obj=case, summary="case dates")
+    audit.log(
+        user=user,
+        action=AuditAction.CHANGE,
+        obj=case,
+        summary=_("Case dates: onset {onset}, reported {report}, isolated {isolation}").format(
+            onset=_day(case.onset_date), report=_day(case.report_date), isolation=_day(case.isolation_date)
+        ),
+    )
     return case
+
+
+def _day(day: datetime.date | None) -> str:
+    return day.isoformat() if day else "-"
 
 
 def end_quarantines_as_case(resident: Resident, case: Case, today: datetime.date, *, user: Any = None) -> int:

@@ -20,6 +20,7 @@ from lianfang.core.roles import EXPORT_RESIDENTS, SEE_FULL_ID
 from lianfang.core.scoping import authorize_write
 from lianfang.people.models import Relation, Resident, Sex, Tag
 from lianfang.people.search import resident_matches
+from lianfang.places.models import Compound
 
 COLUMNS = [
     _("Name"), _("Sex"), _("Birth date"), _("ID number"), _("Phone"), _("Compound"), _("Building"), _("Unit"),
@@ -80,16 +81,27 @@ def export_residents(
         user=user,
         action=AuditAction.EXPORT,
         object_type="resident",
-        summary="{} residents, {}{}{}".format(
-            count,
-            "full ID numbers" if full_id else "masked",
-            f", q={q}" if q else "",
-            f", compound={compound_id}" if compound_id else "",
+        summary=audit.filtered(
+            _g("{n} residents exported with full ID numbers and phones").format(n=count)
+            if full_id
+            else _g("{n} residents exported, ID numbers and phones masked").format(n=count),
+            _filter_words(user, q, compound_id),
         ),
         path=getattr(user, "scope_path", ""),
         request=request,
     )
     return out.getvalue(), count
+
+
+def _filter_words(user: Any, q: str, compound_id: int | None) -> list[str]:
+    """The export's filter as the audit trail says it: the compound by name, the search as typed."""
+    words = []
+    if compound_id:
+        compound = Compound.objects.visible_to(user).filter(pk=compound_id).values_list("name", flat=True)
+        words.append(compound.first() or "-")
+    if q:
+        words.append(_g("search “{text}”").format(text=q[:100]))
+    return words
 
 
 def export_filename() -> str:

@@ -48,6 +48,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lianfang.core import audit, idnumbers, names
@@ -838,8 +839,14 @@ def _run(
             user=user,
             action=AuditAction.IMPORT,
             obj=community,
-            summary="{} residents from {} ({} rows, {} errors, commit {})".format(
-                writer.written, filename, result["rows"], len(result["errors"]), commit
+            summary=gettext(
+                "{written} residents imported from {file} ({mode}); rows read: {rows}, errors: {errors}"
+            ).format(
+                written=writer.written,
+                file=filename,
+                mode=gettext("valid rows only") if commit == "valid" else gettext("all rows or none"),
+                rows=result["rows"],
+                errors=len(result["errors"]),
             ),
             request=request,
         )

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lianfang.core import audit, idnumbers
@@ -89,6 +90,19 @@ def clean_resident(data: ResidentData) -> CleanResident:
     )
 
 
+# What a change of a person's details names in the audit trail (the field, never its old or new value).
+DETAIL_FIELDS = {
+    "name": _("name"),
+    "sex": _("sex"),
+    "birth_date": _("birth date"),
+    "phone": _("phone"),
+    "relation": _("relation to the household head"),
+    "tags": _("tags"),
+    "notes": _("notes"),
+    "id_hash": _("ID number"),
+}
+
+
 def apply_clean(resident: Resident, clean: CleanResident) -> None:
     resident.name = clean.name
     resident.sex = clean.sex
@@ -153,7 +167,13 @@ def create_resident(*, user: Any, household: Household, data: ResidentData, requ
         _refuse_duplicate(user, resident.id_hash)
         raise
     Membership.objects.create(resident=resident, household=household, relation=resident.relation)
-    audit.log(user=user, action=AuditAction.CREATE, obj=resident, summary=resident.name, request=request)
+    audit.log(
+        user=user,
+        action=AuditAction.CREATE,
+        obj=resident,
+        summary=gettext("Registered in {household}").format(household=household),
+        request=request,
+    )
     return resident
 
 
@@ -163,13 +183,23 @@ def update_resident(*, user: Any, resident: Resident, data: ResidentData, reques
     authorize_write(user, action=EDIT_REGISTRY, obj=resident.household)
     clean = clean_resident(data)
     old_hash = resident.id_hash
+    before = {field: getattr(resident, field) for field in DETAIL_FIELDS}
     apply_clean(resident, clean)
     if not clean.id_info:
         # An empty ID field on an edit form keeps the stored number (it is never shown in full there).
         resident.id_hash = old_hash
     _refuse_duplicate(user, resident.id_hash, exclude=resident.pk)
     resident.save()
-    audit.log(user=user, action=AuditAction.CHANGE, obj=resident, summary=resident.name, request=request)
+    changed = [label for field, label in DETAIL_FIELDS.items() if getattr(resident, field) != before[field]]
+    audit.log(
+        user=user,
+        action=AuditAction.CHANGE,
+        obj=resident,
+        summary=gettext("Details changed: {fields}").format(fields=audit.listed(changed))
+        if changed
+        else gettext("Saved, nothing changed"),
+        request=request,
+    )
     return resident
 
 
@@ -195,6 +225,7 @@ def move_resident(
     if relation and relation not in Relation.values:
         raise DomainError("relation_bad", _("Unknown relation to the household head."), field="relation")
     today = timezone.localdate()
+    moved_from = str(resident.household) if resident.household_id else "-"
     Membership.objects.filter(resident=resident, ended__isnull=True).update(ended=today, reason=reason[:200])
     place_in(resident, household)
     if relation:
@@ -208,7 +239,12 @@ def move_resident(
         user=user,
         action=AuditAction.MOVE,
         obj=resident,
-        summary=f"{resident.name} -> {household.label if household else '-'} {reason}"[:500],
+        summary=audit.because(
+            gettext("Moved from {old} to {new}").format(old=moved_from, new=household)
+            if household is not None
+            else gettext("Moved out of {old}").format(old=moved_from),
+            reason,
+        ),
         request=request,
     )
     return resident
@@ -241,7 +277,14 @@ def record_travel(
         notes=notes,
         recorded_by=user,
     )
-    audit.log(user=user, action=AuditAction.CREATE, obj=resident, summary=f"travel {origin}")
+    audit.log(
+        user=user,
+        action=AuditAction.CREATE,
+        obj=resident,
+        summary=gettext("Travel recorded: back from {origin} on {date}").format(
+            origin=origin, date=arrival_date.isoformat()
+        ),
+    )
     return record
 
 

@@ -370,7 +370,9 @@ def household_link_renew(request: HttpRequest, pk: int) -> HttpResponse:
                 user=user,
                 action=AuditAction.CHANGE,
                 obj=household,
-                summary="household link renewed" if had_key else "household link created",
+                summary=_("Household link renewed: the old link no longer works")
+                if had_key
+                else _("Household link created"),
                 request=request,
             )
         new_url = request.build_absolute_uri(reverse("access:household-link", args=[key]))
@@ -387,7 +389,11 @@ def household_link_renew(request: HttpRequest, pk: int) -> HttpResponse:
         url = request.build_absolute_uri(reverse("access:household-link", args=[household.link_key]))
         svg = _qr_svg(url)  # the resident scans it with their phone to open the page
         audit.log(
-            user=user, action=AuditAction.VIEW, obj=household, summary="household link shown", request=request
+            user=user,
+            action=AuditAction.VIEW,
+            obj=household,
+            summary=_("Household link and its QR code shown"),
+            request=request,
         )
     response = render(
         request, "access/household_link_manage.html", {"household": household, "url": url, "svg": svg}

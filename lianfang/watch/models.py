@@ -245,6 +245,10 @@ class RiskAssessment(ScopedModel):
     def __str__(self) -> str:
         return f"{self.path} {self.day} {self.suggested}"
 
+    def audit_label(self) -> str:
+        """How the audit trail names an assessment (read with its area or compound): the place and the day."""
+        return f"{self.area or self.compound} · {self.day.isoformat()}"
+
 
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -328,6 +332,10 @@ class DailyReport(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.community_id} {self.day}"
+
+    def audit_label(self) -> str:
+        """How the audit trail names a report (read with its community): the community and the day."""
+        return f"{self.community} · {self.day.isoformat()}"
 
 
 class DailyReportEvent(models.Model):

@@ -416,7 +416,14 @@ def approve_level(
         user=user,
         action=AuditAction.CHANGE,
         obj=row,
-        summary=f"risk level {level} from {effective_from.isoformat()} (suggested {row.suggested})",
+        summary=audit.because(
+            _("Risk level set: {level} from {day} (suggested: {suggested})").format(
+                level=RiskLevelChoice(level).label,
+                day=effective_from.isoformat(),
+                suggested=RiskLevelChoice(row.suggested).label,
+            ),
+            row.note,
+        ),
     )
     return row
 
@@ -431,7 +438,12 @@ def dismiss_suggestion(*, user: Any, assessment: RiskAssessment, note: str = "")
     row.decided_at = timezone.now()
     row.save(update_fields=["status", "decided_by", "decided_at", "note"])
     audit.log(
-        user=user, action=AuditAction.CHANGE, obj=row, summary=f"risk suggestion {row.suggested} dismissed"
+        user=user,
+        action=AuditAction.CHANGE,
+        obj=row,
+        summary=audit.because(
+            _("Suggestion dismissed: {level}").format(level=RiskLevelChoice(row.suggested).label), row.note
+        ),
     )
     return row
 

@@ -274,7 +274,7 @@ def report_download(request: HttpRequest, code: str, day: datetime.date) -> Http
         user=user,
         action=AuditAction.EXPORT,
         obj=report,
-        summary=f"daily report PDF {code} {day}",
+        summary=_("Daily report downloaded (PDF)"),
         request=request,
     )
     return attachment(pdf, "application/pdf", export_filename(code, day, "pdf"))
@@ -337,8 +337,14 @@ def _export(request: HttpRequest, code: str, day: datetime.date, kind: str) -> H
         user=user,
         action=AuditAction.EXPORT,
         obj=area,
-        summary=f"daily report roll-up {kind} {code} {day}: "
-        f"{result.total.reported} of {result.total.communities} communities",
+        summary=_(
+            "Daily reports of {day} downloaded ({format}): {reported} of {total} communities reported"
+        ).format(
+            day=day.isoformat(),
+            format="Excel" if kind == "xlsx" else "PDF",
+            reported=result.total.reported,
+            total=result.total.communities,
+        ),
         request=request,
     )
     return attachment(content, content_type, export_filename(code, day, kind))

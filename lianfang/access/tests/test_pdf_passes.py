@@ -257,7 +257,7 @@ def test_community_staff_download_their_compounds_cards_and_the_export_is_audite
     )
     log = AuditLog.objects.get(action=AuditAction.EXPORT)
     assert (log.user, log.object_type, log.object_id) == (world.staff_a, "compound", str(world.compound_a.pk))
-    assert "2 cards" in log.summary
+    assert log.summary == "打印出入证 2 张"  # a sentence in the request's language (Chinese by default)
 
 
 def test_staff_can_download_one_building(world, passes, login, tmp_path):

@@ -1,7 +1,7 @@
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lianfang.care.services import assign_errand, raise_errand
 from lianfang.core import audit
@@ -61,26 +61,28 @@ def test_the_audit_page_query_count_does_not_grow_with_rows(
 
 
 def test_the_trail_reads_as_sentences_with_names_not_ids(world, login, client):
-    start_quarantine(
-        user=world.health_a,
-        resident=world.zhang_san,
-        kind=QuarantineKind.HOME,
-        reason="contact",
-        start=timezone.localdate(),
-        days=14,
-        today=timezone.localdate(),
-    )
-    errand = raise_errand(
-        user=world.grid_a1_worker, household=world.household_a1, category="medicine", details="药"
-    )
-    assign_errand(user=world.staff_a, errand=errand, assignee=world.grid_a1_worker)
-    case = Case.objects.create(
-        resident=world.zhang_san,
-        household=world.household_a1,
-        status=CaseStatus.SUSPECTED,
-        path=world.household_a1.path,
-    )
-    audit.log(user=world.health_a, action=AuditAction.CREATE, obj=case)
+    # The services write in the active language; an earlier test's request may have left English active.
+    with translation.override("zh-hans"):
+        start_quarantine(
+            user=world.health_a,
+            resident=world.zhang_san,
+            kind=QuarantineKind.HOME,
+            reason="contact",
+            start=timezone.localdate(),
+            days=14,
+            today=timezone.localdate(),
+        )
+        errand = raise_errand(
+            user=world.grid_a1_worker, household=world.household_a1, category="medicine", details="药"
+        )
+        assign_errand(user=world.staff_a, errand=errand, assignee=world.grid_a1_worker)
+        case = Case.objects.create(
+            resident=world.zhang_san,
+            household=world.household_a1,
+            status=CaseStatus.SUSPECTED,
+            path=world.household_a1.path,
+        )
+        audit.log(user=world.health_a, action=AuditAction.CREATE, obj=case)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     page = login(world.staff_a).get(reverse("core:audit-list")).content.decode()
     assert "代办已指派给 grid_a1" in page  # the assignee's name, not their id

@@ -5,6 +5,7 @@ import datetime
 import io
 
 import pytest
+from django.utils import translation
 
 from lianfang.conftest import id_for
 from lianfang.core.models import AuditAction, AuditLog
@@ -96,11 +97,13 @@ def test_residents_are_stored_like_create_resident_stores_them(world):
 
 
 def test_an_import_is_audited(world):
-    _run(world, "valid")
+    with translation.override("zh-hans"):  # the summary is written in the active language
+        result = _run(world, "valid")
     log = AuditLog.objects.get(action=AuditAction.IMPORT)
     assert log.user == world.staff_a
     assert log.path == world.community_a.path
-    assert "4 residents" in log.summary
+    rows, errors = result["rows"], len(result["errors"])
+    assert log.summary == f"从 花名册.xlsx 导入居民 4 人（只导入无误的行）；读取 {rows} 行，错误 {errors} 处"
 
 
 def test_committing_the_same_file_twice_finds_the_rows_registered(world):

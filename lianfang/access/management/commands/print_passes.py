@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from lianfang.access.models import Pass
-from lianfang.access.pdf import FontMissing, printable_passes, render_pass_sheets
+from lianfang.access.pdf import FontMissing, printable_passes, printed_summary, render_pass_sheets
 from lianfang.core import audit
 from lianfang.core.audit import AuditAction
 from lianfang.places.models import Building, Compound
@@ -58,7 +58,7 @@ class Command(BaseCommand):
         tmp.write_bytes(pdf)
         tmp.replace(out)
         audit.log(
-            user=None, action=AuditAction.EXPORT, obj=place, summary=f"print_passes: {len(passes)} cards"
+            user=None, action=AuditAction.EXPORT, obj=place, summary=printed_summary(len(passes), block)
         )
         pages = -(-len(passes) // 8)
         self.stdout.write(f"Wrote {len(passes)} pass cards on {pages} page(s) of {where} to {out}.")
