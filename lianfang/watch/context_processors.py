@@ -21,9 +21,9 @@ def _count(request: HttpRequest) -> int:
 
 
 def alert_inbox(request: HttpRequest) -> dict[str, Any]:
-    """`handles_alerts`: whether the header shows the inbox (no query); `open_alerts`: its count, counted
+    """`handles_alerts`: whether the header shows the inbox (no query); `header_alert_count`: its count, counted
     when the page first shows it."""
     user = getattr(request, "user", None)
     if not handles_alerts(user):
         return {"handles_alerts": False}
-    return {"handles_alerts": True, "open_alerts": SimpleLazyObject(lambda: _count(request))}
+    return {"handles_alerts": True, "header_alert_count": SimpleLazyObject(lambda: _count(request))}
