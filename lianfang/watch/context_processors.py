@@ -21,8 +21,8 @@ def _count(request: HttpRequest) -> int:
 
 
 def alert_inbox(request: HttpRequest) -> dict[str, Any]:
-    """`handles_alerts`: whether the header shows the inbox (no query); `header_alert_count`: its count, counted
-    when the page first shows it."""
+    """`handles_alerts`: whether the header shows the inbox (no query); `header_alert_count`: its count,
+    counted when the page first shows it."""
     user = getattr(request, "user", None)
     if not handles_alerts(user):
         return {"handles_alerts": False}
