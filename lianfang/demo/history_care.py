@@ -23,7 +23,7 @@ import random
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Min
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from lianfang.accounts.models import User
@@ -256,8 +256,8 @@ def _kit(household: Household, caller: User, first: datetime.date, now: datetime
 def disinfect(
     building_ids: Iterable[int], days: Iterable[datetime.date], by: User, now: datetime.datetime
 ) -> int:
-    """One disinfection of each building on each day that has none yet (late in the afternoon, or by
-    now today)."""
+    """One disinfection of each building on each day that has none yet: at 17:00, or today at the seed's
+    time when it is between 08:00 and 17:00."""
     ids = sorted(set(building_ids))
     days = list(days)
     if not ids or not days:
@@ -269,8 +269,10 @@ def disinfect(
     rows = []
     for day in days:
         at = min(timezone.make_aware(datetime.datetime.combine(day, datetime.time(17, 0))), now)
+        if at < timezone.make_aware(datetime.datetime.combine(day, datetime.time(8, 0))):
+            continue  # today, before the teams' day begins
         for building_id in ids:
-            if (building_id, day) in have or timezone.localdate(at) != day:
+            if (building_id, day) in have:
                 continue
             rows.append(Disinfection(building_id=building_id, date=day, areas=DISINFECTED, by=by, at=at,
                                      path=paths[building_id]))  # fmt: skip
@@ -285,8 +287,11 @@ def fill_open_teams(
     of the days before today; the sealed buildings are disinfected every day of their lockdown. `skip`:
     households whose care history is already written."""
     counts: dict[str, int] = {}
+    # The hold's first day: the earliest home quarantine of the household still running today (or that
+    # ended today: demo/epi.py moved the sealed unit's contacts to facility rooms today).
     first_days = dict(
-        Quarantine.objects.filter(kind=QuarantineKind.HOME, status=QuarantineStatus.ACTIVE)
+        Quarantine.objects.filter(kind=QuarantineKind.HOME)
+        .filter(Q(status=QuarantineStatus.ACTIVE) | Q(ended_on__gte=today))
         .values("household_id")
         .annotate(first=Min("start"))
         .values_list("household_id", "first")
