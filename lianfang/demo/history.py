@@ -1,12 +1,13 @@
 """The demo city's last 30 days (issue 13's demo): the raw records from which the daily statistics, the
 early-warning detectors, the risk levels and the daily reports of the last month are computed, so that the
 command centre's charts show an outbreak and its warning signs. Runs after the epidemic and care demo
-steps (demo/epi.py, demo/care.py), at the tiny and demo scales (`HISTORY_SCALES`).
+steps (demo/epi.py, demo/care.py), at the tiny and demo scales (`HISTORY_SCALES`), when the seed writes a
+gate log of 30 days (`seed_demo --passage-days 30`, as `make demo` does).
 
 The story (`demo_story()` names its places; docs/watch-history.md tells it for people):
 
 - **An outbreak in the neighbouring community** (`staff2`'s, where demo/epi.py's case sealed a unit four
-  days ago): a few cases three and four weeks ago, then more and more over the last ten days
+  days ago): a few cases in the first weeks of the month, then more and more over the last ten days
   (`CASE_DAYS_AGO`), registered as epi's services register them — suspected at the fever clinic's report,
   confirmed the same afternoon, the oldest recovered; each case's household members confirmed as close
   contacts in 14 days of home quarantine, released on the 15th day after their checks. Its community ends
@@ -21,8 +22,9 @@ The story (`demo_story()` names its places; docs/watch-history.md tells it for p
 - **Care over the whole period** (demo/history_care.py): every held household's two calls a day since its
   quarantine began (the morning one with everyone's temperature), and for the outbreak's households their
   kit, errands raised on calls and carried through, and the disinfection of their building.
-- **A daily report waiting for review**: yesterday's report of the outbreak's community (the lead's report
-  step drafts and submits it; `DemoStory.report_community`, `report_day`).
+- **A daily report waiting for review**: yesterday's report of the outbreak's community
+  (`DemoStory.report_community`, `report_day`; the daily-report step that follows this one drafts and
+  submits it).
 
 Everything is drawn from `random.Random(f"history:{seed}:…")` and rows read in id order: the same seed and
 clock give the same history.
@@ -72,7 +74,8 @@ DAY = datetime.timedelta(days=1)
 HISTORY_SCALES = frozenset({"tiny", "demo"})
 
 # Report dates of the outbreak's cases, in days before today (demo/epi.py adds its case 4 days ago).
-# Few early, then rising over the last ten days: 1 1 1 1 2 2 2 3 and one this morning.
+# Few early, then rising: the last ten days count 0 1 1 1 1 1 2 2 3 (with demo/epi.py's) and one this
+# morning.
 CASE_DAYS_AGO = (27, 22, 18, 13, 10, 8, 7, 6, 5, 3, 3, 2, 2, 1, 1, 1, 0)
 RECOVER_AFTER_DAYS = 15  # discharged from hospital 15 days after the report
 CONTACT_DAYS = 14  # the household's home quarantine
