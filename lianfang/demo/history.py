@@ -147,7 +147,10 @@ def seed_history(
     outbreak = _outbreak(story, staff2, seed=seed, today=today, now=now, counts=counts)
     counts["history_case"] = len(outbreak)
     history_care.add(
-        counts, history_care.fill_open_teams(seed=seed, today=today, now=now, skip=set(outbreak))
+        counts,
+        history_care.fill_open_teams(
+            seed=seed, today=today, now=now, skip=set(outbreak), today_under=story.medium_community.path
+        ),
     )
     return counts
 
@@ -476,7 +479,7 @@ def _care(
     now: datetime.datetime,
 ) -> dict[str, int]:
     """The household's care team from the report day (the live system opened it when the hold began) and
-    what it did until yesterday."""
+    what it did until now."""
     team = CareTeam.objects.filter(household=household, ended__isnull=True).first()
     if team is None:  # the hold is over by now: open the team as on the report day
         sync_care_teams([household.pk], today=report)
@@ -489,7 +492,7 @@ def _care(
         team=team,
         household=household,
         first=report,
-        last=min(last, today - DAY),
+        last=min(last, today),  # the outbreak's community made today's calls so far
         rng=rng,
         now=now,
         full=True,

@@ -4,16 +4,18 @@ care/errands.py, care/places.py), because replaying a month of calls one service
 the seed slow (the generator writes households and passages the same way).
 
 - Two calls a day (morning and afternoon windows of the household's care policy) from the first day of the
-  household's quarantine to yesterday; the morning call reads out the temperature of everyone in
-  quarantine (a health check each, source "call", unless one was already recorded that day). Now and
-  then an afternoon call is not answered, never two in a row, never yesterday's.
+  household's quarantine to yesterday (in the outbreak's community to now); the morning call reads out the
+  temperature of everyone in quarantine (a health check each, source "call", unless one was already
+  recorded that day). Now and then an afternoon call is not answered, never two in a row, never
+  yesterday's.
 - For the outbreak's households (`full`): the nine-item kit on the first day, the building disinfected
   every day it holds one of them (today too), and an errand raised on the morning call every few days,
   assigned to the caller, carried and confirmed by the household within hours.
 - Teams that were opened today for households held since earlier days (the live system opens a team
   when the hold begins) start on the hold's first day: `fill_open_teams`.
 
-Today's calls are left to the live demo (demo/care.py records some of them for the grid worker).
+Today's calls up to now are made in the outbreak's community; elsewhere they are left to the live demo
+(demo/care.py records some of them for the grid worker and leaves one overdue).
 """
 
 from __future__ import annotations
@@ -100,8 +102,8 @@ def care_for(
     held_until: datetime.date | None = None,
 ) -> dict[str, int]:
     """The calls (and for `full` the kit, errands and the daily disinfection of its building until
-    `held_until` or today) of one team from `first` to `last` inclusive (days before today), skipping
-    windows already called. Returns counts by kind."""
+    `held_until` or today) of one team from `first` to `last` inclusive, skipping windows already called
+    and those not begun by `now`. Returns counts by kind."""
     caller = _caller(team)
     if caller is None or last < first:
         return {}
@@ -174,7 +176,9 @@ def care_for(
     HealthCheck.objects.bulk_create(checks)
     counts = {"history_call": len(calls), "history_health_check": len(checks)}
     if full:
-        counts["history_errand"] = _errands(household, caller, first, mornings, rng, rules.errand_due_hours)
+        counts["history_errand"] = _errands(
+            household, caller, first, mornings, rng, rules.errand_due_hours, now
+        )
         counts["history_kit"] = _kit(household, caller, first, now)
         until = min(held_until or last, timezone.localdate(now))
         counts["history_disinfection"] = disinfect(
@@ -190,6 +194,7 @@ def _errands(
     mornings: list[CareCall],
     rng: random.Random,
     due_hours: int,
+    now: datetime.datetime,
 ) -> int:
     """An errand raised on the morning call of a few days of the quarantine, done the same day."""
     by_day = {c.date: c for c in mornings}
@@ -204,6 +209,8 @@ def _errands(
         started = assigned + datetime.timedelta(minutes=15 + rng.randrange(30))
         delivered = started + datetime.timedelta(minutes=40 + rng.randrange(80))
         confirmed = delivered + datetime.timedelta(minutes=15 + rng.randrange(60))
+        if confirmed >= now:
+            continue  # not done by now: left to the live demo
         errand = Errand(
             household=household,
             category=category,
@@ -281,11 +288,12 @@ def disinfect(
 
 
 def fill_open_teams(
-    *, seed: int, today: datetime.date, now: datetime.datetime, skip: set[int]
+    *, seed: int, today: datetime.date, now: datetime.datetime, skip: set[int], today_under: str
 ) -> dict[str, int]:
     """Open teams of households held since before today start on the hold's first day, with their calls
-    of the days before today; the sealed buildings are disinfected every day of their lockdown. `skip`:
-    households whose care history is already written."""
+    of the days before today, and of today until now for the households under the path `today_under`;
+    the sealed buildings are disinfected every day of their lockdown. `skip`: households whose care
+    history is already written."""
     counts: dict[str, int] = {}
     # The hold's first day: the earliest home quarantine of the household still running today (or that
     # ended today: demo/epi.py moved the sealed unit's contacts to facility rooms today).
@@ -304,7 +312,7 @@ def fill_open_teams(
     )
     for team in teams:
         first = first_days.get(team.household_id)
-        if first is None or first >= today:
+        if first is None or (first >= today and not team.household.path.startswith(today_under)):
             continue
         if first < team.started:
             CareTeam.objects.filter(pk=team.pk).update(
@@ -319,7 +327,7 @@ def fill_open_teams(
                 team=team,
                 household=team.household,
                 first=first,
-                last=today - DAY,
+                last=today if team.household.path.startswith(today_under) else today - DAY,
                 rng=rng,
                 now=now,
                 full=False,
