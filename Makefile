@@ -148,7 +148,7 @@ demo: $(STAMP) translations
 	echo "==> Migrating the database"; \
 	$(MANAGE) migrate --noinput -v 0; \
 	echo "==> Loading the demo city (only when the database is empty)"; \
-	$(MANAGE) seed_demo --scale demo --if-empty --passage-days 7 -v 0; \
+	$(MANAGE) seed_demo --scale demo --if-empty --passage-days 30 -v 0; \
 	echo "==> Demo logins (again any time: .venv/bin/python manage.py demo_logins)"; \
 	$(MANAGE) demo_logins --base-url "http://$(HOST):$(PORT)"; \
 	$(MANAGE) schedule_tasks -v 0 >/dev/null; \

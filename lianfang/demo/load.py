@@ -121,6 +121,15 @@ def reset_sequences() -> None:
                 cursor.execute(statement)
 
 
+def analyze() -> None:
+    """Planner statistics of the tables just written (inside the transaction: PostgreSQL counts its own
+    new rows). The epidemic services that run next join these tables; planned on a fresh database without
+    statistics, the contact-candidates statement took seconds per case instead of milliseconds."""
+    with connection.cursor() as cursor:
+        for model in MODELS.values():
+            cursor.execute(f"ANALYZE {model._meta.db_table}")
+
+
 @contextmanager
 def deferred_indexes(keys: list[str]) -> Iterator[list[str]]:
     """Drop the secondary indexes, unique constraints and foreign keys of these tables (PostgreSQL),

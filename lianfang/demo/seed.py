@@ -23,6 +23,7 @@ from lianfang.core.errors import DomainError
 from lianfang.core.models import Alert
 from lianfang.demo import care as demo_care
 from lianfang.demo import epi as demo_epi
+from lianfang.demo import history as demo_history
 from lianfang.demo import load, passages
 from lianfang.demo.accounts import USERNAMES, create_demo_accounts
 from lianfang.demo.generate import Context, copy_text_plain, generate_community
@@ -247,12 +248,19 @@ def seed(
         result.counts["alert"] = passages.raise_fevers(fevers, ctx.now)
         t = lap("alerts", t)
         load.reset_sequences()
+        load.analyze()
         create_demo_accounts(password)
         t = lap("accounts", t)
         result.counts.update(demo_epi.seed_epi(today=ctx.today, now=ctx.now))
         t = lap("epi", t)
         result.counts.update(demo_care.seed_care(today=ctx.today, now=ctx.now))
         t = lap("care", t)
+        result.counts.update(
+            demo_history.seed_history(
+                seed=seed, scale=scale, today=ctx.today, now=ctx.now, passage_days=passage_days
+            )
+        )
+        t = lap("history", t)
     if method == "copy" and connection.get_autocommit():
         # Freshly copied rows: set hint bits and the visibility map now rather than in the first searches.
         with connection.cursor() as cursor:
