@@ -25,6 +25,7 @@ from lianfang.demo import care as demo_care
 from lianfang.demo import epi as demo_epi
 from lianfang.demo import history as demo_history
 from lianfang.demo import load, passages
+from lianfang.demo import watch as demo_watch
 from lianfang.demo.accounts import USERNAMES, create_demo_accounts
 from lianfang.demo.generate import Context, copy_text_plain, generate_community
 from lianfang.demo.plan import SCALES, CommunityJob, Ids, build_plan
@@ -113,6 +114,8 @@ def reset_demo() -> None:
         | User.objects.filter(household__isnull=False)
     )
     scoped.delete()
+    # The command centre's figures, signals, levels and reports are of the city being removed.
+    demo_watch.reset_watch()
     # Alerts point into the places being removed (TRUNCATE ... CASCADE below empties them too).
     Alert.objects.all().delete()
     demo_care.reset_care()  # care rows point at households, buildings and areas
@@ -255,12 +258,14 @@ def seed(
         t = lap("epi", t)
         result.counts.update(demo_care.seed_care(today=ctx.today, now=ctx.now))
         t = lap("care", t)
-        result.counts.update(
-            demo_history.seed_history(
-                seed=seed, scale=scale, today=ctx.today, now=ctx.now, passage_days=passage_days
-            )
+        history = demo_history.seed_history(
+            seed=seed, scale=scale, today=ctx.today, now=ctx.now, passage_days=passage_days
         )
+        result.counts.update(history)
         t = lap("history", t)
+        if history:
+            result.counts.update(demo_watch.seed_watch(today=ctx.today, now=ctx.now))
+            t = lap("watch", t)
     if method == "copy" and connection.get_autocommit():
         # Freshly copied rows: set hint bits and the visibility map now rather than in the first searches.
         with connection.cursor() as cursor:
