@@ -97,6 +97,13 @@ def log_in(page: Any, username: str, password: str = PASSWORD) -> Any:
     return page
 
 
+def open_menu(page: Any) -> None:
+    """On a phone the header's links are behind the menu button: open it (on a desktop it is not shown)."""
+    button = page.locator(".menu-btn")
+    if button.is_visible() and button.get_attribute("aria-expanded") != "true":
+        button.click()
+
+
 @pytest.fixture
 def logged_in_page(request: pytest.FixtureRequest, live_server: Any) -> Callable[..., Any]:
     """logged_in_page(user, phone=True, password=PASSWORD) -> a Playwright page logged in as that user

@@ -16,6 +16,7 @@ import pytest
 
 from lianfang.access.models import Pass, PassKind
 from lianfang.access.services import create_gate_device
+from lianfang.browser_tests.conftest import open_menu
 from lianfang.core.models import Alert, AlertEventKind, AlertStatus
 
 # Set LIANFANG_SCREENS=<folder> to keep a screenshot of each step (for docs and reviews).
@@ -87,6 +88,7 @@ def test_a_fever_at_the_gate_is_resolved_by_the_health_worker_as_a_false_alarm(
 
     # The inbox, from the header: the alert is "for me", with the time left to acknowledge.
     with page.expect_navigation():
+        open_menu(page)
         page.click("[data-test=alert-count]")
     row = page.locator(f"[data-test=alerts] li[data-alert='{alert.pk}']")
     assert row.is_visible() and row.locator("[data-test=left]").is_visible()

@@ -12,7 +12,7 @@ import openpyxl
 from django.utils import timezone
 
 from lianfang.accounts.models import User
-from lianfang.browser_tests.conftest import PHONE, log_in
+from lianfang.browser_tests.conftest import PHONE, log_in, open_menu
 from lianfang.conftest import PASSWORD
 from lianfang.core.roles import Role
 from lianfang.watch.metrics import Metric
@@ -34,6 +34,7 @@ def fits_the_phone(page) -> bool:
 
 def open_reports_from_the_menu(page) -> None:
     with page.expect_navigation():
+        open_menu(page)
         page.locator("nav.nav a[href='/watch/reports/']").click()
 
 
