@@ -41,7 +41,6 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -49,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from benchdb import require_database_url  # bench/benchdb.py (this folder is on sys.path)
+from httpget import get, p95, wait_up  # bench/httpget.py
 from seeded import find_seeded_city  # bench/seeded.py
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -501,26 +501,6 @@ def session_cookies(users: list[Any]) -> dict[int, str]:
     return cookies
 
 
-def wait_up(url: str, timeout: float = 60) -> None:
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            urllib.request.urlopen(url, timeout=2).read()
-            return
-        except Exception:
-            time.sleep(0.3)
-    raise RuntimeError(f"server did not answer at {url}")
-
-
-def get(url: str, cookie: str) -> tuple[float, int, int]:
-    request = urllib.request.Request(url, headers={"Cookie": cookie, "Accept-Language": "zh-hans"})
-    t = time.perf_counter()
-    with urllib.request.urlopen(request, timeout=30) as response:
-        body = response.read()
-        status = response.status
-    return (time.perf_counter() - t) * 1000, status, len(body)
-
-
 def measure_http(cookies: dict[int, str], requests: int, warmup: int, workers: int) -> dict[int, list[float]]:
     env = {
         **os.environ,
@@ -553,12 +533,6 @@ def measure_http(cookies: dict[int, str], requests: int, warmup: int, workers: i
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
     return times
-
-
-def p95(values: list[float]) -> float:
-    if len(values) < 2:
-        return values[0] if values else 0.0
-    return statistics.quantiles(values, n=100, method="inclusive")[94]
 
 
 def main() -> None:

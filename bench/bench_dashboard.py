@@ -38,12 +38,12 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 from benchdb import require_database_url  # bench/benchdb.py (this folder is on sys.path)
+from httpget import get, p95, wait_up  # bench/httpget.py
 from seeded import RESIDENTS, SEED_DATABASE, has_rows  # bench/seeded.py
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -434,26 +434,6 @@ def replay(cursor: Any, sql: list[str]) -> float:
     return (time.perf_counter() - t) * 1000
 
 
-def wait_up(url: str, timeout: float = 60) -> None:
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            urllib.request.urlopen(url, timeout=2).read()
-            return
-        except Exception:
-            time.sleep(0.3)
-    raise RuntimeError(f"server did not answer at {url}")
-
-
-def get(url: str, cookie: str) -> tuple[float, int, int]:
-    request = urllib.request.Request(url, headers={"Cookie": cookie, "Accept-Language": "zh-hans"})
-    t = time.perf_counter()
-    with urllib.request.urlopen(request, timeout=30) as response:
-        body = response.read()
-        status = response.status
-    return (time.perf_counter() - t) * 1000, status, len(body)
-
-
 def measure(
     cookie: str, sql: list[str], requests: int, warmup: int
 ) -> tuple[list[float], list[float], list[float], int]:
@@ -495,10 +475,6 @@ def measure(
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
     return http, rows, floor, size
-
-
-def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[94] if len(values) > 1 else values[0]
 
 
 def main() -> None:

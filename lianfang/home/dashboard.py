@@ -35,7 +35,7 @@ from lianfang.watch.models import (
     Signal,
     StatDay,
 )
-from lianfang.watch.risk import levels_in_force_for
+from lianfang.watch.risk import in_force_rows
 from lianfang.watch.stats import compute_today
 
 TREND_DAYS = 30  # the charts show the last 30 days, or the last 14 (a switch on the page)
@@ -279,17 +279,16 @@ def child_rows(
 
 # ------------------------------------------------------------------ risk levels
 def risk_levels(user: Any, *, path: str, day: datetime.date) -> list[tuple[str, str, str, str, str]]:
-    """The risk levels in force on `day` under `path` (the node itself included), as watch.risk decides
-    them: for each target (a street, community or compound), (level, path, target level or "compound",
-    name, area code). One query."""
-    rows = []
-    for found in levels_in_force_for(user, day=day, under=path).values():
-        a = found.assessment
-        if a.area_id:
-            rows.append((found.level, a.area.path, a.area.level, a.area.name, a.area.code))
-        else:
-            rows.append((found.level, a.path, "compound", a.compound.name if a.compound_id else "", ""))
-    return rows
+    """The risk levels in force on `day` under `path` (the node itself included), chosen by watch.risk:
+    for each target (a street, community or compound), (level, path, target level or "compound", name,
+    area code). One query."""
+    rows = in_force_rows(user, day=day, under=path).values_list(
+        "level", "path", "area__path", "area__level", "area__name", "area__code", "compound__name"
+    )
+    return [
+        (level, area_path, area_level, name, code) if code else (level, own_path, "compound", compound, "")
+        for level, own_path, area_path, area_level, name, code, compound in rows
+    ]
 
 
 def risk_summary(node: Node, levels: list[tuple[str, str, str, str, str]]) -> dict[str, Any]:
