@@ -72,6 +72,9 @@ def test_guard_scans_out_and_the_second_exit_of_the_day_is_refused(logged_in_pag
     next_person(page)
     assert check(page, gate_passes[1].display_number, "out", "37.8") == "referred"
     assert Passage.objects.filter(counted=True).count() == 1
+    # The phone lists what it scanned, newest first.
+    recent = page.locator("#synced li")
+    assert recent.count() == 4 and recent.first.get_attribute("data-code") == "fever"
 
 
 def test_checkpoint_keeps_scanning_offline_and_syncs_exactly_once(logged_in_page, world, gate_passes):

@@ -51,12 +51,17 @@
     verdict.dataset.code = answer.code || "";
     verdict.hidden = false;
     verdict.focus();
+    if (!answer.queued) logSynced(answer);
   }
+  // This phone's answered scans, newest first (the last 20): those answered at once and those sent later.
+  const RECENT = 20;
   function logSynced(answer) {
     const li = document.createElement("li");
     li.textContent = `${new Date().toLocaleTimeString()} · ${T[answer.decision] || answer.decision} · ${answer.household || ""} · ${answer.message}`;
     li.dataset.code = answer.code;
-    $("synced").prepend(li);
+    const list = $("synced");
+    list.prepend(li);
+    while (list.children.length > RECENT) list.lastElementChild.remove();
   }
 
   async function flush(currentId) {
