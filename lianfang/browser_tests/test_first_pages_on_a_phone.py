@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 
 from lianfang.access.models import DecisionCode
+from lianfang.accounts.models import User
 from lianfang.browser_tests.conftest import log_in
+from lianfang.conftest import PASSWORD
 from lianfang.core.roles import Role
 from lianfang.people.models import Tag
 
@@ -25,9 +27,6 @@ ONE_LINE = 64  # px: the header of a phone, brand and menu button on one line
 
 
 def volunteer(world):
-    from lianfang.accounts.models import User  # local import: the persona exists only for this test
-    from lianfang.conftest import PASSWORD  # local import: as above
-
     return User.objects.create_user(
         username="volunteer_a", password=PASSWORD, role=Role.VOLUNTEER, name="志愿者", area=world.community_a
     )

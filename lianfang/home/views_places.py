@@ -6,7 +6,6 @@ Every read goes through `visible_to(user)`; anything outside the user's scope is
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -16,6 +15,7 @@ from django.shortcuts import get_object_or_404, render
 
 from lianfang.access.models import Pass
 from lianfang.access.services import outing_status
+from lianfang.core.natural import natural_key
 from lianfang.core.roles import EDIT_REGISTRY, READ_REGISTRY, SHARE_HOUSEHOLD_LINK
 from lianfang.core.subqueries import SubqueryCount
 from lianfang.core.viewtools import require_role
@@ -23,13 +23,6 @@ from lianfang.home.homes import areas_with_counts, compounds_with_counts
 from lianfang.people.models import Membership, Resident, TravelRecord, Visit
 from lianfang.places.models import Area, AreaLevel, Building, Compound, Gate, Grid, Household
 from lianfang.watch.risk import level_for_household
-
-
-def natural_key(text: str) -> list[Any]:
-    """'10' after '9'; 'A' after numbers."""
-    return [
-        (0, int(part), "") if part.isdecimal() else (1, 0, part) for part in re.split(r"(\d+)", text) if part
-    ]
 
 
 def _breadcrumbs(user: Any, area: Area) -> list[Area]:

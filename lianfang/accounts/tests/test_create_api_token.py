@@ -3,6 +3,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from lianfang.accounts.api_auth import StaffToken
 from lianfang.accounts.models import ApiToken
 
 
@@ -18,8 +19,6 @@ def test_the_command_prints_a_token_that_is_stored_only_as_a_digest(world):
 
 
 def test_the_token_authenticates_api_calls(world, client):
-    from lianfang.accounts.api_auth import StaffToken
-
     out = StringIO()
     call_command("create_api_token", "--user", "staff_a", stdout=out, stderr=StringIO())
     request = type("Request", (), {})()
