@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import os
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -72,6 +73,22 @@ class World:
 
 def id_for(birth: datetime.date, seq: int, sex: str, region: str = "340403") -> str:
     return idnumbers.synthesize(region, birth, seq, sex)
+
+
+def add_communities(world: World, n: int) -> list[Area]:
+    """n more communities under the world's street (社区3, 社区4, …; codes 340403001003, …): for tests of a
+    page's or an endpoint's cost as the number of areas grows."""
+    made = []
+    for i in range(3, 3 + n):
+        code = f"340403001{i:03d}"
+        street: Any = world.street
+        path = Area.child_path(street, code)
+        made.append(
+            Area.objects.create(
+                code=code, name=f"社区{i}", level=AreaLevel.COMMUNITY, parent=world.street, path=path
+            )
+        )
+    return made
 
 
 def make_world() -> World:

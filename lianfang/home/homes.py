@@ -1,14 +1,15 @@
 """What each role's home page shows. Later issues add their parts (overdue calls, gate status...).
 
-Counts per area or compound are computed in the same query as the list (correlated COUNT subqueries),
-so a home page costs the same number of queries for 3 children or 300.
+The figures of areas come from home.area_figures (last night's statistics above the community, live
+counts below); compounds are counted in the same query as their list (correlated COUNT subqueries on the
+compound's key), so a home page costs the same number of queries for 3 children or 300.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet
+from django.db.models import OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,22 +23,12 @@ from lianfang.core.roles import (
     Role,
 )
 from lianfang.core.subqueries import SubqueryCount
+from lianfang.home.area_figures import scope_figures, with_figures
 from lianfang.home.dashboard import dashboard_context
 from lianfang.home.dashboard_nodes import own_node
-from lianfang.people.models import Resident, Tag, TravelRecord
+from lianfang.people.models import Resident, Tag
 from lianfang.places.models import Area, Compound, Gate, Household
 from lianfang.watch.inbox_queries import health_referrals
-
-
-def areas_with_counts(areas: QuerySet, user: Any) -> QuerySet:
-    """Annotate areas with n_households, n_residents and n_vulnerable inside each area (within scope)."""
-    households = Household.objects.visible_to(user).filter(path__startswith=OuterRef("path"))
-    residents = Resident.objects.visible_to(user).filter(path__startswith=OuterRef("path"))
-    return areas.annotate(
-        n_households=SubqueryCount(households.order_by().values("pk")),
-        n_residents=SubqueryCount(residents.order_by().values("pk")),
-        n_vulnerable=SubqueryCount(residents.exclude(tags="").order_by().values("pk")),
-    )
 
 
 def compounds_with_counts(compounds: QuerySet, user: Any) -> QuerySet:
@@ -49,18 +40,6 @@ def compounds_with_counts(compounds: QuerySet, user: Any) -> QuerySet:
         n_residents=SubqueryCount(residents.order_by().values("pk")),
         n_vulnerable=SubqueryCount(residents.exclude(tags="").order_by().values("pk")),
     )
-
-
-def scope_counts(user: Any) -> dict[str, int]:
-    people = Resident.objects.visible_to(user).aggregate(
-        residents=Count("pk"), vulnerable=Count("pk", filter=~Q(tags=""))
-    )
-    return {
-        "households": Household.objects.visible_to(user).count(),
-        "residents": people["residents"],
-        "vulnerable": people["vulnerable"],
-        "returnees": TravelRecord.objects.visible_to(user).count(),
-    }
 
 
 HOME_CARE_ROWS = 20
@@ -132,11 +111,11 @@ def home_context(user: Any) -> dict[str, Any]:
         # A volunteer's errands: those assigned to them, overdue first.
         ctx["my_errands"] = list(open_errands(user).filter(assignee_id=user.pk)[:100])
     if user.role in HOME_COUNTS_ROLES or user.is_superuser:
-        ctx["counts"] = scope_counts(user)
+        ctx["counts"], ctx["counts_day"] = scope_figures(user)
     if user.is_superuser:
         areas = Area.objects.visible_to(user)
         children = areas.filter(parent=user.area) if user.area_id else areas.filter(parent__isnull=True)
-        ctx["children"] = list(areas_with_counts(children.order_by("code"), user))
+        ctx["children"] = with_figures(user, children.order_by("code"), live=frozenset())
     if user.role in HOME_COMPOUND_ROLES:
         ctx["compounds"] = list(
             compounds_with_counts(Compound.objects.visible_to(user).order_by("name"), user)[:100]

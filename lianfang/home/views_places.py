@@ -19,9 +19,11 @@ from lianfang.core.natural import natural_key
 from lianfang.core.roles import EDIT_REGISTRY, READ_REGISTRY, SHARE_HOUSEHOLD_LINK
 from lianfang.core.subqueries import SubqueryCount
 from lianfang.core.viewtools import require_role
-from lianfang.home.homes import areas_with_counts, compounds_with_counts
+from lianfang.home.area_figures import with_figures
+from lianfang.home.homes import compounds_with_counts
 from lianfang.people.models import Membership, Resident, TravelRecord, Visit
 from lianfang.places.models import Area, AreaLevel, Building, Compound, Gate, Grid, Household
+from lianfang.watch.figures import last_computed_day
 from lianfang.watch.risk import level_for_household
 
 
@@ -36,8 +38,9 @@ def area_list(request: HttpRequest) -> HttpResponse:
     require_role(request.user, READ_REGISTRY, hide=True)
     areas = Area.objects.visible_to(request.user)
     roots = areas.exclude(parent__in=areas.values("pk")).order_by("path")
-    rows = list(areas_with_counts(roots, request.user))
-    return render(request, "places/area_list.html", {"areas": rows})
+    return render(
+        request, "places/area_list.html", {"areas": with_figures(request.user, roots, live=frozenset())}
+    )
 
 
 @login_required
@@ -45,8 +48,10 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
     user = request.user
     require_role(user, READ_REGISTRY, hide=True)
     visible = Area.objects.visible_to(user)
-    area = get_object_or_404(areas_with_counts(visible, user), code=code)
-    children = list(areas_with_counts(visible.filter(parent=area).order_by("code"), user))
+    area = get_object_or_404(visible, code=code)
+    day = last_computed_day()
+    (area,) = with_figures(user, [area], epidemic=True, day=day)
+    children = with_figures(user, visible.filter(parent=area).order_by("code"), live=frozenset(), day=day)
     ctx: dict[str, Any] = {"area": area, "children": children, "breadcrumbs": _breadcrumbs(user, area)}
     if area.level == AreaLevel.COMMUNITY:
         households = Household.objects.visible_to(user).filter(grid=OuterRef("pk"))

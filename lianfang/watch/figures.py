@@ -121,13 +121,24 @@ def series(
     return [(day, values.get(day, 0) if day in done else None) for day in _days(start, end)]
 
 
+def last_computed_day() -> datetime.date | None:
+    """The last day whose statistics were computed (None before the first night)."""
+    return StatDay.objects.order_by("-day").values_list("day", flat=True).first()
+
+
 def figures_of(
-    *, paths: Iterable[str], metrics: Iterable[str], day: datetime.date, user: Any = None
+    *,
+    paths: Iterable[str],
+    metrics: Iterable[str],
+    day: datetime.date,
+    user: Any = None,
+    computed: bool = False,
 ) -> dict[tuple[str, str], int | None]:
     """{(path, metric): value} of one day for every pair of the given paths and metrics: 0 for a pair
-    without a row on a computed day, None for all of them when the day was never computed. Two queries."""
+    without a row on a computed day, None for all of them when the day was never computed. Two queries;
+    one with `computed` (the caller knows the day was computed, e.g. from `last_computed_day`)."""
     paths, metrics = list(dict.fromkeys(paths)), list(dict.fromkeys(metrics))
-    if not StatDay.objects.filter(day=day).exists():
+    if not computed and not StatDay.objects.filter(day=day).exists():
         return {(p, m): None for p in paths for m in metrics}
     out: dict[tuple[str, str], int | None] = {(p, m): 0 for p in paths for m in metrics}
     rows = (

@@ -2,7 +2,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from lianfang.places.models import Area, AreaLevel
+from lianfang.conftest import add_communities
 
 
 @pytest.fixture(autouse=True)
@@ -67,17 +67,12 @@ def test_guards_and_residents_have_no_places_pages(world, login):
 
 def test_area_pages_cost_the_same_for_more_children(world, login, django_assert_max_num_queries):
     client = login(world.commander)
-    for i in range(3, 9):
-        code = f"34040300100{i}"
-        Area.objects.create(
-            code=code,
-            name=f"社区{i}",
-            level=AreaLevel.COMMUNITY,
-            parent=world.street,
-            path=Area.child_path(world.street, code),
-        )
-    with django_assert_max_num_queries(7):  # +1: the header's open alert count
+    add_communities(world, 6)
+    # Session, user, the user's area, the area, the last counted day, its counts, its children, theirs (one
+    # query for all), the breadcrumbs, the header's open alert count.
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("places:area-detail", args=["340403001000"]))
     assert "社区8" in response.content.decode()
-    with django_assert_max_num_queries(5):  # +1: the header's open alert count
+    # Session, user, the user's area, the areas, the last counted day, their counts, the open alert count.
+    with django_assert_max_num_queries(7):
         client.get(reverse("places:area-list"))

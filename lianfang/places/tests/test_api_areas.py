@@ -1,5 +1,7 @@
 """GET /api/v1/areas: the areas of the caller's scope, as code, name, level and parent code."""
 
+from lianfang.conftest import add_communities
+
 URL = "/api/v1/areas"
 
 
@@ -62,17 +64,7 @@ def test_the_browser_session_works_as_well_as_a_token(login, world):
 def test_listing_areas_takes_a_fixed_number_of_queries(
     client, world, api_client, django_assert_max_num_queries
 ):
-    from lianfang.places.models import Area, AreaLevel
-
-    for i in range(3, 13):
-        code = f"340403001{i:03d}"
-        Area.objects.create(
-            code=code,
-            name=f"社区{i}",
-            level=AreaLevel.COMMUNITY,
-            parent=world.street,
-            path=Area.child_path(world.street, code),
-        )
+    add_communities(world, 10)
     headers = api_client(world.commander)
 
     with django_assert_max_num_queries(3):
