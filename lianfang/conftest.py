@@ -75,6 +75,38 @@ def id_for(birth: datetime.date, seq: int, sex: str, region: str = "340403") -> 
     return idnumbers.synthesize(region, birth, seq, sex)
 
 
+def add_resident(
+    name: str,
+    household: Any,
+    birth: datetime.date,
+    seq: int,
+    sex: str,
+    phone: str = "",
+    tags: str = "",
+    relation: str = "head",
+) -> Resident:
+    """A resident registered in `household` (with a valid ID number built from birth, seq and sex)."""
+    info = idnumbers.parse(id_for(birth, seq, sex))
+    r = Resident()
+    apply_clean(
+        r,
+        CleanResident(
+            name=name,
+            sex=sex,
+            birth_date=birth,
+            phone=phone,
+            relation=relation,
+            tags=tags,
+            notes="",
+            id_info=info,
+        ),
+    )
+    place_in(r, household)
+    r.save()
+    Membership.objects.create(resident=r, household=household, relation=relation)
+    return r
+
+
 def add_communities(world: World, n: int) -> list[Area]:
     """n more communities under the world's street (社区3, 社区4, …; codes 340403001003, …): for tests of a
     page's or an endpoint's cost as the number of areas grows."""
@@ -116,32 +148,9 @@ def make_world() -> World:
     h_a1.refresh_from_db()
     h_a2.refresh_from_db()
 
-    def person(
-        name: str, household, birth: datetime.date, seq: int, sex: str, phone: str, tags: str = ""
-    ) -> Resident:
-        info = idnumbers.parse(id_for(birth, seq, sex))
-        r = Resident()
-        apply_clean(
-            r,
-            CleanResident(
-                name=name,
-                sex=sex,
-                birth_date=birth,
-                phone=phone,
-                relation="head",
-                tags=tags,
-                notes="",
-                id_info=info,
-            ),
-        )
-        place_in(r, household)
-        r.save()
-        Membership.objects.create(resident=r, household=household, relation="head")
-        return r
-
-    zs = person("张三", h_a1, datetime.date(1980, 5, 17), 12, "M", "13955401234", Tag.CHRONIC.value)
-    ls = person("李四", h_a2, datetime.date(1950, 1, 2), 7, "F", "13855405678", Tag.ELDERLY_ALONE.value)
-    ww = person("王五", h_b, datetime.date(1992, 11, 30), 3, "M", "05546661111")
+    zs = add_resident("张三", h_a1, datetime.date(1980, 5, 17), 12, "M", "13955401234", Tag.CHRONIC.value)
+    ls = add_resident("李四", h_a2, datetime.date(1950, 1, 2), 7, "F", "13855405678", Tag.ELDERLY_ALONE.value)
+    ww = add_resident("王五", h_b, datetime.date(1992, 11, 30), 3, "M", "05546661111")
 
     def user(username: str, role: str, **scope) -> User:
         u = User.objects.create_user(username=username, password=PASSWORD, role=role, name=username, **scope)

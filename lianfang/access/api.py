@@ -103,6 +103,12 @@ def parse_scans(body: bytes) -> tuple[list[ScanInput], bool]:
     return [ScanInput.from_mapping(i) for i in items], is_list
 
 
+class MemberHint(Schema):
+    position: int
+    sex: str
+    age: str = Field(..., description='an age band, e.g. "40s"; never a name')
+
+
 class ScanOut(Schema):
     client_id: str
     decision: str = Field(..., description='"allowed", "refused" or "referred"')
@@ -113,6 +119,9 @@ class ScanOut(Schema):
     exits_left: int | None
     next_allowed: str | None
     duplicate: bool
+    members: list[MemberHint] | None = Field(
+        None, description="a fever: the household's members by position in its list, to ask which one it was"
+    )
 
 
 class PassOut(Schema):

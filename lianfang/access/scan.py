@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianfang.access import messages
+from lianfang.access.fever import fever_alert_key, member_hints
 from lianfang.access.gatecache import GateContext
 from lianfang.access.models import DecisionCode, Direction
 from lianfang.access.policy import Policy, policy_for_path
@@ -73,6 +74,7 @@ class ScanResult:
     next_allowed: datetime.date | None = None
     stored: bool = False
     duplicate: bool = False
+    members: list[dict[str, Any]] | None = None  # a fever: the household's members by position (no names)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -85,6 +87,7 @@ class ScanResult:
             "exits_left": self.exits_left,
             "next_allowed": self.next_allowed.isoformat() if self.next_allowed else None,
             "duplicate": self.duplicate,
+            "members": self.members,
         }
 
 
@@ -309,6 +312,8 @@ def _decide_and_store(c: CheckedScan, guard_id: int | None) -> ScanResult:
                 household=household,
             )
             first.duplicate = True
+            if code == DecisionCode.FEVER:
+                first.members = member_hints(household_id, c.today)
             return first
         if code == DecisionCode.FEVER:
             _raise_fever(
@@ -333,6 +338,8 @@ def _decide_and_store(c: CheckedScan, guard_id: int | None) -> ScanResult:
         held_until=held,
     )
     result.stored = True
+    if code == DecisionCode.FEVER:
+        result.members = member_hints(household_id, c.today)
     return result
 
 
@@ -396,6 +403,8 @@ def _raise_fever(
         source_type="passage",
         source_id=client_id,
         created_at=now,
-        dedup_key=f"fever:{household_id or client_id}:{timezone.localdate(now).isoformat()}",
+        dedup_key=fever_alert_key(household_id, timezone.localdate(now))
+        if household_id
+        else f"fever:{client_id}:{timezone.localdate(now).isoformat()}",
         again_note=f"{timezone.localtime(now):%H:%M} {title}",
     )

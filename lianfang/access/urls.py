@@ -6,6 +6,7 @@ app_name = "access"
 urlpatterns = [
     path("checkpoint/", views.checkpoint, name="checkpoint"),
     path("checkpoint/scans", views.checkpoint_scans, name="checkpoint-scans"),
+    path("checkpoint/fever-member", views.checkpoint_fever_member, name="checkpoint-fever-member"),
     path("checkpoint/visitors/", views.visitors, name="visitors"),
     path("checkpoint/deliveries/", views.deliveries, name="deliveries"),
     path("compounds/<int:pk>/passes/", views_staff.compound_passes, name="compound-passes"),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lianfang.access import gatecache
+from lianfang.access.fever import name_fever_member
 from lianfang.access.models import Delivery, Passage, Visitor
 from lianfang.access.policy import policy_for_path
 from lianfang.access.scan import ScanInput, record_scans
@@ -86,6 +87,10 @@ def checkpoint_texts() -> dict[str, str]:
         "badTemp": _("A temperature must be between 34 and 43 °C."),
         "noCamera": _("The camera is not available here; type the pass number."),
         "relogin": _("Your login has expired: log in again; the waiting scans are kept."),
+        "feverWho": _("Which member has the fever? (their number in the household's list)"),
+        "memberNo": _("No. {n}"),
+        "noneOfThem": _("None of them / cannot tell"),
+        "notSent": _("Not sent: check the network and tap again."),
     }
 
 
@@ -108,6 +113,26 @@ def checkpoint_scans(request: HttpRequest) -> JsonResponse:
     scans = [ScanInput.from_mapping(i) for i in items]
     answers = [r.as_dict() for r in record_scans(gate=ctx, scans=scans, guard_id=request.user.pk)]
     return JsonResponse(answers if isinstance(payload, list) else answers[0], safe=False)
+
+
+@login_required
+@require_POST
+def checkpoint_fever_member(request: HttpRequest) -> JsonResponse:
+    """After a fever: which member of the household it was, by position (access.fever). JSON in and out."""
+    gate = guard_gate(request)
+    ctx = gatecache.for_gate(gate.pk)
+    if ctx is None:  # pragma: no cover - the gate was just loaded
+        raise Http404
+    try:
+        payload = bounds.load_json(request.body or b"")
+        if not isinstance(payload, dict):
+            raise DomainError("malformed_json", _("Send the scan and the member's position."))
+        answer = name_fever_member(
+            gate=ctx, guard=request.user, client_id=payload.get("client_id"), position=payload.get("position")
+        )
+    except DomainError as err:
+        return JsonResponse(err.as_dict(), status=err.status)
+    return JsonResponse(answer)
 
 
 @login_required

@@ -6,6 +6,8 @@ import pytest
 from django.utils import timezone
 
 from lianfang.access.models import Pass, Passage, PassKind
+from lianfang.conftest import add_resident
+from lianfang.core.models import Alert
 
 
 @pytest.fixture
@@ -97,3 +99,20 @@ def test_checkpoint_keeps_scanning_offline_and_syncs_exactly_once(logged_in_page
     page.reload()
     page.wait_for_timeout(500)
     assert Passage.objects.count() == 3
+
+
+def test_after_a_fever_the_guard_points_at_the_member_by_number_and_the_alert_names_them(
+    logged_in_page, world, gate_passes
+):
+    add_resident("赵敏", world.household_a1, datetime.date(1983, 7, 9), 21, "F", relation="spouse")
+    page = logged_in_page(world.guard_a)
+    page.goto("/access/checkpoint/")
+    assert check(page, gate_passes[0].display_number, "out", "38.3") == "referred"
+    choices = page.locator("#v-choices button")
+    assert choices.count() == 3  # 1号, 2号, none of them
+    assert "张三" not in page.inner_text("#verdict") and "赵敏" not in page.inner_text("#verdict")
+    choices.nth(1).click()
+    page.wait_for_selector("#v-choices button.chosen")
+    assert "赵敏" not in page.inner_text("body")
+    assert "赵敏" in Alert.objects.get(household=world.household_a1).title
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

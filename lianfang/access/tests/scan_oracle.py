@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from lianfang.access import scan as gate_scan
+from lianfang.access.fever import member_hints
 from lianfang.access.gatecache import GateContext
 from lianfang.access.models import DecisionCode, Direction, PassKind, PassStatus
 from lianfang.access.policy import Policy
@@ -97,6 +98,8 @@ def _read_decide_insert(c: CheckedScan, scan: ScanInput, guard_id: int | None) -
             household=_label_of(e_household, gate),
         )
         first.duplicate = True
+        if e_code == DecisionCode.FEVER:
+            first.members = member_hints(e_household, c.today)
         return first
 
     household = _label(h_label, h_compound, gate)
@@ -164,6 +167,8 @@ def _read_decide_insert(c: CheckedScan, scan: ScanInput, guard_id: int | None) -
             now=c.now,
         )
     result.stored = True
+    if code == DecisionCode.FEVER:
+        result.members = member_hints(p_household, c.today)
     return result
 
 

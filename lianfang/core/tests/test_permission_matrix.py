@@ -131,6 +131,7 @@ TABLE: dict[str, Page] = {
     # ---------------------------------------------------------------- closed management
     "access:checkpoint": Page(user="guard_a", refused=("staff_a", 404)),
     "access:checkpoint-scans": Page(user="guard_a", ok=405, refused=("staff_a", 404)),
+    "access:checkpoint-fever-member": Page(user="guard_a", ok=405, refused=("staff_a", 404)),
     "access:visitors": Page(user="guard_a", refused=("staff_a", 404)),
     "access:deliveries": Page(user="guard_a", refused=("staff_a", 404)),
     "access:compound-passes": row("compound"),

@@ -47,12 +47,49 @@
     if (answer.next_allowed) exits = `${T.nextAllowed} ${answer.next_allowed}`;
     $("v-exits").textContent = exits;
     $("v-advice").textContent = answer.queued ? T.queuedAdvice : (answer.advice || "");
+    showMembers(answer);
     verdict.dataset.decision = kind;
     verdict.dataset.code = answer.code || "";
     verdict.hidden = false;
     verdict.focus();
     if (!answer.queued) logSynced(answer);
   }
+  // A fever: ask which member it was, by number in the household's list (sex and age band, never a name).
+  function showMembers(answer) {
+    const box = $("v-members"), choices = $("v-choices");
+    choices.replaceChildren();
+    $("v-recorded").textContent = "";
+    const members = (!answer.queued && answer.members) || [];
+    box.hidden = members.length === 0;
+    if (box.hidden) return;
+    $("v-ask").textContent = T.feverWho;
+    const options = members.map((m) => [m.position, [T.memberNo.replace("{n}", m.position), m.sex, m.age].filter(Boolean).join(" · ")]);
+    options.push([0, T.noneOfThem]);
+    for (const [position, label] of options) {
+      const b = document.createElement("button");
+      b.type = "button"; b.className = "secondary"; b.textContent = label; b.dataset.position = position;
+      b.addEventListener("click", () => nameMember(answer.client_id, position, b));
+      choices.appendChild(b);
+    }
+  }
+  async function nameMember(clientId, position, button) {
+    try {
+      const resp = await fetch(root.dataset.feverMemberUrl, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
+        body: JSON.stringify({ client_id: clientId, position: position }),
+        credentials: "same-origin",
+      });
+      const reply = await resp.json();
+      $("v-recorded").textContent = reply.message || "";
+      if (resp.ok) {
+        for (const b of $("v-choices").children) b.classList.toggle("chosen", b === button);
+      }
+    } catch (e) {
+      $("v-recorded").textContent = T.notSent;
+    }
+  }
+
   // This phone's answered scans, newest first (the last 20): those answered at once and those sent later.
   const RECENT = 20;
   function logSynced(answer) {
