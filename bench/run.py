@@ -40,10 +40,15 @@ OUT = BENCH / "out"
 RESULTS = BENCH / "results.json"
 DOC = ROOT / "docs" / "benchmarks.md"
 HAND_WRITTEN = "## Comparisons"  # this heading and what follows it in DOC are kept from run to run
+# bench_pages' table of every page (bench/out/pages.md), shown under this heading; kept from the last doc
+# when pages did not run this time.
+PAGES_TABLE = "## Every page of the seeded city"
 PG_SH = BENCH / "pg.sh"
 PGBIN = Path(os.environ.get("LIANFANG_PGBIN", "/usr/lib/postgresql/15/bin"))
 # The order in which the known benchmarks run (others found later run after them, by name).
-KNOWN = ["import", "seed", "search", "contacts", "care", "stats", "ears", "dashboard", "lockdown", "gate"]
+KNOWN = [
+    "import", "seed", "search", "contacts", "care", "stats", "ears", "dashboard", "pages", "lockdown", "gate",
+]  # fmt: skip
 TIMEOUT = int(os.environ.get("LIANFANG_BENCH_TIMEOUT", 3600))
 
 
@@ -296,12 +301,26 @@ def write_doc(results: dict[str, dict[str, Any]], goals: dict[str, str], facts: 
         "Run one benchmark: `make bench BENCH=import`. Figures from another machine are not comparable.",
         "",
     ]
-    # What people wrote below HAND_WRITTEN (comparisons, before/after tables) stays as it was.
     old = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
+    pages = pages_table(old, "pages" in ran and "pages" not in failed)
+    if pages:
+        lines += [PAGES_TABLE, "", pages, ""]
+    # What people wrote below HAND_WRITTEN (comparisons, before/after tables) stays as it was.
     if HAND_WRITTEN in old:
         lines += [HAND_WRITTEN + old.split(HAND_WRITTEN, 1)[1].rstrip("\n"), ""]
     DOC.parent.mkdir(parents=True, exist_ok=True)
     DOC.write_text("\n".join(lines), encoding="utf-8")
+
+
+def pages_table(old_doc: str, fresh: bool) -> str:
+    """The table of every page: bench_pages' of this run when it ran, else the one of the last doc."""
+    table = OUT / "pages.md"
+    if fresh and table.exists():
+        return table.read_text(encoding="utf-8").strip()
+    if PAGES_TABLE not in old_doc:
+        return ""
+    kept = old_doc.split(PAGES_TABLE, 1)[1]
+    return re.split(r"^## ", kept, maxsplit=1, flags=re.M)[0].strip()
 
 
 def previous_goals() -> dict[str, str]:
