@@ -246,6 +246,12 @@ class Household(ScopedModel):
             models.Index(fields=["compound", "label"], name="places_household_label"),
             # Address search across a whole scope ("3栋2单元401").
             models.Index(fields=["label"], name="places_household_label_only"),
+            # The few households held (quarantine, lockdown, case): the disinfection list starts from them.
+            models.Index(
+                fields=["exits_held_until"],
+                name="places_household_held",
+                condition=models.Q(exits_held_until__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
