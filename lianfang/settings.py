@@ -72,6 +72,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that it compresses what every other layer answers: pages, JSON and, without the manifest
+    # storage, the static files WhiteNoise finds (with LIANFANG_MANIFEST_STATIC=1 WhiteNoise serves its own
+    # precompressed .br/.gz files, which this leaves alone). Django pads the compressed body against BREACH.
+    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
