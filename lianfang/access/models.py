@@ -341,6 +341,21 @@ class Passage(ScopedModel):
             ),
             # No index on server_time alone: the retention purge goes gate by gate (gate_time), and such an
             # index tempted the planner away from access_passage_quota on freshly loaded tables.
+            # The gate log of a wide scope (a city, a district, a street: access/passages.py), newest first:
+            # read backwards by time, the scope's path prefix checked in the index itself (no heap visit
+            # for the passages of other areas). Its refusals and referrals (a few in a hundred), with the
+            # code, so that "fevers in the city this month" reads only them.
+            models.Index(
+                fields=["server_time", "path"],
+                opclasses=["", *PATH_INDEX_OPCLASS],
+                name="access_passage_time_path",
+            ),
+            models.Index(
+                fields=["server_time", "path", "code"],
+                opclasses=["", *PATH_INDEX_OPCLASS, ""],
+                name="access_passage_not_allowed",
+                condition=~models.Q(decision="allowed"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -434,3 +449,4 @@ class Delivery(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.carrier}"
+
