@@ -26,6 +26,7 @@ milliseconds at 14 million rows, for every role that opens it.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -53,6 +54,7 @@ REFUSAL_CODES = [c for c in DecisionCode if c in PASS_CODES and DECISION_OF[c] !
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 _MIN_MICROS = -2_208_988_800 * 1_000_000  # 1900-01-01
 _MAX_MICROS = 253_402_214_400 * 1_000_000  # 9999-12-31
+_TOKEN = re.compile(r"(?P<micros>-?[0-9]{1,20}),(?P<id>[0-9]{1,20})")
 
 
 @dataclass(frozen=True)
@@ -71,13 +73,12 @@ class Cursor:
     @classmethod
     def parse(cls, raw: Any) -> Cursor | None:
         """The cursor of an "older" link; None for anything else (a malformed one: the newest page)."""
-        text = str(raw or "")
-        stamp, comma, ident = text.partition(",")
-        if not comma:
+        found = _TOKEN.fullmatch(str(raw or ""))
+        if found is None:
             return None
         try:
-            micros = bounds.parse_int(stamp, min_value=_MIN_MICROS, max_value=_MAX_MICROS)
-            pk = bounds.parse_int(ident, min_value=1)
+            micros = bounds.parse_int(found["micros"], min_value=_MIN_MICROS, max_value=_MAX_MICROS)
+            pk = bounds.parse_int(found["id"], min_value=1)
         except DomainError:
             return None
         return cls(_EPOCH + datetime.timedelta(microseconds=micros), pk)
