@@ -82,6 +82,7 @@ class PassageFilterForm(forms.Form):
         self.fields["gate"].choices = gate_choices  # type: ignore[attr-defined]
         self.gate_compound = {g.pk: g.compound_id for g in listed}
         if not self.is_bound:
+            self.initial["start"] = self.initial["end"] = timezone.localdate()
             if len(compounds) == 1:
                 self.initial["compound"] = compounds[0][0] if self.lists_compounds else compounds[0][1]
             if len(every) == 1:
