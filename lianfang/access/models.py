@@ -341,10 +341,11 @@ class Passage(ScopedModel):
             ),
             # No index on server_time alone: the retention purge goes gate by gate (gate_time), and such an
             # index tempted the planner away from access_passage_quota on freshly loaded tables.
-            # The gate log of a wide scope (a city, a district, a street: access/passages.py), newest first:
-            # read backwards by time, the scope's path prefix checked in the index itself (no heap visit
-            # for the passages of other areas). Its refusals and referrals (a few in a hundred), with the
-            # code, so that "fevers in the city this month" reads only them.
+            # The gate log (access/passages.py), newest first. A wide scope (a city, a district, a street)
+            # reads backwards by time, the scope's path prefix checked in the index itself (no heap visit
+            # for the passages of other areas). Its refusals and referrals (a few in a hundred: partial
+            # indexes, written only by those scans), by time for a wide scope and by gate for a narrow one,
+            # with the code, so that "fevers this month" never reads the allowed passages.
             models.Index(
                 fields=["server_time", "path"],
                 opclasses=["", *PATH_INDEX_OPCLASS],
@@ -354,6 +355,11 @@ class Passage(ScopedModel):
                 fields=["server_time", "path", "code"],
                 opclasses=["", *PATH_INDEX_OPCLASS, ""],
                 name="access_passage_not_allowed",
+                condition=~models.Q(decision="allowed"),
+            ),
+            models.Index(
+                fields=["gate", "server_time", "code"],
+                name="access_passage_gate_refusals",
                 condition=~models.Q(decision="allowed"),
             ),
         ]

@@ -8,19 +8,20 @@ milliseconds at 14 million rows, for every role that opens it.
   `?before=<microseconds since 1970-01-01 UTC>,<id>` (`Cursor`): no OFFSET, and no COUNT over the log. The
   first page reads at most COUNT_CAP + 1 rows, enough to say "more than 1,000".
 - **The plans** (EXPLAIN on the seeded city: docs/closed-management.md, "The gate log"):
-  - a scope of at most FANOUT gates (a community, a compound, one gate), or a household filter, is read
-    gate by gate (household by household): `access_passage_gate_time` (`access_passage_hh_time`)
-    backwards, at most `limit` rows per key, in one statement (a LATERAL join over the keys). A quiet gate
-    costs one index probe, a busy one its newest rows only, however long the window;
+  - a scope of at most FANOUT gates (a community, a compound, one gate) is read gate by gate, a grid
+    worker's (at most FANOUT_HOUSEHOLDS households) and an address household by household, in one statement
+    (a LATERAL join over the keys): each key's newest rows come off `access_passage_gate_time` or
+    `access_passage_hh_time` backwards — with a refusal filter `access_passage_gate_refusals`, which holds
+    the refused and referred passages only — at most `limit` of them; a quiet gate costs one index probe,
+    a busy one its newest rows, however long the window;
   - a wider scope (a street, a district, the city) is read backwards on `access_passage_time_path`, whose
     path column keeps other areas' passages out inside the index; with a refusal filter (decision refused
     or referred, or a code) on `access_passage_not_allowed`, which holds those rows only (a few in a
-    hundred), so that "fevers in the city this month" never reads the allowed ones;
-  - a grid worker's passages (through the households of the grid) are left to the planner: the grid's
-    households, then `access_passage_hh_time`.
-  Whatever the plan, the rows are `Passage.objects.visible_to(user)` with the filter: the gate-by-gate
-  statement runs that queryset's own WHERE clause, compiled by Django, once per key, and the rows shown
-  are loaded through `visible_to` again.
+    hundred), so that "fevers in the city this month" never reads the allowed ones.
+  Whatever the plan, the rows are `Passage.objects.visible_to(user)` with the filter: the key-by-key
+  statement runs that queryset's own WHERE clause, compiled by Django, once per key (for a grid worker,
+  whose scope joins the households, the keys are the grid's households and the WHERE the filter's), and
+  the rows shown are loaded through `visible_to` again.
 """
 
 from __future__ import annotations
@@ -40,12 +41,13 @@ from lianfang.access.messages import DECISION_OF, PASS_CODES
 from lianfang.access.models import Decision, DecisionCode, Passage
 from lianfang.core import bounds
 from lianfang.core.errors import DomainError
-from lianfang.places.models import Gate
+from lianfang.places.models import Gate, Household
 
 MAX_WINDOW_DAYS = 31  # days the page shows at once; longer periods go to the export
 PAGE_SIZE = 50
 COUNT_CAP = 1000  # the first page says how many up to this, "more than 1,000" past it
-FANOUT = 150  # at most this many gates (or households) are read one by one
+FANOUT = 150  # at most this many gates are read one by one
+FANOUT_HOUSEHOLDS = 1000  # households: a grid's, or an address's (a few rows each)
 CHUNK = 2000  # rows per statement when an export reads the log
 
 # The answers a passage can be refused or referred with (the code filter), in DecisionCode's order.
@@ -147,10 +149,14 @@ class Page:
     count: int | None = None  # first page: passages in the window, up to COUNT_CAP + 1
 
 
-def passages(user: Any, f: PassageFilter, before: Cursor | None = None) -> QuerySet[Passage]:
-    """The passages of the filter that `user` may read, older than the cursor (unordered)."""
+def passages(
+    user: Any, f: PassageFilter, before: Cursor | None = None, *, base: QuerySet[Passage] | None = None
+) -> QuerySet[Passage]:
+    """The passages of the filter that `user` may read, older than the cursor (unordered). `base`: the
+    rows to filter instead of `visible_to(user)` (newest() only, where the keys bound the scope)."""
     start, end = f.window()
-    qs = Passage.objects.visible_to(user).filter(server_time__gte=start, server_time__lt=end)
+    qs = Passage.objects.visible_to(user) if base is None else base
+    qs = qs.filter(server_time__gte=start, server_time__lt=end)
     if f.gates is not None:
         qs = qs.filter(gate_id__in=f.gates)
     if f.households is not None:
@@ -171,22 +177,27 @@ def passages(user: Any, f: PassageFilter, before: Cursor | None = None) -> Query
 
 @dataclass(frozen=True)
 class Scope:
-    """The gates of the user's scope when there are few enough to read one by one (at most FANOUT);
-    `gates` None for a wider scope, and for a scope that is not an area (a grid worker's passages are
-    found through the grid's households)."""
+    """What bounds the user's passages when it is small enough to read key by key: an area's gates (at most
+    FANOUT), a grid worker's households (at most FANOUT_HOUSEHOLDS); None for a wider scope."""
 
-    gates: tuple[int, ...] | None
+    gates: tuple[int, ...] | None = None
+    households: tuple[int, ...] | None = None
 
     @classmethod
     def of(cls, user: Any, gates: Sequence[int] | None = None) -> Scope:
         """`gates`: the ids of Gate.objects.visible_to(user) when the caller read them already (up to
         FANOUT + 1 of them)."""
-        if user.is_superuser or Passage.scope.roles.get(getattr(user, "role", None)) != "path":
-            return cls(None)
+        mode = "all" if user.is_superuser else Passage.scope.roles.get(getattr(user, "role", None))
+        if mode == "grid":
+            found = Household.objects.visible_to(user).order_by().values_list("id", flat=True)
+            households = tuple(found[: FANOUT_HOUSEHOLDS + 1])
+            return cls(households=households if len(households) <= FANOUT_HOUSEHOLDS else None)
+        if mode != "path":
+            return cls()
         if gates is None:
             gates = Gate.objects.visible_to(user).order_by().values_list("id", flat=True)[: FANOUT + 1]
         ids = tuple(gates)
-        return cls(ids if len(ids) <= FANOUT else None)
+        return cls(gates=ids if len(ids) <= FANOUT else None)
 
 
 def read_page(
@@ -244,21 +255,29 @@ def newest(
     qs = passages(user, f, before)
     ordered = qs.order_by("-server_time", "-id").values_list("id", "server_time")
     keys = _fanout(user, f, scope)
-    if keys is None or len(qs.query.alias_map) > 1:  # a join (a grid worker's scope): the planner's choice
+    if keys is None:
         return list(ordered[:limit])
-    column, values = keys
+    column, values, inside = keys
     if not values:
         return []
+    if sum(1 for n in qs.query.alias_refcount.values() if n) > 1:
+        if not inside:
+            return list(ordered[:limit])
+        # A grid worker's scope joins the households: read household by household, the keys (the grid's
+        # households, or the filter's among them) being the scope. The rows shown go through visible_to.
+        qs = passages(user, f, before, base=Passage.objects.all())
     compiler = qs.query.get_compiler(using=qs.db)
     try:
         where, params = compiler.compile(qs.query.where)
     except EmptyResultSet:
         return []
     table = connections[qs.db].ops.quote_name(Passage._meta.db_table)
+    # Each key's newest rows come off its index in order; WITH TIES keeps the rows of the same instant as
+    # the last one (the index orders by time only), and the outer ORDER BY breaks ties by id.
     sql = (
         f"SELECT p.id, p.server_time FROM unnest(%s::bigint[]) AS k(key) CROSS JOIN LATERAL ("
         f"SELECT {table}.id, {table}.server_time FROM {table} WHERE {table}.{column} = k.key AND {where} "
-        f"ORDER BY {table}.server_time DESC, {table}.id DESC LIMIT %s) AS p "
+        f"ORDER BY {table}.server_time DESC FETCH FIRST %s ROWS WITH TIES) AS p "
         f"ORDER BY p.server_time DESC, p.id DESC LIMIT %s"
     )
     with connections[qs.db].cursor() as cursor:
@@ -266,13 +285,17 @@ def newest(
         return list(cursor.fetchall())
 
 
-def _fanout(user: Any, f: PassageFilter, scope: Scope | None) -> tuple[str, Sequence[int]] | None:
-    """The keys to read one by one (column, ids), or None for one ordered scan of the whole scope."""
+def _fanout(user: Any, f: PassageFilter, scope: Scope | None) -> tuple[str, Sequence[int], bool] | None:
+    """The keys to read one by one (column, ids, whether the keys lie inside the user's scope), or None for
+    one ordered scan of the whole scope."""
+    scope = scope or Scope.of(user)
+    if scope.households is not None:  # a grid worker: the grid's households, or the filter's among them
+        mine = scope.households
+        households = mine if f.households is None else tuple(h for h in f.households if h in set(mine))
+        return "household_id", households, True
     if f.households is not None:
-        return ("household_id", f.households) if len(f.households) <= FANOUT else None
-    if f.refusals_only:
-        return None  # access_passage_not_allowed serves refusals best at every scope
-    if f.gates is not None:
-        return ("gate_id", f.gates) if len(f.gates) <= FANOUT else None
-    gates = (scope or Scope.of(user)).gates
-    return ("gate_id", gates) if gates is not None else None
+        return ("household_id", f.households, False) if len(f.households) <= FANOUT_HOUSEHOLDS else None
+    gates = f.gates if f.gates is not None else scope.gates
+    if gates is not None and len(gates) <= FANOUT:
+        return "gate_id", gates, False
+    return None

@@ -1,4 +1,4 @@
-# The gate log of a whole city (access/passages.py): two indexes read backwards by time. Built
+# The gate log of a whole city (access/passages.py): three indexes read backwards by time. Built
 # CONCURRENTLY (the gates keep scanning while a large passage table is indexed), hence not atomic.
 
 from django.contrib.postgres.operations import AddIndexConcurrently
@@ -28,6 +28,14 @@ class Migration(migrations.Migration):
                 fields=["server_time", "path", "code"],
                 name="access_passage_not_allowed",
                 opclasses=["", "varchar_pattern_ops", ""],
+            ),
+        ),
+        AddIndexConcurrently(
+            model_name="passage",
+            index=models.Index(
+                condition=models.Q(("decision", "allowed"), _negated=True),
+                fields=["gate", "server_time", "code"],
+                name="access_passage_gate_refusals",
             ),
         ),
     ]

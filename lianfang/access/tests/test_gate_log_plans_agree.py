@@ -45,7 +45,9 @@ def oracle(user, f: PassageFilter, before, rows, grid_of) -> list[int]:
 @pytest.mark.parametrize("seed", [1, 2, 3])
 @pytest.mark.parametrize("fanout", [log.FANOUT, 1])
 def test_every_plan_gives_the_rows_of_the_rules(world, monkeypatch, seed, fanout):
-    monkeypatch.setattr(log, "FANOUT", fanout)  # 1: every scope is "wide", read in one ordered scan
+    # 1: every scope is "wide" (a grid worker's too), read in one ordered scan
+    monkeypatch.setattr(log, "FANOUT", fanout)
+    monkeypatch.setattr(log, "FANOUT_HOUSEHOLDS", fanout)
     rng = random.Random(seed)
     west = Gate.objects.get(compound=world.compound_a, name="西门")
     north = Gate.objects.create(compound=world.compound_b, name="北门", path=world.compound_b.path)
