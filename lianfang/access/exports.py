@@ -10,6 +10,7 @@ is sent, a background one each time its file is downloaded.
 from __future__ import annotations
 
 import datetime
+import secrets
 import tempfile
 from collections.abc import Iterable
 from typing import IO, Any
@@ -75,7 +76,7 @@ def write_export(export_id: int) -> None:
             rows = iter_passages(export.user, PassageFilter.from_json(export.filters), cap=MAX_ROWS + 1)
             n, more = write_xlsx(tmp, rows, cap=MAX_ROWS)
             tmp.seek(0)
-            name = f"passages-{timezone.localtime(export.created_at):%Y%m%d-%H%M}-{export.pk}.xlsx"
+            name = f"passages-{timezone.localtime(export.created_at):%Y%m%d-%H%M}-{secrets.token_hex(8)}.xlsx"
             export.file.save(name, File(tmp), save=False)
             message = (
                 _(

@@ -142,7 +142,7 @@ def _filter_words(form: PassageFilterForm, f: PassageFilter) -> list[str]:
     return words
 
 
-def _log_page(request: HttpRequest, form: PassageFilterForm, page: Any, *, status: int = 200) -> HttpResponse:
+def _log_page(request: HttpRequest, form: PassageFilterForm, page: Any) -> HttpResponse:
     raw = _filter_data(request)
     query = form.query() if form.passage_filter() is not None else (raw.urlencode() if raw else "")
     too_long = form.has_error(NON_FIELD_ERRORS, "window_too_long")
@@ -157,7 +157,6 @@ def _log_page(request: HttpRequest, form: PassageFilterForm, page: Any, *, statu
             "count_cap": COUNT_CAP,
             "count_cap_text": f"{COUNT_CAP:,}",
         },
-        status=status,
     )
 
 
