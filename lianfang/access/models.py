@@ -341,6 +341,27 @@ class Passage(ScopedModel):
             ),
             # No index on server_time alone: the retention purge goes gate by gate (gate_time), and such an
             # index tempted the planner away from access_passage_quota on freshly loaded tables.
+            # The gate log (access/passages.py), newest first. A wide scope (a city, a district, a street)
+            # reads backwards by time, the scope's path prefix checked in the index itself (no heap visit
+            # for the passages of other areas). Its refusals and referrals (a few in a hundred: partial
+            # indexes, written only by those scans), by time for a wide scope and by gate for a narrow one,
+            # with the code, so that "fevers this month" never reads the allowed passages.
+            models.Index(
+                fields=["server_time", "path"],
+                opclasses=["", *PATH_INDEX_OPCLASS],
+                name="access_passage_time_path",
+            ),
+            models.Index(
+                fields=["server_time", "path", "code"],
+                opclasses=["", *PATH_INDEX_OPCLASS, ""],
+                name="access_passage_not_allowed",
+                condition=~models.Q(decision="allowed"),
+            ),
+            models.Index(
+                fields=["gate", "server_time", "code"],
+                name="access_passage_gate_refusals",
+                condition=~models.Q(decision="allowed"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -434,3 +455,56 @@ class Delivery(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.carrier}"
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Being written")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class PassageExport(ScopedModel):
+    """A gate log export too large for a request (access/exports.py): written on the worker to a file that
+    only the user who asked for it downloads ("my exports"), deleted a day after it was asked for. `filters`
+    is the gate log's filter (passages.PassageFilter.as_json); the rows are read with the user's scope when
+    the worker writes them."""
+
+    scope = ScopeRule(roles=STAFF_SCOPE, grid="grid")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), related_name="+", on_delete=models.CASCADE
+    )
+    grid = models.ForeignKey(
+        "places.Grid",
+        verbose_name=_("grid"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    filters = models.JSONField(_("filter"), default=dict)
+    summary = models.CharField(_("filter in words"), max_length=500, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING
+    )
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    truncated = models.BooleanField(_("cut at the row limit"), default=False)
+    file = models.FileField(_("file"), upload_to="exports/passages/", blank=True)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("gate log export")
+        verbose_name_plural = _("gate log exports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "created_at"], name="access_passageexport_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
+
+    @property
+    def is_busy(self) -> bool:
+        return self.status in (ExportStatus.PENDING, ExportStatus.RUNNING)

@@ -15,6 +15,8 @@ urlpatterns = [
     path("gates/<int:pk>/toggle/", views_staff.gate_toggle, name="gate-toggle"),
     path("passages/", views_staff.passage_log, name="passage-log"),
     path("passages/export.xlsx", views_staff.passage_export, name="passage-export"),
+    path("passages/exports/", views_staff.passage_exports, name="passage-exports"),
+    path("passages/exports/<int:pk>.xlsx", views_staff.passage_export_file, name="passage-export-file"),
     path("areas/<str:code>/policy/", views_staff.policy_edit, name="policy"),
     path("compounds/<int:pk>/passes.pdf", views_pdf.compound_passes_pdf, name="compound-passes-pdf"),
     # The household's secret-link pages (household-link, household-link-renew) are portal's, joined into

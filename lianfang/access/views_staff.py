@@ -2,32 +2,30 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lianfang.access import services
+from lianfang.access import exports, services, tasks
 from lianfang.access.forms import OutingPolicyForm, PassageFilterForm
-from lianfang.access.models import OutingPolicy, Pass, Passage, PassKind, PassStatus
+from lianfang.access.models import ExportStatus, OutingPolicy, Pass, PassageExport, PassKind, PassStatus
+from lianfang.access.passages import COUNT_CAP, Cursor, PassageFilter, read_page
 from lianfang.access.policy import policy_for_path
-from lianfang.core import audit, bounds
-from lianfang.core.audit import AuditAction
+from lianfang.core import bounds
 from lianfang.core.errors import DomainError
-from lianfang.core.exports import inert_row
 from lianfang.core.natural import NaturalKey
 from lianfang.core.roles import MANAGE_PASSES, READ_CLOSED_MANAGEMENT, SET_OUTING_RULES
 from lianfang.core.viewtools import require_role
 from lianfang.places.models import Area, Compound, Gate, Household
-from lianfang.places.services import household_filter, parse_address
 
 
 def _staff(request: HttpRequest) -> Any:
@@ -123,117 +121,112 @@ def gate_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("access:compound-passes", pk=gate.compound_id)
 
 
-def _passages(request: HttpRequest, user: Any) -> tuple[PassageFilterForm, Any]:
-    gates = Gate.objects.visible_to(user).select_related("compound").order_by("compound__name", "name")
-    form = PassageFilterForm(request.GET or None, gates=gates)
-    rows = Passage.objects.visible_to(user).select_related("gate", "gate__compound", "household")
-    now = timezone.now()
-    start, end = now - datetime.timedelta(hours=24), None
-    if form.is_valid():
-        d = form.cleaned_data
-        if d.get("gate"):
-            rows = rows.filter(gate_id=d["gate"])
-        start = d.get("start") or start
-        end = d.get("end")
-        if d.get("decision"):
-            rows = rows.filter(decision=d["decision"])
-        if d.get("household"):
-            address = parse_address(d["household"])
-            rows = rows.filter(household_filter(address, "household__")) if address else rows.none()
-    rows = rows.filter(server_time__gte=start)
-    if end:
-        rows = rows.filter(server_time__lt=end)
-    return form, rows.order_by("-server_time", "-id")
+def _filter_data(request: HttpRequest) -> Any:
+    """The gate log's filter as asked (the cursor apart); None when nothing was (the default view)."""
+    data = request.GET.copy()
+    data.pop("before", None)
+    return data or None
 
 
-def _filter_words(form: PassageFilterForm) -> list[str]:
-    """The passage filter as the audit trail says it: the gate, the period, the decision, the household."""
-    data = form.cleaned_data if form.is_valid() else {}
-    now = timezone.now()
-    start = data.get("start") or now - datetime.timedelta(hours=24)
-    end = data.get("end") or now
-    words = [
-        _("{start} to {end}").format(
-            start=f"{timezone.localtime(start):%Y-%m-%d %H:%M}",
-            end=f"{timezone.localtime(end):%Y-%m-%d %H:%M}",
-        )
-    ]
-    if data.get("gate"):
-        words.append(str(dict(getattr(form.fields["gate"], "choices", [])).get(data["gate"], "")))
-    if data.get("decision"):
-        words.append(str(dict(getattr(form.fields["decision"], "choices", [])).get(data["decision"], "")))
+def _filter_words(form: PassageFilterForm, f: PassageFilter) -> list[str]:
+    """The filter as the audit trail says it: the days, the place, the answer, the household."""
+    data = form.cleaned_data if form.is_bound else {}
+    words = [_("{start} to {end}").format(start=f.start.isoformat(), end=f.end.isoformat())]
+    for name in ("compound", "gate", "direction", "decision", "code"):
+        value = data.get(name)
+        if value:
+            choices = dict(getattr(form.fields[name], "choices", []))
+            words.append(str(choices.get(value, value)))
     if data.get("household"):
         words.append(_("household “{text}”").format(text=data["household"][:100]))
     return words
 
 
+def _log_page(request: HttpRequest, form: PassageFilterForm, page: Any) -> HttpResponse:
+    raw = _filter_data(request)
+    query = form.query() if form.passage_filter() is not None else (raw.urlencode() if raw else "")
+    too_long = form.has_error(NON_FIELD_ERRORS, "window_too_long")
+    return render(
+        request,
+        "access/passage_log.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query,
+            "too_long": too_long,
+            "count_cap": COUNT_CAP,
+            "count_cap_text": f"{COUNT_CAP:,}",
+        },
+    )
+
+
 @login_required
 def passage_log(request: HttpRequest) -> HttpResponse:
+    """The gate log: the filter's days (today by default), newest first, PAGE_SIZE at a time before the
+    `before` cursor (a malformed one shows the newest page)."""
     user = _staff(request)
-    form, rows = _passages(request, user)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request, "access/passage_log.html", {"form": form, "page": page, "query": query.urlencode()}
-    )
+    form = PassageFilterForm(_filter_data(request), user=user)
+    f = form.passage_filter()
+    before = Cursor.parse(request.GET.get("before"))
+    page = read_page(user, f, before, count=before is None, scope=form.scope) if f is not None else None
+    return _log_page(request, form, page)
 
 
 @login_required
 def passage_export(request: HttpRequest) -> HttpResponse:
-    from openpyxl import Workbook
-
+    """The log's filter to Excel, any number of days: at once when small, else on the worker."""
     user = _staff(request)
-    form, rows = _passages(request, user)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("Passages"))
-    ws.append(
-        inert_row(
-            ws,
-            [
-                _("Server time"),
-                _("Device time"),
-                _("Compound"),
-                _("Gate"),
-                _("Household"),
-                _("Direction"),
-                _("Temperature"),
-                _("Decision"),
-                _("Code"),
-            ],
+    form = PassageFilterForm(_filter_data(request), user=user, max_days=None)
+    f = form.passage_filter()
+    if f is None:
+        return _log_page(request, form, None)
+    words = _filter_words(form, f)
+    if exports.too_large_for_request(user, f):
+        tasks.start_passage_export(user=user, f=f, words=words)
+        messages.success(
+            request,
+            _(
+                "More than {n} passages: the export is being written in the background. "
+                "It will be listed here when it is ready, for one day."
+            ).format(n=f"{exports.DIRECT_ROWS:,}"),
         )
+        return redirect("access:passage-exports")
+    response = HttpResponse(
+        exports.export_now(user=user, f=f, words=words, request=request),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    n = 0
-    for p in rows[:200_000].iterator(chunk_size=2000):
-        ws.append(
-            inert_row(
-                ws,
-                [
-                    timezone.localtime(p.server_time).strftime("%Y-%m-%d %H:%M:%S"),
-                    timezone.localtime(p.client_time).strftime("%Y-%m-%d %H:%M:%S") if p.client_time else "",
-                    p.gate.compound.name,
-                    p.gate.name,
-                    p.household.label if p.household else "",
-                    p.get_direction_display(),
-                    float(p.temperature) if p.temperature is not None else None,
-                    p.get_decision_display(),
-                    p.code,
-                ],
-            )
-        )
-        n += 1
-    audit.log(
-        user=user,
-        action=AuditAction.EXPORT,
-        object_type="passage",
-        summary=audit.filtered(_("{n} gate records exported").format(n=n), _filter_words(form)),
-        path=user.scope_path,
-        request=request,
-    )
-    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="passages-{timezone.localdate():%Y%m%d}.xlsx"'
-    wb.save(response)
     return response
+
+
+@login_required
+def passage_exports(request: HttpRequest) -> HttpResponse:
+    """The user's own background exports of the gate log, of the last day."""
+    user = _staff(request)
+    since = timezone.now() - exports.KEEP
+    rows = list(PassageExport.objects.visible_to(user).filter(user=user, created_at__gte=since)[:50])
+    return render(
+        request,
+        "access/passage_log_exports.html",
+        {"exports": rows, "busy": any(e.is_busy for e in rows), "max_rows": f"{exports.MAX_ROWS:,}"},
+    )
+
+
+@login_required
+def passage_export_file(request: HttpRequest, pk: int) -> FileResponse:
+    """A finished background export, to the user who asked for it (each download audited)."""
+    user = _staff(request)
+    export = get_object_or_404(
+        PassageExport.objects.visible_to(user).filter(user=user, status=ExportStatus.DONE).exclude(file=""),
+        pk=pk,
+    )
+    try:
+        handle = export.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    exports.log_export(user=user, n=export.rows, words=[export.summary], request=request)
+    name = f"passages-{timezone.localtime(export.created_at):%Y%m%d-%H%M}.xlsx"
+    return FileResponse(handle, as_attachment=True, filename=name)
 
 
 @login_required

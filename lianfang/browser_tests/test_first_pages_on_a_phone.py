@@ -7,13 +7,16 @@ the ones the README links: `LIANFANG_SCREENSHOTS=docs/screenshots make pytest AR
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
-from lianfang.access.models import DecisionCode
+from lianfang.access.models import DecisionCode, Passage
+from lianfang.access.tests.gatelog import passage
 from lianfang.accounts.models import User
 from lianfang.browser_tests.conftest import log_in
 from lianfang.conftest import PASSWORD
@@ -68,6 +71,22 @@ def test_first_page_on_a_phone(phone_page, world, who):
 
 
 def test_the_gate_log_fits_a_phone(phone_page, world):
+    """A full page of today's passages with its filter and "older" link, the next page, and the refusal of a
+    year-long window with its way to the export: all without sideways scrolling."""
+    now = timezone.now()
+    Passage.objects.bulk_create(
+        passage(world.gate_a, now - datetime.timedelta(seconds=s), household=world.household_a1)
+        for s in range(60)
+    )
     page = log_in(phone_page, world.staff_a.username)
     page.goto("/access/passages/")
+    assert page.locator("table tr").count() == 1 + 50
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.click('[data-test="older"]')
+    assert page.locator("table tr").count() == 1 + 10
+    assert page.locator('[data-test="newest"]').is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    today = timezone.localdate()
+    page.goto(f"/access/passages/?start={today - datetime.timedelta(days=365)}&end={today}")
+    assert page.locator('[data-test="window-error"]').is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -12,9 +12,11 @@ from lianfang.conftest import PASSWORD
 
 
 @pytest.fixture
-def things(world) -> SimpleNamespace:
+def things(world, settings, tmp_path) -> SimpleNamespace:
     """One row of each kind in community A (staff_a's) and one in community B, made by a superuser."""
-    from lianfang.access.models import PassKind
+    from django.core.files.base import ContentFile
+
+    from lianfang.access.models import ExportStatus, PassageExport, PassKind
     from lianfang.access.services import ensure_link_key, issue_pass
     from lianfang.accounts.models import User
     from lianfang.care.services import raise_errand
@@ -26,6 +28,7 @@ def things(world) -> SimpleNamespace:
     from lianfang.places.models import Gate, Grid
     from lianfang.watch.models import DailyReport, DailyStat, Detector, RiskAssessment, RiskRule, Signal
 
+    settings.MEDIA_ROOT = tmp_path  # the files of the rows below (a gate log export)
     root = User.objects.create_superuser(username="root", password=PASSWORD)
     # A rule of the tests' own (rating nothing): the shipped ones are gone after a transactional test.
     rule, _new = RiskRule.objects.get_or_create(
@@ -34,9 +37,9 @@ def things(world) -> SimpleNamespace:
     today = timezone.localdate()
     detector = Detector.objects.create(name="fevers C2", metric="fevers", level="grid", method="c2")
     t = SimpleNamespace(link_key=ensure_link_key(household=world.household_a1))
-    for side, community, compound, household, person in (
-        ("a", world.community_a, world.compound_a, world.household_a1, world.zhang_san),
-        ("b", world.community_b, world.compound_b, world.household_b, world.wang_wu),
+    for side, community, compound, household, person, staff in (
+        ("a", world.community_a, world.compound_a, world.household_a1, world.zhang_san, world.staff_a),
+        ("b", world.community_b, world.compound_b, world.household_b, world.wang_wu, world.staff_b),
     ):
         gate = (
             world.gate_a
@@ -126,7 +129,9 @@ def things(world) -> SimpleNamespace:
                 status=ImportStatus.PREVIEWED,
                 report={"errors": [], "valid": 1},
             ),
+            "export": PassageExport.objects.create(user=staff, path=community.path, status=ExportStatus.DONE),
         }
+        values["export"].file.save(f"passages-{side}.xlsx", ContentFile(b"xlsx"))
         for key, value in values.items():
             setattr(t, f"{key}_{side}", value)
     return t

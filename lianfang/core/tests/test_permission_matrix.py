@@ -141,6 +141,8 @@ TABLE: dict[str, Page] = {
     "access:gate-toggle": row("gate", ok=405),
     "access:passage-log": Page(refused=NOT_FOR_GUARDS),
     "access:passage-export": Page(refused=NOT_FOR_GUARDS),
+    "access:passage-exports": Page(refused=NOT_FOR_GUARDS),
+    "access:passage-export-file": row("export"),
     "access:policy": row("community", field="code", arg="code"),
     "access:household-link-renew": row("household"),
     # ---------------------------------------------------------------- epidemic
