@@ -81,5 +81,7 @@ def test_the_api_answers_as_its_schema_says_and_never_a_5xx(case, headers):
                 for name in values:
                     if headers["ids"].get(name):
                         values[name] = headers["ids"][name]
-    response = case.call(headers=headers[who])
+    # Uncompressed: schemathesis' WSGI transport reads the body as sent, and gzip is tested on its own
+    # (test_compressed_responses.py).
+    response = case.call(headers={**headers[who], "Accept-Encoding": "identity"})
     case.validate_response(response, checks=CHECKS)
