@@ -3,6 +3,8 @@
 - `stock`: the items 口罩 (masks, 只, scarce: 20 per household every 7 days), 大米 (rice, 袋), 消毒液
   (disinfectant, 瓶); the stores: the city warehouse (the commander's), community A's store (staff_a's),
   community B's store (staff_b's) and the checkpoint at A's east gate. Nothing in stock yet.
+- care's `held_a1` (household_a1 in home quarantine with its care team) and `kit_stock` (the city's
+  nine-item kit with components, and stock in A's and B's stores).
 - `receive(location, item, n, lot=None)`: n units received by the location's keeper (a helper, not a test).
 """
 
@@ -12,6 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from lianfang.care.tests.conftest import at, held_a1, kit_stock, leader, today  # noqa: F401  (fixtures)
 from lianfang.supplies.ledger import Line, post_movements
 from lianfang.supplies.models import Item, ItemCategory, Location, LocationKind, MovementKind
 
