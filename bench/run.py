@@ -43,7 +43,19 @@ HAND_WRITTEN = "## Comparisons"  # this heading and what follows it in DOC are k
 PG_SH = BENCH / "pg.sh"
 PGBIN = Path(os.environ.get("LIANFANG_PGBIN", "/usr/lib/postgresql/15/bin"))
 # The order in which the known benchmarks run (others found later run after them, by name).
-KNOWN = ["import", "seed", "search", "contacts", "care", "stats", "ears", "dashboard", "lockdown", "gate"]
+KNOWN = [
+    "import",
+    "seed",
+    "search",
+    "contacts",
+    "care",
+    "stats",
+    "ears",
+    "dashboard",
+    "lockdown",
+    "gate",
+    "supplies",
+]
 TIMEOUT = int(os.environ.get("LIANFANG_BENCH_TIMEOUT", 3600))
 
 

@@ -26,23 +26,21 @@ A movement is dated today (`effective_day`): no back-dating, no dating ahead.
 from __future__ import annotations
 
 import datetime
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lianfang.core.alerts import raise_alert
 from lianfang.core.errors import DomainError
-from lianfang.core.models import AlertKind, AlertSeverity
 from lianfang.core.roles import ADJUST_STOCK, ISSUE_STOCK, RECEIVE_STOCK, Action
 from lianfang.core.scoping import authorize_write, not_found
 from lianfang.places.models import Household
+from lianfang.supplies.lowstock import low_stock
 from lianfang.supplies.models import (
     KIND_DIRECTION,
     QTY_MAX,
@@ -67,7 +65,6 @@ KIND_ACTION: dict[str, Action] = {
     MovementKind.ADJUST: ADJUST_STOCK,
     MovementKind.REVERSAL: ADJUST_STOCK,
 }
-COVER_WINDOW_DAYS = 7  # days of issues that give the rate of use for days of cover
 
 
 @dataclass
@@ -165,10 +162,31 @@ class _Plan:
     lot: Lot | None  # None: FEFO (outgoing only)
 
 
-def _locations(user: Any, lines: Sequence[Line], action: Action | None) -> dict[int, Location]:
+def _fetch(location_ids: set[int], item_ids: set[int]) -> tuple[dict[int, Location], dict[int, Item]]:
+    """The stores and the items of a posting, in one round trip (a clerk's posting is a few statements)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 'l', row_to_json(x) FROM {Location._meta.db_table} x "
+            "WHERE x.id = ANY(%s::bigint[]) "
+            f"UNION ALL SELECT 'i', row_to_json(y) FROM {Item._meta.db_table} y "
+            "WHERE y.id = ANY(%s::bigint[])",
+            [sorted(location_ids), sorted(item_ids)],
+        )
+        rows = cursor.fetchall()
+    locations: dict[int, Location] = {}
+    items: dict[int, Item] = {}
+    for kind, data in rows:
+        model, into = (Location, locations) if kind == "l" else (Item, items)
+        names = [f.attname for f in model._meta.concrete_fields]
+        obj = model.from_db(connection.alias, names, [data[f.column] for f in model._meta.concrete_fields])
+        into[obj.pk] = obj  # type: ignore[index]
+    return locations, items
+
+
+def _locations(
+    user: Any, lines: Sequence[Line], action: Action | None, found: dict[int, Location]
+) -> dict[int, Location]:
     """The locations of the lines, each checked against the user's right to its kind there."""
-    ids = {_pk(x.location) for x in lines}
-    found = {loc.pk: loc for loc in Location.objects.filter(pk__in=ids)}
     for line in lines:
         loc = found.get(_pk(line.location))
         if loc is None:
@@ -189,10 +207,13 @@ def _plan(user: Any, lines: Sequence[Line], today: datetime.date, action: Action
     for line in lines:
         if line.kind not in KIND_DIRECTION:
             raise DomainError("kind_invalid", _("Choose a kind of movement."), field="kind")
-    locations = _locations(user, lines, action)
-    items = {i.pk: i for i in Item.objects.filter(pk__in={_pk(x.item) for x in lines})}
+    try:
+        found, items = _fetch({_pk(x.location) for x in lines}, {_pk(x.item) for x in lines})
+    except (TypeError, ValueError):
+        raise not_found() from None
+    locations = _locations(user, lines, action, found)
     lot_ids = {_pk(x.lot) for x in lines if x.lot is not None}
-    lots = {lot.pk: lot for lot in Lot.objects.filter(pk__in=lot_ids)}
+    lots = {lot.pk: lot for lot in Lot.objects.filter(pk__in=lot_ids).order_by()} if lot_ids else {}
     plans: list[_Plan] = []
     for line in lines:
         item = items.get(_pk(line.item))
@@ -268,9 +289,12 @@ def _household_limits(plans: list[_Plan], now: datetime.datetime) -> None:
             )
 
 
-def _lock(pairs: Iterable[tuple[int, int]], incoming: Iterable[tuple[int, int, int]]) -> list[tuple]:
+def _lock(
+    pairs: Iterable[tuple[int, int]], incoming: Iterable[tuple[int, int, int]]
+) -> tuple[list[tuple], dict[tuple[int, int], Threshold]]:
     """Create the balance rows incoming stock needs, then lock every balance of the (location, item) pairs
-    in the fixed order (location, item, lot). Rows: (id, location, item, lot, quantity, expires_on)."""
+    in the fixed order (location, item, lot), reading their thresholds in the same statement. Returns the
+    rows (id, location, item, lot, quantity, expires_on) and the thresholds by (location, item)."""
     table = Balance._meta.db_table
     new = sorted(set(incoming))
     with connection.cursor() as cursor:
@@ -283,13 +307,24 @@ def _lock(pairs: Iterable[tuple[int, int]], incoming: Iterable[tuple[int, int, i
             )
         keys = sorted(set(pairs))
         cursor.execute(
-            f"SELECT b.id, b.location_id, b.item_id, b.lot_id, b.quantity, l.expires_on FROM {table} b "
-            f"JOIN {Lot._meta.db_table} l ON l.id = b.lot_id "
+            "SELECT b.id, b.location_id, b.item_id, b.lot_id, b.quantity, l.expires_on, "
+            "t.id, t.minimum, t.days_of_cover, t.low_since "
+            f"FROM {table} b JOIN {Lot._meta.db_table} l ON l.id = b.lot_id "
+            f"LEFT JOIN {Threshold._meta.db_table} t "
+            "ON t.location_id = b.location_id AND t.item_id = b.item_id "
             f"WHERE (b.location_id, b.item_id) IN ({', '.join(['(%s, %s)'] * len(keys))}) "
             "ORDER BY b.location_id, b.item_id, b.lot_id FOR UPDATE OF b",
             [v for key in keys for v in key],
         )
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+    thresholds = {
+        (r[1], r[2]): Threshold(
+            pk=r[6], location_id=r[1], item_id=r[2], minimum=r[7], days_of_cover=r[8], low_since=r[9]
+        )
+        for r in rows
+        if r[6] is not None
+    }
+    return [r[:6] for r in rows], thresholds
 
 
 def _fefo(
@@ -327,7 +362,7 @@ def post_movements(
     _household_limits(plans, now)
     pairs = {(p.location.pk, p.item.pk) for p in plans}
     incoming = {(p.location.pk, p.item.pk, p.lot.pk) for p in plans if p.direction > 0 and p.lot}
-    rows = _lock(pairs, incoming)
+    rows, thresholds = _lock(pairs, incoming)
     qty: dict[tuple[int, int, int], int] = {}
     expiry: dict[int, datetime.date | None] = {}
     ids: dict[tuple[int, int, int], int] = {}
@@ -361,9 +396,9 @@ def post_movements(
         raise _shortage(
             short, {p.location.pk: p.location for p in plans}, {p.item.pk: p.item for p in plans}, qty
         )
-    Movement.objects.bulk_create(movements)
-    _write_balances({k: v for k, v in qty.items() if k in ids}, ids)
-    _low_stock(
+    _write(movements, {k: v for k, v in qty.items() if k in ids}, ids)
+    low_stock(
+        thresholds,
         before,
         _totals(qty),
         {p.location.pk: p.location for p in plans},
@@ -421,17 +456,37 @@ def _totals(qty: dict[tuple[int, int, int], int]) -> dict[tuple[int, int], int]:
     return dict(totals)
 
 
-def _write_balances(qty: dict[tuple[int, int, int], int], ids: dict[tuple[int, int, int], int]) -> None:
-    """One UPDATE of every balance the posting changed (all of them locked above)."""
-    if not qty:
-        return
-    values = ", ".join(["(%s::bigint, %s::bigint)"] * len(qty))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {Balance._meta.db_table} b SET quantity = v.q FROM (VALUES {values}) AS v(id, q) "
-            "WHERE b.id = v.id AND b.quantity <> v.q",
-            [x for key, n in sorted(qty.items()) for x in (ids[key], n)],
+MOVEMENT_FIELDS = [f for f in Movement._meta.concrete_fields if not f.primary_key]
+
+
+def _write(
+    movements: list[Movement], qty: dict[tuple[int, int, int], int], ids: dict[tuple[int, int, int], int]
+) -> None:
+    """Insert the movements and update every balance the posting changed (all of them locked above) in one
+    statement; the movements get their ids."""
+    q = connection.ops.quote_name
+    row = "(" + ", ".join(["%s"] * len(MOVEMENT_FIELDS)) + ")"
+    params: list[Any] = [
+        f.get_db_prep_save(getattr(m, f.attname), connection) for m in movements for f in MOVEMENT_FIELDS
+    ]
+    update = ""
+    if qty:
+        values = ", ".join(["(%s::bigint, %s::bigint)"] * len(qty))
+        update = (
+            f", b AS (UPDATE {Balance._meta.db_table} b SET quantity = v.q "
+            f"FROM (VALUES {values}) AS v(id, q) WHERE b.id = v.id AND b.quantity <> v.q)"
         )
+        params += [x for key, n in sorted(qty.items()) for x in (ids[key], n)]
+    sql = (
+        f"WITH m AS (INSERT INTO {q(Movement._meta.db_table)} "
+        f"({', '.join(q(str(f.column)) for f in MOVEMENT_FIELDS)}) "
+        f"VALUES {', '.join([row] * len(movements))} RETURNING id){update} SELECT id FROM m ORDER BY id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for m, (pk,) in zip(movements, cursor.fetchall(), strict=True):
+            m.pk = pk
+            m._state.adding, m._state.db = False, connection.alias
 
 
 def _shortage(
@@ -453,78 +508,6 @@ def _shortage(
         _("Not enough stock: {parts}. Nothing was issued.").format(parts="; ".join(parts)),
         field="quantity",
     )
-
-
-# ------------------------------------------------------------------ low stock
-def _cover_levels(thresholds: list[Threshold], now: datetime.datetime) -> dict[tuple[int, int], int]:
-    """The days-of-cover level of each threshold that has one: days × the mean daily issues of the last
-    7 days."""
-    wanted = [t for t in thresholds if t.days_of_cover]
-    if not wanted:
-        return {}
-    since = now - datetime.timedelta(days=COVER_WINDOW_DAYS)
-    q = Q()
-    for t in wanted:
-        q |= Q(location_id=t.location_id, item_id=t.item_id)
-    rows = (
-        Movement.objects.filter(q, kind=MovementKind.ISSUE, at__gte=since)
-        .values_list("location_id", "item_id")
-        .annotate(n=Sum("quantity"))
-    )
-    used = {(loc, item): int(n) for loc, item, n in rows}
-    return {
-        (t.location_id, t.item_id): math.ceil(
-            (t.days_of_cover or 0) * used.get((t.location_id, t.item_id), 0) / COVER_WINDOW_DAYS
-        )
-        for t in wanted
-    }
-
-
-def level_of(threshold: Threshold, cover: dict[tuple[int, int], int]) -> int:
-    return max(threshold.minimum, cover.get((threshold.location_id, threshold.item_id), 0))
-
-
-def _low_stock(
-    before: dict[tuple[int, int], int],
-    after: dict[tuple[int, int], int],
-    locations: dict[int, Location],
-    items: dict[int, Item],
-    now: datetime.datetime,
-) -> None:
-    """Raise one alert for each (location, item) whose stock is now below its level and was not low yet; arm
-    again those back at their level. The thresholds change under the balance locks taken above."""
-    changed = [key for key in after if after[key] != before.get(key)]
-    if not changed:
-        return
-    q = Q()
-    for loc, item in changed:
-        q |= Q(location_id=loc, item_id=item)
-    thresholds = list(Threshold.objects.filter(q))
-    if not thresholds:
-        return
-    cover = _cover_levels(thresholds, now)
-    for t in thresholds:
-        key = (t.location_id, t.item_id)
-        level = level_of(t, cover)
-        stock = after[key]
-        if stock < level and t.low_since is None:
-            Threshold.objects.filter(pk=t.pk).update(low_since=now)
-            loc, it = locations[t.location_id], items[t.item_id]
-            raise_alert(
-                kind=AlertKind.LOW_STOCK,
-                severity=AlertSeverity.WARNING,
-                title=_("Low stock: {item} at {store}").format(item=it.name, store=loc.name),
-                detail=_("{stock} {unit} left; the level is {level} {unit}.").format(
-                    stock=stock, unit=it.unit, level=level
-                ),
-                path=loc.path,
-                source_type="supplies.threshold",
-                source_id=str(t.pk),
-                dedup_key=f"low_stock:{loc.pk}:{it.pk}:{int(now.timestamp() * 1000)}",
-                created_at=now,
-            )
-        elif stock >= level and t.low_since is not None:
-            Threshold.objects.filter(pk=t.pk).update(low_since=None)
 
 
 # ------------------------------------------------------------------ reversal and audit
