@@ -24,6 +24,13 @@ def things(world) -> SimpleNamespace:
     from lianfang.epi.services import start_quarantine
     from lianfang.people.models import ImportJob, ImportStatus
     from lianfang.places.models import Gate, Grid
+    from lianfang.supplies.models import DonorKind, Item, Location, LocationKind
+    from lianfang.supplies.services import (
+        DonatedLine,
+        acknowledge_donation,
+        pledge_donation,
+        receive_donation,
+    )
     from lianfang.watch.models import DailyReport, DailyStat, Detector, RiskAssessment, RiskRule, Signal
 
     root = User.objects.create_superuser(username="root", password=PASSWORD)
@@ -34,6 +41,16 @@ def things(world) -> SimpleNamespace:
     today = timezone.localdate()
     detector = Detector.objects.create(name="fevers C2", metric="fevers", level="grid", method="c2")
     t = SimpleNamespace(link_key=ensure_link_key(household=world.household_a1))
+    masks = Item.objects.create(name="口罩", unit="只", category="protective")
+
+    def donated(store: Location) -> object:
+        d = pledge_donation(
+            user=root, location=store, donor_kind=DonorKind.COMPANY, donor_name="某公司", name_public=True,
+            lines=[DonatedLine(masks, 100)],
+        )  # fmt: skip
+        receive_donation(user=root, donation=d)
+        return acknowledge_donation(user=root, donation=d)
+
     for side, community, compound, household, person in (
         ("a", world.community_a, world.compound_a, world.household_a1, world.zhang_san),
         ("b", world.community_b, world.compound_b, world.household_b, world.wang_wu),
@@ -127,6 +144,13 @@ def things(world) -> SimpleNamespace:
                 report={"errors": [], "valid": 1},
             ),
         }
+        values["store"] = Location.objects.create(
+            name=f"{community.name}物资站",
+            kind=LocationKind.COMMUNITY_STORE,
+            area=community,
+            path=community.path,
+        )
+        values["donation"] = donated(values["store"])
         for key, value in values.items():
             setattr(t, f"{key}_{side}", value)
     return t
