@@ -251,10 +251,15 @@ def _plan(user: Any, lines: Sequence[Line], today: datetime.date, action: Action
     return plans
 
 
-def _household_limits(plans: list[_Plan], now: datetime.datetime) -> None:
+def _household_limits(user: Any, plans: list[_Plan], now: datetime.datetime) -> None:
     """Scarce items: what a household was given of an item within its period (issues less their reversals),
     plus this posting, stays within the item's limit. The households are locked first, in id order (before
     any balance), so that two stores cannot both give the last allowance."""
+    named = sorted({p.line.household_id for p in plans if p.line.household_id})
+    if named:  # a household given must be one the user sees; locked, in id order, before any balance
+        found = Household.objects.visible_to(user).filter(pk__in=named).order_by("pk").select_for_update()
+        if len(list(found.values_list("pk", flat=True))) != len(named):
+            raise DomainError("not_found", _("Not found."), field="household", status=404)
     wanted: dict[tuple[int, int], int] = defaultdict(int)
     items: dict[int, Item] = {}
     for p in plans:
@@ -263,8 +268,6 @@ def _household_limits(plans: list[_Plan], now: datetime.datetime) -> None:
             items[p.item.pk] = p.item
     if not wanted:
         return
-    households = sorted({h for h, _item in wanted})
-    list(Household.objects.filter(pk__in=households).order_by("pk").select_for_update().values_list("pk"))
     for (household, item_id), n in sorted(wanted.items()):
         item = items[item_id]
         since = now - datetime.timedelta(days=item.limit_days)
@@ -359,7 +362,7 @@ def post_movements(
     today = today_local(now)
     day = check_day(effective_day, today)
     plans = _plan(user, lines, today, action)
-    _household_limits(plans, now)
+    _household_limits(user, plans, now)
     pairs = {(p.location.pk, p.item.pk) for p in plans}
     incoming = {(p.location.pk, p.item.pk, p.lot.pk) for p in plans if p.direction > 0 and p.lot}
     rows, thresholds = _lock(pairs, incoming)

@@ -246,6 +246,9 @@ TABLE: dict[str, Page] = {
     "api:post_lockdown": Page(api=True, ok=405),
     "api:post_scans": Page(api=True, ok=405),
     "api:list_risk_levels": Page(api=True),
+    "api:list_balances": Page(api=True),
+    "api:list_movements": Page(api=True),
+    "api:post_movement": Page(api=True),  # the URL of list_movements: GET lists
     "api:daily_reports": Page(api=True),
     "api:submit_daily_report": Page(inside=report_day("a"), outside=report_day("b"), api=True, ok=405),
     "api:return_daily_report": Page(inside=report_day("a"), outside=report_day("b"), api=True, ok=405),
