@@ -132,7 +132,7 @@ def store_post(request: HttpRequest, pk: int) -> HttpResponse:
         m = moves[0]
         messages.success(
             request,
-            _("{kind}: {item} {n} {unit}.").format(
+            _("Posted: {kind}, {item} {n} {unit}.").format(
                 kind=m.get_kind_display(),
                 item=m.item.name,
                 n=sum(x.quantity for x in moves),
