@@ -162,6 +162,10 @@ class _Plan:
     lot: Lot | None  # None: FEFO (outgoing only)
 
 
+LOCATION_COLUMNS = [f.attname for f in Location._meta.concrete_fields]  # attname == column on these two
+ITEM_COLUMNS = [f.attname for f in Item._meta.concrete_fields]
+
+
 def _fetch(location_ids: set[int], item_ids: set[int]) -> tuple[dict[int, Location], dict[int, Item]]:
     """The stores and the items of a posting, in one round trip (a clerk's posting is a few statements)."""
     with connection.cursor() as cursor:
@@ -176,10 +180,12 @@ def _fetch(location_ids: set[int], item_ids: set[int]) -> tuple[dict[int, Locati
     locations: dict[int, Location] = {}
     items: dict[int, Item] = {}
     for kind, data in rows:
-        model, into = (Location, locations) if kind == "l" else (Item, items)
-        names = [f.attname for f in model._meta.concrete_fields]
-        obj = model.from_db(connection.alias, names, [data[f.column] for f in model._meta.concrete_fields])
-        into[obj.pk] = obj  # type: ignore[index]
+        if kind == "l":
+            loc = Location.from_db(connection.alias, LOCATION_COLUMNS, [data[c] for c in LOCATION_COLUMNS])
+            locations[loc.pk] = loc
+        else:
+            item = Item.from_db(connection.alias, ITEM_COLUMNS, [data[c] for c in ITEM_COLUMNS])
+            items[item.pk] = item
     return locations, items
 
 

@@ -44,6 +44,11 @@ from lianfang.supplies.models import (
 RECEIPT_MAX = 30
 
 
+def _id(value: Any) -> int:
+    """A row's id from the row or the id itself."""
+    return int(value.pk if hasattr(value, "pk") else value)
+
+
 def visible_location(user: Any, location: Location | int, action: Action) -> Location:
     """A store the user may act on: read through its scope (404), the role checked (403)."""
     pk = getattr(location, "pk", location)
@@ -63,7 +68,7 @@ class DonatedLine:
 
 
 def _items(lines: Sequence[Any]) -> dict[int, Item]:
-    ids = {getattr(x.item, "pk", x.item) for x in lines}
+    ids = {_id(x.item) for x in lines}
     found = {i.pk: i for i in Item.objects.filter(pk__in=ids, is_active=True)}
     if len(found) != len(ids):
         raise DomainError("item_unknown", _("Choose an item."), field="item")
@@ -110,9 +115,7 @@ def pledge_donation(
         path=store.path,
     )
     DonationLine.objects.bulk_create(
-        DonationLine(
-            donation=donation, item=items[getattr(x.item, "pk", x.item)], quantity=parse_quantity(x.quantity)
-        )
+        DonationLine(donation=donation, item=items[_id(x.item)], quantity=parse_quantity(x.quantity))
         for x in lines
     )
     audit.log(user=user, action=AuditAction.CREATE, obj=donation, summary=_("Donation pledged"))
@@ -150,7 +153,7 @@ def receive_donation(
     rows: list[DonationLine] = []
     posting: list[Line] = []
     for x in lines:
-        item = items[getattr(x.item, "pk", x.item)]
+        item = items[_id(x.item)]
         if x.expires_on is not None and x.expires_on < today:
             raise DomainError(
                 "lot_expired",
@@ -241,7 +244,7 @@ def request_supplies(
         raise DomainError("nothing_to_post", _("Add at least one item."))
     merged: dict[int, int] = defaultdict(int)
     for item, quantity in lines:
-        merged[getattr(item, "pk", item)] += parse_quantity(quantity)
+        merged[_id(item)] += parse_quantity(quantity)
     _items([DonatedLine(item=i, quantity=1) for i in merged])
     req = Request.objects.create(
         requester=asking, supplier=above, note=" ".join(str(note).split())[:200], by=user, path=asking.path

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, ClassVar
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -213,7 +213,11 @@ class MovementQuerySet(ScopedQuerySet):
         raise LedgerIsAppendOnly
 
 
-class Movement(ScopedModel):
+class MovementManager(ScopedManager.from_queryset(MovementQuerySet)):  # type: ignore[misc]
+    pass
+
+
+class Movement(models.Model):
     """One line of the ledger: `quantity` (> 0) of a lot in or out of a location (`direction` +1 / -1).
     Posted by `ledger.post_movements` only; never changed or deleted."""
 
@@ -288,7 +292,9 @@ class Movement(ScopedModel):
     # What a posting was for, as text ("kit:<delivery id>"), for movements of upper apps.
     reference = models.CharField(_("reference"), max_length=40, blank=True, default="")
 
-    objects: ClassVar[Any] = ScopedManager.from_queryset(MovementQuerySet)()
+    path = models.CharField(_("path"), max_length=255)
+
+    objects = MovementManager()
 
     class Meta:
         verbose_name = _("movement")
