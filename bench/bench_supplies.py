@@ -119,6 +119,15 @@ def build(stores: int) -> dict[str, Any]:
     return {"store": store.pk, "items": [i.pk for i in items], "clerks": [c.pk for c in clerks]}
 
 
+def backend_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of a PostgreSQL backend on this machine, from /proc (0 when unreadable)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def clerk(
     user_id: int, store_id: int, item_ids: list[int], seconds: float, seed: int, ready: Any, go: Any, out: Any
 ) -> None:
@@ -134,11 +143,15 @@ def clerk(
 
     user = User.objects.get(pk=user_id)
     user.scope_path  # noqa: B018  (its area read now, not in the first posting)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (backend,) = cursor.fetchone()
     rng = random.Random(seed)
     written = refused = 0
     errors: list[str] = []
     ready.put(1)
     go.wait()
+    cpu, server = time.process_time(), backend_cpu(backend)
     until = time.time() + seconds
     while time.time() < until:
         item = item_ids[0] if rng.random() < 0.2 else rng.choice(item_ids)
@@ -159,8 +172,9 @@ def clerk(
                 errors.append(err.code)
         except DatabaseError as err:
             errors.append(str(err).splitlines()[0])
+    cpu, server = time.process_time() - cpu, backend_cpu(backend) - server
     connection.close()
-    out.put({"written": written, "refused": refused, "errors": errors})
+    out.put({"written": written, "refused": refused, "errors": errors, "cpu": cpu, "server": server})
 
 
 def run_clerks(world: dict[str, Any], seconds: float) -> dict[str, Any]:
@@ -197,6 +211,9 @@ def run_clerks(world: dict[str, Any], seconds: float) -> dict[str, Any]:
         "lowest": lowest,
         "mismatched": len(mismatched),
         "per_s": written / wall,
+        "client_ms": 1000 * sum(r["cpu"] for r in results) / max(written, 1),
+        "server_ms": 1000 * sum(r["server"] for r in results) / max(written, 1),
+        "load": os.getloadavg()[0],
     }
 
 
@@ -270,7 +287,10 @@ def main() -> None:
             "note": (
                 f"{CLERKS} clerk processes issuing from one store for {args.seconds:g} s: "
                 f"{clerks['written']} movements, {clerks['refused']} refused as short (the item run out), "
-                "no database error (no deadlock), no negative balance, every balance equal to its ledger"
+                "no database error (no deadlock), no negative balance, every balance equal to its ledger; "
+                f"CPU per movement: {clerks['client_ms']:.2f} ms in the clerks, "
+                f"{clerks['server_ms']:.2f} ms in PostgreSQL; "
+                f"load average {clerks['load']:.1f} on {os.cpu_count()} cores"
             ),
         },
         "stock_audit_city_s": {

@@ -139,10 +139,14 @@ class Balance(models.Model):
     scope = ScopeRule(roles=SUPPLY_SCOPE, path="location__path", gate="location__gate")
 
     location = models.ForeignKey(
-        Location, verbose_name=_("store"), related_name="balances", on_delete=models.PROTECT
+        Location, verbose_name=_("store"), related_name="balances", on_delete=models.PROTECT, db_index=False
     )
-    item = models.ForeignKey(Item, verbose_name=_("item"), related_name="+", on_delete=models.PROTECT)
-    lot = models.ForeignKey(Lot, verbose_name=_("lot"), related_name="balances", on_delete=models.PROTECT)
+    item = models.ForeignKey(
+        Item, verbose_name=_("item"), related_name="+", on_delete=models.PROTECT, db_index=False
+    )
+    lot = models.ForeignKey(
+        Lot, verbose_name=_("lot"), related_name="balances", on_delete=models.PROTECT, db_index=False
+    )
     quantity = models.BigIntegerField(_("quantity"), default=0)
 
     objects = ScopedManager()
@@ -226,16 +230,25 @@ class Movement(models.Model):
     id = models.BigAutoField(primary_key=True)
     kind = models.CharField(_("kind"), max_length=12, choices=MovementKind.choices)
     location = models.ForeignKey(
-        Location, verbose_name=_("store"), related_name="movements", on_delete=models.PROTECT
+        Location, verbose_name=_("store"), related_name="movements", on_delete=models.PROTECT, db_index=False
     )
-    item = models.ForeignKey(Item, verbose_name=_("item"), related_name="movements", on_delete=models.PROTECT)
-    lot = models.ForeignKey(Lot, verbose_name=_("lot"), related_name="movements", on_delete=models.PROTECT)
+    item = models.ForeignKey(
+        Item, verbose_name=_("item"), related_name="movements", on_delete=models.PROTECT, db_index=False
+    )
+    lot = models.ForeignKey(
+        Lot, verbose_name=_("lot"), related_name="movements", on_delete=models.PROTECT, db_index=False
+    )
     quantity = models.BigIntegerField(_("quantity"))
     direction = models.SmallIntegerField(_("direction"))
     at = models.DateTimeField(_("time"), default=timezone.now)
     effective_day = models.DateField(_("day"))
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, related_name="+", on_delete=models.PROTECT
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        related_name="+",
+        on_delete=models.PROTECT,
+        db_index=False,
     )
     reason = models.CharField(_("reason"), max_length=200, blank=True, default="")
     issued_to = models.CharField(
@@ -248,6 +261,7 @@ class Movement(models.Model):
         blank=True,
         related_name="+",
         on_delete=models.PROTECT,
+        db_index=False,
     )
     counterpart = models.ForeignKey(
         Location,
@@ -256,6 +270,7 @@ class Movement(models.Model):
         blank=True,
         related_name="+",
         on_delete=models.PROTECT,
+        db_index=False,
     )
     request = models.ForeignKey(
         "supplies.Request",
@@ -264,6 +279,7 @@ class Movement(models.Model):
         blank=True,
         related_name="movements",
         on_delete=models.PROTECT,
+        db_index=False,
     )
     donation = models.ForeignKey(
         "supplies.Donation",
@@ -272,6 +288,7 @@ class Movement(models.Model):
         blank=True,
         related_name="movements",
         on_delete=models.PROTECT,
+        db_index=False,
     )
     stocktake = models.ForeignKey(
         "supplies.StockTake",
@@ -280,14 +297,16 @@ class Movement(models.Model):
         blank=True,
         related_name="movements",
         on_delete=models.PROTECT,
+        db_index=False,
     )
-    reverses = models.OneToOneField(
+    reverses = models.ForeignKey(
         "self",
         verbose_name=_("reverses"),
         null=True,
         blank=True,
         related_name="reversed_by",
         on_delete=models.PROTECT,
+        db_index=False,
     )
     # What a posting was for, as text ("kit:<delivery id>"), for movements of upper apps.
     reference = models.CharField(_("reference"), max_length=40, blank=True, default="")
@@ -318,7 +337,15 @@ class Movement(models.Model):
                 | (~models.Q(kind="reversal") & models.Q(reverses__isnull=True)),
                 name="%(app_label)s_%(class)s_reversal_names_its_movement",
             ),
+            # A movement is reversed once (a partial index: the ledger's other rows carry no entry).
+            models.UniqueConstraint(
+                fields=["reverses"],
+                condition=models.Q(reverses__isnull=False),
+                name="%(app_label)s_%(class)s_reversed_once",
+            ),
         ]
+        # The foreign keys carry no index of their own (each is one more write per movement): the lookups
+        # the app makes have these, partial where most rows have no value.
         indexes = [
             models.Index(fields=["path"], name="supplies_movement_path_like", opclasses=PATH_INDEX_OPCLASS),
             models.Index(fields=["location", "item", "at"], name="supplies_movement_loc_item_at"),
@@ -330,14 +357,20 @@ class Movement(models.Model):
             models.Index(
                 fields=["reference"], name="supplies_movement_reference", condition=~models.Q(reference="")
             ),
+            models.Index(
+                fields=["request"],
+                name="supplies_movement_request",
+                condition=models.Q(request__isnull=False),
+            ),
+            models.Index(
+                fields=["donation"],
+                name="supplies_movement_donation",
+                condition=models.Q(donation__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.direction * self.quantity} {self.item_id}@{self.location_id}"
-
-    @property
-    def delta(self) -> int:
-        return int(self.direction) * int(self.quantity)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
@@ -346,6 +379,10 @@ class Movement(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise LedgerIsAppendOnly
+
+    @property
+    def delta(self) -> int:
+        return int(self.direction) * int(self.quantity)
 
 
 class Threshold(models.Model):
