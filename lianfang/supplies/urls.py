@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lianfang.supplies import views
+from lianfang.supplies import views, views_requests
 
 app_name = "supplies"
 
@@ -17,4 +17,12 @@ urlpatterns = [
     path("donations/<int:pk>/acknowledge/", views.donation_acknowledge, name="donation-acknowledge"),
     path("donations/<int:pk>/receipt/", views.donation_receipt, name="donation-receipt"),
     path("public/donations/", views.public_donations, name="public-donations"),
+    path("requests/", views_requests.requests, name="requests"),
+    path("requests/new/", views_requests.request_new, name="request-new"),
+    path("requests/<int:pk>/commit/", views_requests.request_commit, name="request-commit"),
+    path("requests/<int:pk>/send/", views_requests.request_send, name="request-send"),
+    path("requests/<int:pk>/receive/", views_requests.request_receive, name="request-receive"),
+    path("stores/<int:pk>/stocktake/", views_requests.stocktake, name="stocktake"),
+    path("stores/<int:pk>/stocktake/new/", views_requests.stocktake_new, name="stocktake-new"),
+    path("stocktakes/<int:pk>/decide/", views_requests.stocktake_decide, name="stocktake-decide"),
 ]

@@ -24,7 +24,7 @@ def things(world) -> SimpleNamespace:
     from lianfang.epi.services import start_quarantine
     from lianfang.people.models import ImportJob, ImportStatus
     from lianfang.places.models import Gate, Grid
-    from lianfang.supplies.models import DonorKind, Item, Location, LocationKind
+    from lianfang.supplies.models import DonorKind, Item, Location, LocationKind, Request, StockTake
     from lianfang.supplies.services import (
         DonatedLine,
         acknowledge_donation,
@@ -151,6 +151,10 @@ def things(world) -> SimpleNamespace:
             path=community.path,
         )
         values["donation"] = donated(values["store"])
+        values["request"] = Request.objects.create(
+            requester=values["store"], supplier=values["store"], path=community.path
+        )
+        values["stocktake"] = StockTake.objects.create(location=values["store"], path=community.path)
         for key, value in values.items():
             setattr(t, f"{key}_{side}", value)
     return t
