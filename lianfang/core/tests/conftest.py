@@ -24,7 +24,15 @@ def things(world) -> SimpleNamespace:
     from lianfang.epi.services import start_quarantine
     from lianfang.people.models import ImportJob, ImportStatus
     from lianfang.places.models import Gate, Grid
-    from lianfang.supplies.models import DonorKind, Item, Location, LocationKind, Request, StockTake
+    from lianfang.supplies.models import (
+        DonorKind,
+        Item,
+        Location,
+        LocationKind,
+        Request,
+        StockTake,
+        Threshold,
+    )
     from lianfang.supplies.services import (
         DonatedLine,
         acknowledge_donation,
@@ -155,6 +163,7 @@ def things(world) -> SimpleNamespace:
             requester=values["store"], supplier=values["store"], path=community.path
         )
         values["stocktake"] = StockTake.objects.create(location=values["store"], path=community.path)
+        Threshold.objects.create(location=values["store"], item=masks, minimum=1)
         for key, value in values.items():
             setattr(t, f"{key}_{side}", value)
     return t

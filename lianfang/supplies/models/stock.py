@@ -221,7 +221,7 @@ class MovementManager(ScopedManager.from_queryset(MovementQuerySet)):  # type: i
     pass
 
 
-class Movement(models.Model):
+class Movement(ScopedModel):
     """One line of the ledger: `quantity` (> 0) of a lot in or out of a location (`direction` +1 / -1).
     Posted by `ledger.post_movements` only; never changed or deleted."""
 
@@ -311,9 +311,9 @@ class Movement(models.Model):
     # What a posting was for, as text ("kit:<delivery id>"), for movements of upper apps.
     reference = models.CharField(_("reference"), max_length=40, blank=True, default="")
 
-    path = models.CharField(_("path"), max_length=255)
-
-    objects = MovementManager()
+    # The scoped manager, whose querysets refuse update() and delete() (mypy: a narrower manager than the
+    # base's).
+    objects = MovementManager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("movement")
