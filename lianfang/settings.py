@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "lianfang.accounts",
     "lianfang.places",
     "lianfang.people",
+    "lianfang.supplies",
     "lianfang.access",
     "lianfang.epi",
     "lianfang.care",

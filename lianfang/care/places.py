@@ -23,6 +23,7 @@ from lianfang.core.scoping import authorize_write
 from lianfang.epi.models import Lockdown, LockdownScope, LockdownStatus
 from lianfang.places.inherit import prefixes
 from lianfang.places.models import Area, Building, Household
+from lianfang.supplies.kits import issue_kit
 
 DEFAULT_KIT_NAME = "九个一"
 
@@ -142,7 +143,9 @@ def deliver_kit(
     now: datetime.datetime | None = None,
 ) -> KitDelivery:
     """A kit handed to a household in home quarantine; `items` the ones actually delivered (default:
-    all of the template)."""
+    all of the template). The delivered items that are components of the kit's bill of materials are issued
+    from the community's store in this transaction (`supplies.kits.issue_kit`): a shortage, or a kit with no
+    components, refuses the delivery and nothing is recorded."""
     authorize_write(user, action=EDIT_CARE)
     household = visible_household(user, household)
     now = now_or(now)
@@ -164,6 +167,15 @@ def deliver_kit(
         delivered_at=now,
         by=user,
         path=household.path,
+    )
+    issue_kit(
+        user=user,
+        household=household,
+        template_id=found.pk,
+        template_name=found.name,
+        items=chosen,
+        reference=f"kit:{delivery.pk}",
+        now=now,
     )
     audit.log(
         user=user,

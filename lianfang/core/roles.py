@@ -66,6 +66,15 @@ STAFF_SCOPE: Mapping[str, str] = {
 }
 # Care (calls, errands, disinfection, kits): the staff, and volunteers of the area.
 CARE_SCOPE: Mapping[str, str] = {**STAFF_SCOPE, Role.VOLUNTEER: "path"}
+# Supplies (stores, stock, the ledger, donations, requests): the staff of the area (grid workers: their
+# community's stores, whose kits they deliver), gate duty the stock of its own checkpoint.
+SUPPLY_SCOPE: Mapping[str, str] = {
+    Role.COMMAND: "path",
+    Role.COMMUNITY: "path",
+    Role.HEALTH: "path",
+    Role.GRID: "path",
+    Role.GATE: "gate",
+}
 
 
 # ------------------------------------------------------------------ actions (writes, and pages)
@@ -166,6 +175,30 @@ REVIEW_DAILY_REPORT = Action(
 # The command dashboard (home.dashboard): the staff read the figures of their area (a grid worker, their
 # grid); the page then checks the area against the scope of the figures themselves.
 READ_DASHBOARD = Action(STAFF_ROLES)
+
+
+# Supplies (lianfang.supplies): the staff and gate duty read the stock of their scope; community staff keep
+# their community's store and checkpoints (receive, issue, transfer, adjust), the command centre of a district
+# or the city its warehouses; a checkpoint's gate duty asks for supplies; a stock-take's differences are
+# posted once a second person of these roles approves them; items, stores, minimums and kit components are
+# set by community staff and the command centre. Kits are issued by whoever delivers them (EDIT_CARE).
+READ_STOCK = Action(STAFF_ROLES | {Role.GATE})
+STORE_KEEPERS = frozenset({Role.COMMUNITY, Role.COMMAND})
+RECEIVE_STOCK = Action(
+    STORE_KEEPERS, _("Only store keepers (community staff, the command centre) receive stock.")
+)
+ISSUE_STOCK = Action(
+    STORE_KEEPERS, _("Only store keepers (community staff, the command centre) issue stock.")
+)
+ADJUST_STOCK = Action(
+    STORE_KEEPERS, _("Only store keepers (community staff, the command centre) adjust stock.")
+)
+REQUEST_STOCK = Action(STORE_KEEPERS | {Role.GATE}, _("Your role may not ask for supplies."))
+APPROVE_STOCKTAKE = Action(
+    STORE_KEEPERS, _("Only store keepers (community staff, the command centre) approve a stock-take.")
+)
+MANAGE_SUPPLIES = Action(STORE_KEEPERS, _("Only community staff and the command centre set up supplies."))
+ISSUE_KIT = Action(EDIT_CARE.roles, _("Your role may not change care records."))
 
 
 # ------------------------------------------------------------------ home pages (home.homes)

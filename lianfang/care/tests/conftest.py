@@ -77,3 +77,41 @@ def held_a1(world, leader, today):
     household = world.household_a1
     household.refresh_from_db()
     return SimpleNamespace(household=household, quarantine=q, team=CareTeam.objects.get(household=household))
+
+
+@pytest.fixture
+def kit_stock(world):
+    """The article's nine-item kit of the city (care's `default_kit`) with its components from stock
+    (口罩 ×10, 大米 ×1, 消毒液 ×1; the cards and letters are paper) and 100 of each in community A's and
+    B's stores, received by their staff. Returns the kit template."""
+    from lianfang.care.services import default_kit
+    from lianfang.supplies.ledger import Line, post_movements
+    from lianfang.supplies.models import (
+        Item,
+        ItemCategory,
+        KitComponent,
+        Location,
+        LocationKind,
+        MovementKind,
+    )
+
+    kit = default_kit(world.city)
+    items = [
+        Item.objects.create(name="口罩", unit="只", category=ItemCategory.PROTECTIVE),
+        Item.objects.create(name="大米", unit="袋", category=ItemCategory.FOOD),
+        Item.objects.create(name="消毒液", unit="瓶", category=ItemCategory.DISINFECTION),
+    ]
+    for item, n in zip(items, (10, 1, 1), strict=True):
+        KitComponent.objects.create(template=kit, item=item, quantity=n)
+    for community, keeper in ((world.community_a, world.staff_a), (world.community_b, world.staff_b)):
+        store = Location.objects.create(
+            name=f"{community.name}物资站",
+            kind=LocationKind.COMMUNITY_STORE,
+            area=community,
+            path=community.path,
+        )
+        post_movements(
+            user=keeper,
+            lines=[Line(kind=MovementKind.RECEIVE, location=store, item=i, quantity=100) for i in items],
+        )
+    return kit

@@ -18,8 +18,8 @@ def test_the_default_kit_is_the_articles_nine_items_created_once(world):
     assert list(kits_for_path("999999.")) == []
 
 
-def test_held_households_wait_until_their_kit_is_delivered(world, held_a1, today, at):
-    kit = default_kit(world.city)
+def test_held_households_wait_until_their_kit_is_delivered(world, held_a1, today, at, kit_stock):
+    kit = kit_stock
     assert list(households_waiting_for_kit(world.grid_a1_worker, today)) == [held_a1.household]
     assert list(households_waiting_for_kit(world.staff_b, today)) == []
     delivery = deliver_kit(
@@ -37,10 +37,8 @@ def test_held_households_wait_until_their_kit_is_delivered(world, held_a1, today
     assert list(households_waiting_for_kit(world.grid_a1_worker, today)) == []
 
 
-def test_a_delivery_holds_all_items_by_default(world, held_a1, at):
-    delivery = deliver_kit(
-        user=world.staff_a, household=held_a1.household, template=default_kit(world.city), now=at(9)
-    )
+def test_a_delivery_holds_all_items_by_default(world, held_a1, at, kit_stock):
+    delivery = deliver_kit(user=world.staff_a, household=held_a1.household, template=kit_stock, now=at(9))
     assert delivery.items.splitlines() == DEFAULT_KIT_ITEMS
 
 
@@ -63,12 +61,10 @@ def test_bad_kit_deliveries_are_refused_nothing_changed(world, held_a1, today, a
     assert not KitDelivery.objects.exists()
 
 
-def test_a_kit_of_an_earlier_quarantine_does_not_count(world, held_a1, today, at):
+def test_a_kit_of_an_earlier_quarantine_does_not_count(world, held_a1, today, at, kit_stock):
     from lianfang.epi.services import release_quarantine
 
-    deliver_kit(
-        user=world.staff_a, household=held_a1.household, template=default_kit(world.city), now=at(9, days=-3)
-    )
+    deliver_kit(user=world.staff_a, household=held_a1.household, template=kit_stock, now=at(9, days=-3))
     assert list(households_waiting_for_kit(world.staff_a, today)) == [held_a1.household]
     release_quarantine(user=world.health_a, quarantine=held_a1.quarantine, today=today, override_reason="ok")
     assert list(households_waiting_for_kit(world.staff_a, today)) == []

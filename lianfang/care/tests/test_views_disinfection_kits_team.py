@@ -40,7 +40,7 @@ def test_another_grids_building_is_a_404(world, login, held_a1):
     assert not Disinfection.objects.exists()
 
 
-def test_a_household_waits_for_its_kit_until_it_is_delivered(world, login, held_a1):
+def test_a_household_waits_for_its_kit_until_it_is_delivered(world, login, held_a1, kit_stock):
     client = login(world.grid_a1_worker)
     page = client.get(reverse("care:kits")).content.decode()
     assert f'data-household="{held_a1.household.pk}"' in page

@@ -26,6 +26,21 @@ def things(world, settings, tmp_path) -> SimpleNamespace:
     from lianfang.epi.services import start_quarantine
     from lianfang.people.models import ImportJob, ImportStatus
     from lianfang.places.models import Gate, Grid
+    from lianfang.supplies.models import (
+        DonorKind,
+        Item,
+        Location,
+        LocationKind,
+        Request,
+        StockTake,
+        Threshold,
+    )
+    from lianfang.supplies.services import (
+        DonatedLine,
+        acknowledge_donation,
+        pledge_donation,
+        receive_donation,
+    )
     from lianfang.watch.models import DailyReport, DailyStat, Detector, RiskAssessment, RiskRule, Signal
 
     settings.MEDIA_ROOT = tmp_path  # the files of the rows below (a gate log export)
@@ -37,6 +52,16 @@ def things(world, settings, tmp_path) -> SimpleNamespace:
     today = timezone.localdate()
     detector = Detector.objects.create(name="fevers C2", metric="fevers", level="grid", method="c2")
     t = SimpleNamespace(link_key=ensure_link_key(household=world.household_a1))
+    masks = Item.objects.create(name="口罩", unit="只", category="protective")
+
+    def donated(store: Location) -> object:
+        d = pledge_donation(
+            user=root, location=store, donor_kind=DonorKind.COMPANY, donor_name="某公司", name_public=True,
+            lines=[DonatedLine(masks, 100)],
+        )  # fmt: skip
+        receive_donation(user=root, donation=d)
+        return acknowledge_donation(user=root, donation=d)
+
     for side, community, compound, household, person, staff in (
         ("a", world.community_a, world.compound_a, world.household_a1, world.zhang_san, world.staff_a),
         ("b", world.community_b, world.compound_b, world.household_b, world.wang_wu, world.staff_b),
@@ -132,6 +157,18 @@ def things(world, settings, tmp_path) -> SimpleNamespace:
             "export": PassageExport.objects.create(user=staff, path=community.path, status=ExportStatus.DONE),
         }
         values["export"].file.save(f"passages-{side}.xlsx", ContentFile(b"xlsx"))
+        values["store"] = Location.objects.create(
+            name=f"{community.name}物资站",
+            kind=LocationKind.COMMUNITY_STORE,
+            area=community,
+            path=community.path,
+        )
+        values["donation"] = donated(values["store"])
+        values["request"] = Request.objects.create(
+            requester=values["store"], supplier=values["store"], path=community.path
+        )
+        values["stocktake"] = StockTake.objects.create(location=values["store"], path=community.path)
+        Threshold.objects.create(location=values["store"], item=masks, minimum=1)
         for key, value in values.items():
             setattr(t, f"{key}_{side}", value)
     return t

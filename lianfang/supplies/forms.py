@@ -1,0 +1,60 @@
+"""Forms of the store keeper's pages: they only parse and bound the input; the services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lianfang.core.bounds import BoundedDateField, DateWindow
+from lianfang.supplies.models import DonorKind, ItemCategory
+
+# An expiry date: from today to ten years ahead (an expired lot is refused by the services, with its reason).
+EXPIRY = DateWindow(days_ahead=3660, days_back=3660)
+ID_MAX = 2**62
+
+POST_KINDS = [
+    ("receive", _("Received")),
+    ("issue", _("Issued")),
+    ("return", _("Returned")),
+    ("write_off", _("Written off")),
+    ("adjust_up", _("Adjusted up")),
+    ("adjust_down", _("Adjusted down")),
+]
+
+
+class MovementForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What happened"), choices=POST_KINDS)
+    item = forms.IntegerField(label=_("Item"), min_value=1, max_value=ID_MAX)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=10_000_000)
+    lot = forms.IntegerField(label=_("Lot"), required=False, min_value=1, max_value=ID_MAX)
+    reason = forms.CharField(label=_("Reason or recipient"), required=False, max_length=200)
+
+
+class DonationForm(forms.Form):
+    location = forms.IntegerField(label=_("Store"), min_value=1, max_value=ID_MAX)
+    donor_kind = forms.ChoiceField(label=_("Donor"), choices=DonorKind.choices)
+    donor_name = forms.CharField(label=_("Donor's name"), required=False, max_length=100)
+    donor_contact = forms.CharField(label=_("Donor's contact"), required=False, max_length=100)
+    name_public = forms.BooleanField(label=_("The donor agrees to be named in public"), required=False)
+    item = forms.IntegerField(label=_("Item"), min_value=1, max_value=ID_MAX)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=10_000_000)
+    lot_code = forms.CharField(label=_("Lot"), required=False, max_length=40)
+    expires_on = BoundedDateField(label=_("Expires"), required=False, window=EXPIRY)
+    received = forms.BooleanField(label=_("Received now"), required=False, initial=True)
+
+
+class ReceiptForm(forms.Form):
+    receipt_number = forms.CharField(label=_("Receipt number"), required=False, max_length=30)
+
+
+class LedgerFilter(forms.Form):
+    location = forms.IntegerField(required=False, min_value=1, max_value=ID_MAX)
+    item = forms.IntegerField(required=False, min_value=1, max_value=ID_MAX)
+    kind = forms.CharField(required=False, max_length=20)
+    page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
+
+
+class ItemForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=60)
+    unit = forms.CharField(label=_("Unit"), max_length=10)
+    category = forms.ChoiceField(label=_("Category"), choices=ItemCategory.choices)

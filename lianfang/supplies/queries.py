@@ -1,0 +1,78 @@
+"""What the store keeper's pages read: the stock of the stores in the user's scope, by item, with the low
+(below its level) and expiring (within EXPIRING_DAYS) marks. A fixed number of queries whatever the stock."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Min, Q, Sum
+from django.utils import timezone
+
+from lianfang.supplies.models import Balance, Item, Location, Request, RequestStatus, Threshold
+
+EXPIRING_DAYS = 30
+
+
+@dataclass
+class StockRow:
+    item: Item
+    quantity: int
+    minimum: int | None
+    first_expiry: datetime.date | None
+    low: bool = False
+    expiring: bool = False
+
+
+@dataclass
+class StoreStock:
+    store: Location
+    rows: list[StockRow] = field(default_factory=list)
+
+    @property
+    def low_count(self) -> int:
+        return sum(1 for r in self.rows if r.low)
+
+
+def stock_of(user: Any, stores: list[Location], today: datetime.date | None = None) -> list[StoreStock]:
+    """Each store's stock by item (3 queries); low when a threshold says so (`low_since` set by the ledger,
+    or the stock below the minimum)."""
+    today = today or timezone.localdate()
+    soon = today + datetime.timedelta(days=EXPIRING_DAYS)
+    ids = [s.pk for s in stores]
+    sums = (
+        Balance.objects.visible_to(user)
+        .filter(location_id__in=ids)
+        .values("location_id", "item_id")
+        .annotate(n=Sum("quantity"), first=Min("lot__expires_on", filter=Q(quantity__gt=0)))
+    )
+    items = {i.pk: i for i in Item.objects.all()}
+    mins = {(t.location_id, t.item_id): t for t in Threshold.objects.filter(location_id__in=ids)}
+    by_store: dict[int, StoreStock] = {s.pk: StoreStock(s) for s in stores}
+    for r in sums:
+        t = mins.get((r["location_id"], r["item_id"]))
+        n = int(r["n"] or 0)
+        row = StockRow(items[r["item_id"]], n, t.minimum if t else None, r["first"])
+        row.low = t is not None and (t.low_since is not None or n < t.minimum)
+        row.expiring = row.first_expiry is not None and row.first_expiry <= soon
+        by_store[r["location_id"]].rows.append(row)
+    for s in by_store.values():
+        s.rows.sort(key=lambda r: (not r.low, r.item.category, r.item.name))
+    return list(by_store.values())
+
+
+def open_requests(user: Any, store: Location) -> list[Request]:
+    """Requests of the store, or to it, still under way."""
+    under_way = [
+        RequestStatus.OPEN,
+        RequestStatus.COMMITTED,
+        RequestStatus.SENT,
+        RequestStatus.PARTLY_RECEIVED,
+    ]
+    return list(
+        Request.objects.filter(Q(requester=store) | Q(supplier=store), status__in=under_way)
+        .select_related("requester", "supplier")
+        .prefetch_related("lines__item")
+        .order_by("-created_at")[:50]
+    )
