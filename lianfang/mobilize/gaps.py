@@ -188,9 +188,9 @@ def raise_gap_alerts(*, now: datetime.datetime | None = None) -> int:
     start, end, day = tonight(now)
     sql = (
         f"SELECT * FROM ({GAP_SQL.format(where='TRUE')}) g "
-        "WHERE g.gap IN %(alerting)s AND g.starts_at >= %(start)s"
+        "WHERE g.gap = ANY(%(alerting)s) AND g.starts_at >= %(start)s"
     )
-    params = _params(now, start, end) | {"alerting": ALERTING, "start": start}
+    params = _params(now, start, end) | {"alerting": list(ALERTING), "start": start}
     per_gate: dict[int, list[GapRow]] = defaultdict(list)
     for row in _run(sql, params):
         r = GapRow(*row)

@@ -45,11 +45,19 @@ def volunteers(world):
 
 @pytest.fixture
 def rule(world):
-    return RosterRule.objects.create(gate=world.gate_a, path=world.gate_a.path, people_per_shift=1, pattern="3x8")
+    return RosterRule.objects.create(
+        gate=world.gate_a, path=world.gate_a.path, people_per_shift=1, pattern="3x8"
+    )
 
 
-def add_shift(world: Any, start: datetime.datetime, hours: int = 8, needed: int = 1, gate: Any = None) -> Shift:
+def add_shift(
+    world: Any, start: datetime.datetime, hours: int = 8, needed: int = 1, gate: Any = None
+) -> Shift:
     gate = gate or world.gate_a
     return Shift.objects.create(
-        gate=gate, path=gate.path, starts_at=start, ends_at=start + datetime.timedelta(hours=hours), needed=needed
+        gate=gate,
+        path=gate.path,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=hours),
+        needed=needed,
     )
