@@ -46,6 +46,7 @@ urlpatterns = [
     path("access/", include((access_urls.urlpatterns + portal_urls.urlpatterns, "access"))),
     path("epi/", include("lianfang.epi.urls")),
     path("care/", include("lianfang.care.urls")),
+    path("mobilize/", include("lianfang.mobilize.urls")),
     path("watch/", include("lianfang.watch.urls")),
     path("dashboard/", include("lianfang.home.urls_dashboard")),
     path("api/v1/", (authenticating_itself(api_patterns), api_app, api_namespace)),

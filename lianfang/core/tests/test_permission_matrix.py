@@ -186,6 +186,20 @@ TABLE: dict[str, Page] = {
     "care:disinfection-record": Page(ok=405, refused=NOT_FOR_GUARDS),
     "care:kits": Page(refused=NOT_FOR_GUARDS),
     "care:kit-deliver": Page(ok=405, refused=NOT_FOR_GUARDS),
+    # ---------------------------------------------------------------- mobilization
+    "mobilize:report-in": Page(public=True),
+    "mobilize:volunteers": Page(refused=NOT_FOR_GUARDS),
+    "mobilize:volunteer-decide": row("volunteer", ok=405),
+    "mobilize:calls": Page(refused=NOT_FOR_GUARDS),
+    "mobilize:call-detail": row("helpcall"),
+    "mobilize:call-act": row("helpcall", ok=405),
+    "mobilize:gaps": Page(refused=NOT_FOR_GUARDS),
+    "mobilize:roster": row("gate"),
+    "mobilize:on-duty": row("gate", user="guard_a"),
+    "mobilize:shift": row("shift"),
+    "mobilize:shift-act": row("shift", ok=405),
+    "mobilize:assignment-act": row("assignment", ok=405),
+    "mobilize:mine": Page(),
     # ---------------------------------------------------------------- risk levels (watch)
     "watch:risk-levels": Page(refused=NOT_FOR_GUARDS),
     "watch:risk-assess": Page(user="commander", ok=405, refused=("staff_a", 403)),
@@ -288,7 +302,7 @@ def test_every_page_that_names_a_row_is_tried_on_a_row_out_of_scope():
 def test_every_page_without_a_row_is_tried_by_a_role_that_may_not_use_it_or_shows_only_own_rows():
     # Lists and forms without a row: `refused` says who may not use them. The API lists, the home and
     # password pages serve every role its own rows, so they have no such persona.
-    own_rows_only = {"home", "accounts:password-change"}
+    own_rows_only = {"home", "accounts:password-change", "mobilize:mine"}
     unchecked = [
         n
         for n, p in TABLE.items()
