@@ -10,7 +10,7 @@ class MobilizeConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from lianfang.mobilize.attendance import check_in_on_login  # needs the models, loaded only now
+        from lianfang.mobilize import attendance  # local import: needs the models, loaded only now
 
-        # A volunteer (or the guard of a gate) who logs in during their shift is checked in to it.
-        user_logged_in.connect(check_in_on_login, dispatch_uid="mobilize_check_in_on_login")
+        # A volunteer who logs in during (or just before) their shift is checked in to it.
+        user_logged_in.connect(attendance.check_in_on_login, dispatch_uid="mobilize_check_in_on_login")

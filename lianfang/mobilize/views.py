@@ -77,7 +77,7 @@ def report_in(request: HttpRequest) -> HttpResponse:
         else:
             cache.set(key, cache.get(key, 0) + 1, 3600)
             return render(request, "mobilize/report_in_done.html", {})
-    community = Area.objects.filter(code=values.get("community") or code).first()
+    community = Area.objects.filter(code=str(values.get("community") or code).replace("\x00", "")).first()
     return render(
         request,
         "mobilize/report_in.html",

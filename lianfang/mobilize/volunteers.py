@@ -84,6 +84,8 @@ def report_in(*, user: Any, data: ReportIn, now: datetime.datetime | None = None
     """A person reports in to a community (from the public form, the API, or staff on their behalf).
     `user` is the logged-in reporter or None; a volunteer account reporting in is linked to the report."""
     now = now or timezone.now()
+    if any("\x00" in str(value) for value in vars(data).values()):  # a multipart form is not checked upstream
+        raise DomainError("nul_character", _("The request contains a NUL character."))
     community = community_by_code(data.community)
     name = _text(data.name, "name", required=True, limit=50)
     phone = parse_phone(data.phone)

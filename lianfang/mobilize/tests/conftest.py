@@ -4,20 +4,20 @@ that makes shifts at given local times."""
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 from typing import Any
 
 import pytest
-from django.utils import timezone
 
 from lianfang.conftest import id_for
 from lianfang.mobilize.models import RosterRule, Shift, VolunteerKind
 from lianfang.mobilize.services import ReportIn, accept_volunteer, report_in
 
-TZ = "Asia/Shanghai"
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 
 def local(y: int, m: int, d: int, hh: int = 0, mm: int = 0) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime(y, m, d, hh, mm))
+    return datetime.datetime(y, m, d, hh, mm, tzinfo=SHANGHAI)
 
 
 def make_volunteer(world: Any, seq: int, *, community: Any = None, name: str = "") -> Any:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from lianfang.core.errors import DomainError
 from lianfang.mobilize.models import RosterRule, Shift
 from lianfang.mobilize.services import generate_shifts, set_roster_rule
+from lianfang.mobilize.tests.conftest import local
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ def test_a_week_of_three_shifts_a_day_is_generated_once(world):
     assert timezone.localtime(first.starts_at).hour == 7 and first.needed == 2
     # The third shift of a day runs 23:00 - 07:00 across midnight.
     third = Shift.objects.order_by("starts_at")[2]
-    assert timezone.localtime(third.ends_at) == timezone.make_aware(datetime.datetime(2026, 3, 3, 7))
+    assert timezone.localtime(third.ends_at) == local(2026, 3, 3, 7)
 
 
 def test_four_shifts_of_six_hours_and_a_later_start_only_add_the_missing_days(world):

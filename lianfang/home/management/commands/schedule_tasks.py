@@ -24,4 +24,4 @@ class Command(BaseCommand):
         schedule_report_missing_alerts()  # watch: daily reports missing after the cut-off, every 30 minutes
         schedule_nightly_stats()  # watch: yesterday's statistics at 00:15, then today's so far
         schedule_escalation()  # watch: alerts nobody acknowledged in time go one level up, every 5 minutes
-        schedule_roster_tasks()  # mobilize: attendance and calls every 15 min, shifts at 00:05, gap alerts at 14:00
+        schedule_roster_tasks()  # mobilize: attendance and calls every 15 min, shifts 00:05, gap alerts 14:00
