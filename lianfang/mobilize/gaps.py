@@ -125,12 +125,13 @@ def gap_rows(
     gate_id: int | None = None,
     path: str = "",
     now: datetime.datetime | None = None,
+    since: datetime.datetime | None = None,
     until: datetime.datetime | None = None,
     only_gaps: bool = False,
     limit: int = 2000,
 ) -> list[GapRow]:
-    """The shifts of the next 72 hours (or until `until`) that `user` may see, each with its gap status,
-    by start and gate."""
+    """The shifts of the next 72 hours (or from `since` until `until`) that `user` may see, each with its
+    gap status, by start and gate."""
     now = now or timezone.now()
     scoped = _where(user, gate_id=gate_id, path=path)
     if scoped is None:
@@ -140,7 +141,7 @@ def gap_rows(
     if only_gaps:
         sql += " WHERE g.gap <> 'ok'"
     sql += " ORDER BY g.starts_at, g.gate_id LIMIT %(limit)s"
-    params.update(_params(now, now, until or now + HORIZON), limit=limit)
+    params.update(_params(now, since or now, until or now + HORIZON), limit=limit)
     return [GapRow(*row) for row in _run(sql, params)]
 
 

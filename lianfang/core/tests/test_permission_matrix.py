@@ -258,6 +258,12 @@ TABLE: dict[str, Page] = {
     "api:acknowledge": row("alert", arg="alert_id", api=True, ok=405),
     "api:assign": row("alert", arg="alert_id", api=True, ok=405),
     "api:resolve": row("alert", arg="alert_id", api=True, ok=405),
+    "api:post_volunteer": Page(api=True, ok=405),
+    "api:get_roster": Page(api=True),
+    "api:claim": row("helpcall", arg="call_id", api=True, ok=405),
+    "api:withdraw": row("helpcall", arg="call_id", api=True, ok=405),
+    "api:check_in": row("assignment", arg="assignment_id", api=True, ok=405),
+    "api:check_out": row("assignment", arg="assignment_id", api=True, ok=405),
 }
 
 
