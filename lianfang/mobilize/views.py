@@ -18,6 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lianfang.access.pdf import FontMissing
+from lianfang.core import audit
+from lianfang.core.audit import AuditAction
 from lianfang.core.bounds import PLAN, parse_datetime, parse_int_or
 from lianfang.core.errors import DomainError
 from lianfang.core.roles import (
@@ -29,8 +32,8 @@ from lianfang.core.roles import (
     Role,
 )
 from lianfang.core.viewtools import message_error, require_role
-from lianfang.mobilize import services
-from lianfang.mobilize.attendance import on_duty
+from lianfang.mobilize import exports, services
+from lianfang.mobilize.attendance import on_duty, quarter_bounds
 from lianfang.mobilize.calls import OPEN_CALLS, calls_open_to, with_claim_counts
 from lianfang.mobilize.gaps import STATUS_LABELS, gap_rows, gap_summary
 from lianfang.mobilize.models import Assignment as AssignmentModel
@@ -391,3 +394,38 @@ def on_duty_panel(request: HttpRequest, pk: int) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     """Every account's own duty: a volunteer's shifts, calls and hours; nothing for the others."""
     return render(request, "mobilize/mine.html", volunteer_lists(request.user))
+
+
+# ------------------------------------------------------------------ exports
+def roster_export(request: HttpRequest, pk: int) -> HttpResponse:
+    user = require_role(request.user, READ_ROSTER, hide=True)
+    gate = _gate(user, pk)
+    today = timezone.localdate()
+    audit.log(
+        user=user, action=AuditAction.EXPORT, obj=gate, summary=_("Exported the gate roster"), path=gate.path
+    )
+    response = HttpResponse(
+        exports.roster_workbook(gate, today),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="roster-{gate.pk}-{today.isoformat()}.xlsx"'
+    return response
+
+
+def service_card(request: HttpRequest, pk: int) -> HttpResponse:
+    """A volunteer's service card of a quarter (`?quarter=2026-1`, default the current one), for staff."""
+    user = require_role(request.user, READ_VOLUNTEERS, hide=True)
+    v = get_object_or_404(Volunteer.objects.visible_to(user).select_related("community"), pk=pk)
+    today = timezone.localdate()
+    year, _sep, q = str(request.GET.get("quarter", "")).partition("-")
+    quarter = parse_int_or(q, (today.month - 1) // 3 + 1, min_value=1, max_value=4)
+    year_n = parse_int_or(year, today.year, min_value=2000, max_value=today.year)
+    first, last = quarter_bounds(datetime.date(year_n, 3 * quarter - 2, 1))
+    try:
+        pdf = exports.service_card_pdf(v, first, last)
+    except FontMissing as err:
+        return HttpResponse(str(err), status=503, content_type="text/plain; charset=utf-8")
+    audit.log(user=user, action=AuditAction.EXPORT, obj=v, summary=_("Printed the service card"), path=v.path)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="service-card-{v.pk}-{year_n}q{quarter}.pdf"'
+    return response

@@ -196,6 +196,8 @@ TABLE: dict[str, Page] = {
     "mobilize:gaps": Page(refused=NOT_FOR_GUARDS),
     "mobilize:roster": row("gate"),
     "mobilize:on-duty": row("gate", user="guard_a"),
+    "mobilize:roster-export": row("gate"),
+    "mobilize:service-card": row("volunteer"),
     "mobilize:shift": row("shift"),
     "mobilize:shift-act": row("shift", ok=405),
     "mobilize:assignment-act": row("assignment", ok=405),
