@@ -1,6 +1,7 @@
 """The gap view: the shifts of the next 72 hours and how well each is covered.
 
-One rule, in SQL (`GAP_SQL`), for the list of one gate or community and for the summary of a city:
+One rule, in SQL (`GAP_SQL`, on the counts of each shift's assignments that PostgreSQL keeps: see
+mobilize.models.Shift), for the list of one gate or community and for the summary of a city:
 - `uncovered`: nobody accepted and nobody is invited;
 - `under`: fewer people accepted or invited than the shift needs;
 - `unconfirmed`: enough invited, but fewer accepted than needed;
@@ -33,6 +34,8 @@ from lianfang.mobilize.models import Shift
 from lianfang.places.models import Gate
 
 HORIZON = datetime.timedelta(hours=72)
+# No shift lasts longer (the patterns are 8 and 6 hours): lets the start's index bound the scan from below.
+LONGEST_SHIFT = datetime.timedelta(hours=24)
 AT_RISK_BEFORE = datetime.timedelta(minutes=15)
 NIGHT_FROM, NIGHT_UNTIL = datetime.time(18, 0), datetime.time(8, 0)
 GAP_ALERT_HOUR = 14
@@ -47,22 +50,16 @@ STATUS_LABELS = {
 }
 
 GAP_SQL = """
-    SELECT s.id, s.gate_id, s.path, s.starts_at, s.ends_at, s.needed, s.cov, s.inv, s.chk,
-           CASE WHEN s.cov + s.inv = 0 THEN 'uncovered'
-                WHEN s.cov + s.inv < s.needed THEN 'under'
-                WHEN s.cov < s.needed THEN 'unconfirmed'
-                WHEN s.chk < s.needed AND s.starts_at - %(risk)s <= %(now)s THEN 'at_risk'
+    SELECT sh.id, sh.gate_id, sh.path, sh.starts_at, sh.ends_at, sh.needed,
+           sh.n_covering, sh.n_invited, sh.n_checked_in,
+           CASE WHEN sh.n_covering + sh.n_invited = 0 THEN 'uncovered'
+                WHEN sh.n_covering + sh.n_invited < sh.needed THEN 'under'
+                WHEN sh.n_covering < sh.needed THEN 'unconfirmed'
+                WHEN sh.n_checked_in < sh.needed AND sh.starts_at - %(risk)s <= %(now)s THEN 'at_risk'
                 ELSE 'ok' END AS gap
-    FROM (
-        SELECT sh.id, sh.gate_id, sh.path, sh.starts_at, sh.ends_at, sh.needed,
-               count(a.id) FILTER (WHERE a.status IN ('accepted', 'checked_in', 'checked_out')) AS cov,
-               count(a.id) FILTER (WHERE a.status = 'invited') AS inv,
-               count(a.id) FILTER (WHERE a.status IN ('checked_in', 'checked_out')) AS chk
-        FROM mobilize_shift sh
-        LEFT JOIN mobilize_assignment a ON a.shift_id = sh.id
-        WHERE sh.ends_at > %(from)s AND sh.starts_at < %(until)s AND {where}
-        GROUP BY sh.id
-    ) s
+    FROM mobilize_shift sh
+    WHERE sh.ends_at > %(from)s AND sh.starts_at < %(until)s AND sh.starts_at > %(from)s - %(longest)s
+      AND {where}
 """
 
 
@@ -116,7 +113,7 @@ def _run(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
 
 
 def _params(now: datetime.datetime, frm: datetime.datetime, until: datetime.datetime) -> dict[str, Any]:
-    return {"now": now, "from": frm, "until": until, "risk": AT_RISK_BEFORE}
+    return {"now": now, "from": frm, "until": until, "risk": AT_RISK_BEFORE, "longest": LONGEST_SHIFT}
 
 
 def gap_rows(
@@ -219,3 +216,39 @@ def raise_gap_alerts(*, now: datetime.datetime | None = None) -> int:
             )
         )
     return len(raise_alerts(alerts))
+
+
+def gap_view(
+    user: Any,
+    *,
+    gate_id: int | None = None,
+    only_gaps: bool = False,
+    now: datetime.datetime | None = None,
+    limit: int = 300,
+) -> tuple[dict[str, AreaGaps], list[GapRow]]:
+    """The gap view in one statement (the rule computed once): every community's shifts of the next 72 hours
+    counted by status, and the first `limit` shifts (only those with a gap when `only_gaps`)."""
+    now = now or timezone.now()
+    scoped = _where(user, gate_id=gate_id, path="")
+    if scoped is None:
+        return {}, []
+    where, params = scoped
+    sql = f"""
+        WITH g AS MATERIALIZED ({GAP_SQL.format(where=where)}),
+        f AS (SELECT * FROM g WHERE NOT %(only_gaps)s OR g.gap <> 'ok'
+              ORDER BY g.starts_at, g.gate_id LIMIT %(limit)s)
+        SELECT NULL::bigint, NULL::bigint, g.path, NULL::timestamptz, NULL::timestamptz, NULL::int,
+               count(*), NULL::bigint, NULL::bigint, g.gap
+        FROM g GROUP BY g.path, g.gap
+        UNION ALL
+        (SELECT * FROM f ORDER BY f.starts_at, f.gate_id)
+    """
+    params.update(_params(now, now, now + HORIZON), only_gaps=only_gaps, limit=limit)
+    summary: dict[str, AreaGaps] = {}
+    rows: list[GapRow] = []
+    for row in _run(sql, params):
+        if row[0] is None:
+            summary.setdefault(row[2], AreaGaps(row[2])).counts[row[9]] = row[6]
+        else:
+            rows.append(GapRow(*row))
+    return summary, rows

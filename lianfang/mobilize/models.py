@@ -322,7 +322,13 @@ class RosterRule(ScopedModel):
 
 
 class Shift(ScopedModel):
-    """One duty period at a gate, generated from its rule (`needed` copied from it)."""
+    """One duty period at a gate, generated from its rule (`needed` copied from it).
+
+    `n_covering`, `n_invited`, `n_checked_in` count its live assignments (accepted or checked in or out;
+    invited; checked in or out). They are kept by PostgreSQL itself: statement triggers on the assignments
+    add the difference each INSERT, UPDATE or DELETE makes (migration 0002), so that no writer can forget
+    them and two concurrent changes of one shift both count (`n = n + delta` under the row's lock). The gap
+    view reads them instead of counting a city's assignments on every request."""
 
     scope = ScopeRule(roles=ROSTER_SCOPE, gate="gate")
 
@@ -332,6 +338,13 @@ class Shift(ScopedModel):
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     needed = models.PositiveSmallIntegerField(_("people needed"))
+    n_covering = models.PositiveSmallIntegerField(
+        _("people confirmed"), default=0, db_default=0, editable=False
+    )
+    n_invited = models.PositiveSmallIntegerField(_("people invited"), default=0, db_default=0, editable=False)
+    n_checked_in = models.PositiveSmallIntegerField(
+        _("people checked in"), default=0, db_default=0, editable=False
+    )
 
     class Meta:
         verbose_name = _("shift")

@@ -10,7 +10,6 @@ from django.utils import timezone
 from lianfang.mobilize.attendance import hours_between, month_bounds
 from lianfang.mobilize.calls import calls_open_to, with_claim_counts
 from lianfang.mobilize.models import Assignment, AssignmentStatus, Claim, Shift
-from lianfang.mobilize.roster import shifts_with_counts
 from lianfang.mobilize.volunteers import volunteer_of
 
 
@@ -36,7 +35,7 @@ def volunteer_lists(user: Any) -> dict[str, Any]:
     open_calls = [c for c in with_claim_counts(calls_open_to(v.path, now)).order_by("starts_at")[:20]]
     free_shifts = [
         s
-        for s in shifts_with_counts(
+        for s in (
             Shift.objects.filter(
                 path=v.path, ends_at__gt=now, starts_at__lt=now + datetime.timedelta(hours=72)
             )

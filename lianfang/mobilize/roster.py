@@ -16,7 +16,7 @@ import datetime
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -367,15 +367,3 @@ def ask_for_cover(
             break
     Volunteer.objects.filter(pk__in=[a.volunteer_id for a in invited]).update(last_asked_at=now)
     return invited
-
-
-def shifts_with_counts(qs: Any) -> Any:
-    """Shifts annotated with their covering, invited and checked-in counts (one query)."""
-    return qs.annotate(
-        n_covering=Count("assignments", filter=Q(assignments__status__in=COVERING_ASSIGNMENTS)),
-        n_invited=Count("assignments", filter=Q(assignments__status=AssignmentStatus.INVITED)),
-        n_checked_in=Count(
-            "assignments",
-            filter=Q(assignments__status__in=(AssignmentStatus.CHECKED_IN, AssignmentStatus.CHECKED_OUT)),
-        ),
-    )

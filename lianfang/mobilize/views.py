@@ -35,7 +35,7 @@ from lianfang.core.viewtools import message_error, require_role
 from lianfang.mobilize import exports, services
 from lianfang.mobilize.attendance import on_duty, quarter_bounds
 from lianfang.mobilize.calls import OPEN_CALLS, calls_open_to, with_claim_counts
-from lianfang.mobilize.gaps import STATUS_LABELS, gap_rows, gap_summary
+from lianfang.mobilize.gaps import STATUS_LABELS, gap_view
 from lianfang.mobilize.models import Assignment as AssignmentModel
 from lianfang.mobilize.models import (
     CallKind,
@@ -50,8 +50,7 @@ from lianfang.mobilize.models import (
     VolunteerStatus,
 )
 from lianfang.mobilize.queries import volunteer_lists
-from lianfang.mobilize.roster import shifts_with_counts
-from lianfang.places.models import Area, Gate
+from lianfang.places.models import Area, AreaLevel, Gate
 
 REPORT_IN_LIMIT = 20  # report-ins per address and hour (the form is public)
 
@@ -252,7 +251,7 @@ def roster(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
     shifts = (
-        shifts_with_counts(Shift.objects.visible_to(user).filter(gate=gate))
+        (Shift.objects.visible_to(user).filter(gate=gate))
         .filter(
             starts_at__gte=start - datetime.timedelta(hours=8),
             starts_at__lt=start + datetime.timedelta(days=7),
@@ -284,8 +283,8 @@ def gaps(request: HttpRequest) -> HttpResponse:
     user = require_role(request.user, READ_ROSTER, hide=True)
     now = timezone.now()
     gate_id = parse_int_or(request.GET.get("gate"), 0, min_value=0) or None
-    summary = gap_summary(user, now=now)
-    rows = gap_rows(user, gate_id=gate_id, now=now, only_gaps=len(summary) > 1, limit=300)
+    above_community = user.is_superuser or (user.area is not None and user.area.level != AreaLevel.COMMUNITY)
+    summary, rows = gap_view(user, gate_id=gate_id, now=now, only_gaps=above_community and gate_id is None)
     gates = {
         g.pk: g for g in Gate.objects.filter(pk__in={r.gate_id for r in rows}).select_related("compound")
     }
@@ -296,7 +295,7 @@ def gaps(request: HttpRequest) -> HttpResponse:
         "mobilize/gaps.html",
         {
             "rows": [(r, gates.get(r.gate_id)) for r in rows],
-            "areas": areas if len(summary) > 1 else [],
+            "areas": areas if above_community else [],
             "labels": STATUS_LABELS,
             "can_manage": MANAGE_ROSTER.allows(user),
         },
@@ -305,9 +304,7 @@ def gaps(request: HttpRequest) -> HttpResponse:
 
 def shift_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = require_role(request.user, READ_ROSTER, hide=True)
-    s = get_object_or_404(
-        shifts_with_counts(Shift.objects.visible_to(user)).select_related("gate__compound"), pk=pk
-    )
+    s = get_object_or_404((Shift.objects.visible_to(user)).select_related("gate__compound"), pk=pk)
     staff = MANAGE_ROSTER.allows(user)
     return render(
         request,

@@ -7,261 +7,640 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0002_add_import_job'),
-        ('places', '0005_household_held_index'),
+        ("people", "0002_add_import_job"),
+        ("places", "0005_household_held_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HelpCall',
+            name="HelpCall",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(max_length=255, verbose_name='path')),
-                ('kind', models.CharField(choices=[('gate', 'Gate duty'), ('building', 'Building watch'), ('patrol', 'Patrol'), ('disinfection', 'Disinfection'), ('publicity', 'Publicity'), ('errands', 'Errands'), ('registration', 'Registration')], max_length=15, verbose_name='kind')),
-                ('place', models.CharField(max_length=100, verbose_name='place')),
-                ('details', models.CharField(blank=True, max_length=300, verbose_name='details')),
-                ('starts_at', models.DateTimeField(verbose_name='from')),
-                ('ends_at', models.DateTimeField(verbose_name='until')),
-                ('head_count', models.PositiveSmallIntegerField(verbose_name='people needed')),
-                ('skills', models.CharField(blank=True, max_length=120, verbose_name='skills')),
-                ('deadline', models.DateTimeField(verbose_name='fill by')),
-                ('audience_path', models.CharField(max_length=255, verbose_name='open to')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('full', 'Full'), ('escalated', 'Escalated to the street'), ('done', 'Done'), ('cancelled', 'Cancelled')], default='open', max_length=10, verbose_name='status')),
-                ('posted_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='posted')),
-                ('escalated_at', models.DateTimeField(blank=True, null=True, verbose_name='escalated')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='help_calls', to='places.area', verbose_name='community')),
-                ('posted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='posted by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("path", models.CharField(max_length=255, verbose_name="path")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("gate", "Gate duty"),
+                            ("building", "Building watch"),
+                            ("patrol", "Patrol"),
+                            ("disinfection", "Disinfection"),
+                            ("publicity", "Publicity"),
+                            ("errands", "Errands"),
+                            ("registration", "Registration"),
+                        ],
+                        max_length=15,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("place", models.CharField(max_length=100, verbose_name="place")),
+                ("details", models.CharField(blank=True, max_length=300, verbose_name="details")),
+                ("starts_at", models.DateTimeField(verbose_name="from")),
+                ("ends_at", models.DateTimeField(verbose_name="until")),
+                ("head_count", models.PositiveSmallIntegerField(verbose_name="people needed")),
+                ("skills", models.CharField(blank=True, max_length=120, verbose_name="skills")),
+                ("deadline", models.DateTimeField(verbose_name="fill by")),
+                ("audience_path", models.CharField(max_length=255, verbose_name="open to")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("full", "Full"),
+                            ("escalated", "Escalated to the street"),
+                            ("done", "Done"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="open",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("posted_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="posted")),
+                ("escalated_at", models.DateTimeField(blank=True, null=True, verbose_name="escalated")),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="help_calls",
+                        to="places.area",
+                        verbose_name="community",
+                    ),
+                ),
+                (
+                    "posted_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="posted by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'call for help',
-                'verbose_name_plural': 'calls for help',
-                'ordering': ['starts_at', 'id'],
+                "verbose_name": "call for help",
+                "verbose_name_plural": "calls for help",
+                "ordering": ["starts_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='LimitPolicy',
+            name="LimitPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('hours_per_day', models.PositiveSmallIntegerField(default=12, verbose_name='hours per 24 hours')),
-                ('hours_per_week', models.PositiveSmallIntegerField(default=48, verbose_name='hours per 7 days')),
-                ('min_rest_hours', models.PositiveSmallIntegerField(default=8, verbose_name='minimum rest (hours)')),
-                ('lapse_months', models.PositiveSmallIntegerField(default=6, verbose_name='report-in lapses after (months)')),
-                ('area', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='limit_policy', to='places.area', verbose_name='area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "hours_per_day",
+                    models.PositiveSmallIntegerField(default=12, verbose_name="hours per 24 hours"),
+                ),
+                (
+                    "hours_per_week",
+                    models.PositiveSmallIntegerField(default=48, verbose_name="hours per 7 days"),
+                ),
+                (
+                    "min_rest_hours",
+                    models.PositiveSmallIntegerField(default=8, verbose_name="minimum rest (hours)"),
+                ),
+                (
+                    "lapse_months",
+                    models.PositiveSmallIntegerField(
+                        default=6, verbose_name="report-in lapses after (months)"
+                    ),
+                ),
+                (
+                    "area",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="limit_policy",
+                        to="places.area",
+                        verbose_name="area",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'limit policy',
-                'verbose_name_plural': 'limit policies',
+                "verbose_name": "limit policy",
+                "verbose_name_plural": "limit policies",
             },
         ),
         migrations.CreateModel(
-            name='Shift',
+            name="Shift",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(max_length=255, verbose_name='path')),
-                ('starts_at', models.DateTimeField(verbose_name='starts')),
-                ('ends_at', models.DateTimeField(verbose_name='ends')),
-                ('needed', models.PositiveSmallIntegerField(verbose_name='people needed')),
-                ('gate', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shifts', to='places.gate', verbose_name='gate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("path", models.CharField(max_length=255, verbose_name="path")),
+                ("starts_at", models.DateTimeField(verbose_name="starts")),
+                ("ends_at", models.DateTimeField(verbose_name="ends")),
+                ("needed", models.PositiveSmallIntegerField(verbose_name="people needed")),
+                (
+                    "gate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="shifts",
+                        to="places.gate",
+                        verbose_name="gate",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'shift',
-                'verbose_name_plural': 'shifts',
-                'ordering': ['starts_at', 'gate_id'],
+                "verbose_name": "shift",
+                "verbose_name_plural": "shifts",
+                "ordering": ["starts_at", "gate_id"],
             },
         ),
         migrations.CreateModel(
-            name='Volunteer',
+            name="Volunteer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(max_length=255, verbose_name='path')),
-                ('name', models.CharField(max_length=50, verbose_name='name')),
-                ('phone', models.CharField(max_length=20, verbose_name='phone')),
-                ('id_hash', models.CharField(editable=False, max_length=64, verbose_name='ID number hash')),
-                ('id_cipher', models.TextField(editable=False, verbose_name='encrypted ID number')),
-                ('id_prefix', models.CharField(editable=False, max_length=6, verbose_name='ID region')),
-                ('id_last4', models.CharField(editable=False, max_length=4, verbose_name='ID last four')),
-                ('kind', models.CharField(choices=[('party_member', 'Party member in post'), ('volunteer', 'Volunteer'), ('official', 'Official sent down')], max_length=15, verbose_name='as')),
-                ('employer', models.CharField(blank=True, max_length=100, verbose_name='employer')),
-                ('skills', models.CharField(blank=True, max_length=120, verbose_name='skills')),
-                ('availability', models.CharField(blank=True, max_length=200, verbose_name='when I can serve')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('status', models.CharField(choices=[('pending', 'Waiting for acceptance'), ('active', 'Active'), ('paused', 'Paused'), ('lapsed', 'Lapsed'), ('declined', 'Declined')], default='pending', max_length=10, verbose_name='status')),
-                ('reported_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='reported in')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided')),
-                ('decline_reason', models.CharField(blank=True, max_length=200, verbose_name='reason')),
-                ('lapses_on', models.DateField(blank=True, null=True, verbose_name='lapses on')),
-                ('last_asked_at', models.DateTimeField(blank=True, null=True, verbose_name='last asked')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='volunteers', to='places.area', verbose_name='community')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
-                ('resident', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.resident', verbose_name='resident')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='volunteerings', to=settings.AUTH_USER_MODEL, verbose_name='account')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("path", models.CharField(max_length=255, verbose_name="path")),
+                ("name", models.CharField(max_length=50, verbose_name="name")),
+                ("phone", models.CharField(max_length=20, verbose_name="phone")),
+                ("id_hash", models.CharField(editable=False, max_length=64, verbose_name="ID number hash")),
+                ("id_cipher", models.TextField(editable=False, verbose_name="encrypted ID number")),
+                ("id_prefix", models.CharField(editable=False, max_length=6, verbose_name="ID region")),
+                ("id_last4", models.CharField(editable=False, max_length=4, verbose_name="ID last four")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("party_member", "Party member in post"),
+                            ("volunteer", "Volunteer"),
+                            ("official", "Official sent down"),
+                        ],
+                        max_length=15,
+                        verbose_name="as",
+                    ),
+                ),
+                ("employer", models.CharField(blank=True, max_length=100, verbose_name="employer")),
+                ("skills", models.CharField(blank=True, max_length=120, verbose_name="skills")),
+                (
+                    "availability",
+                    models.CharField(blank=True, max_length=200, verbose_name="when I can serve"),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="address")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for acceptance"),
+                            ("active", "Active"),
+                            ("paused", "Paused"),
+                            ("lapsed", "Lapsed"),
+                            ("declined", "Declined"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "reported_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="reported in"),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="decided")),
+                ("decline_reason", models.CharField(blank=True, max_length=200, verbose_name="reason")),
+                ("lapses_on", models.DateField(blank=True, null=True, verbose_name="lapses on")),
+                ("last_asked_at", models.DateTimeField(blank=True, null=True, verbose_name="last asked")),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="volunteers",
+                        to="places.area",
+                        verbose_name="community",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
+                (
+                    "resident",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.resident",
+                        verbose_name="resident",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="volunteerings",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="account",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'volunteer',
-                'verbose_name_plural': 'volunteers',
-                'ordering': ['path', 'name', 'id'],
+                "verbose_name": "volunteer",
+                "verbose_name_plural": "volunteers",
+                "ordering": ["path", "name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='RosterRule',
+            name="RosterRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(max_length=255, verbose_name='path')),
-                ('people_per_shift', models.PositiveSmallIntegerField(default=2, verbose_name='people per shift')),
-                ('pattern', models.CharField(choices=[('3x8', '3 shifts of 8 hours'), ('4x6', '4 shifts of 6 hours')], default='3x8', max_length=3, verbose_name='shift pattern')),
-                ('first_hour', models.PositiveSmallIntegerField(default=0, verbose_name='first shift starts at (hour)')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('gate', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='roster_rule', to='places.gate', verbose_name='gate')),
-                ('lead', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='mobilize.volunteer', verbose_name='lead')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("path", models.CharField(max_length=255, verbose_name="path")),
+                (
+                    "people_per_shift",
+                    models.PositiveSmallIntegerField(default=2, verbose_name="people per shift"),
+                ),
+                (
+                    "pattern",
+                    models.CharField(
+                        choices=[("3x8", "3 shifts of 8 hours"), ("4x6", "4 shifts of 6 hours")],
+                        default="3x8",
+                        max_length=3,
+                        verbose_name="shift pattern",
+                    ),
+                ),
+                (
+                    "first_hour",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="first shift starts at (hour)"),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "gate",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="roster_rule",
+                        to="places.gate",
+                        verbose_name="gate",
+                    ),
+                ),
+                (
+                    "lead",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="mobilize.volunteer",
+                        verbose_name="lead",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'roster rule',
-                'verbose_name_plural': 'roster rules',
+                "verbose_name": "roster rule",
+                "verbose_name_plural": "roster rules",
             },
         ),
         migrations.CreateModel(
-            name='HoursEntry',
+            name="HoursEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(max_length=255, verbose_name='path')),
-                ('day', models.DateField(verbose_name='day')),
-                ('hours', models.DecimalField(decimal_places=1, max_digits=4, verbose_name='hours')),
-                ('note', models.CharField(max_length=200, verbose_name='what was done')),
-                ('status', models.CharField(choices=[('pending', 'Waiting for approval'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='pending', max_length=10, verbose_name='status')),
-                ('entered_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='entered')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
-                ('volunteer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hours_entries', to='mobilize.volunteer', verbose_name='volunteer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("path", models.CharField(max_length=255, verbose_name="path")),
+                ("day", models.DateField(verbose_name="day")),
+                ("hours", models.DecimalField(decimal_places=1, max_digits=4, verbose_name="hours")),
+                ("note", models.CharField(max_length=200, verbose_name="what was done")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for approval"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "entered_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="entered"),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="decided")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
+                (
+                    "volunteer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="hours_entries",
+                        to="mobilize.volunteer",
+                        verbose_name="volunteer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hours entry',
-                'verbose_name_plural': 'hours entries',
-                'ordering': ['-day', '-id'],
+                "verbose_name": "hours entry",
+                "verbose_name_plural": "hours entries",
+                "ordering": ["-day", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Claim',
+            name="Claim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('claimed', 'Claimed'), ('waiting', 'On the wait list'), ('withdrawn', 'Withdrawn'), ('attended', 'Attended'), ('absent', 'Absent')], max_length=10, verbose_name='status')),
-                ('claimed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='claimed')),
-                ('rating', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='rating')),
-                ('call', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='claims', to='mobilize.helpcall', verbose_name='call')),
-                ('volunteer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='claims', to='mobilize.volunteer', verbose_name='volunteer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("claimed", "Claimed"),
+                            ("waiting", "On the wait list"),
+                            ("withdrawn", "Withdrawn"),
+                            ("attended", "Attended"),
+                            ("absent", "Absent"),
+                        ],
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "claimed_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="claimed"),
+                ),
+                ("rating", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="rating")),
+                (
+                    "call",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="claims",
+                        to="mobilize.helpcall",
+                        verbose_name="call",
+                    ),
+                ),
+                (
+                    "volunteer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="claims",
+                        to="mobilize.volunteer",
+                        verbose_name="volunteer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'claim',
-                'verbose_name_plural': 'claims',
-                'ordering': ['claimed_at', 'id'],
+                "verbose_name": "claim",
+                "verbose_name_plural": "claims",
+                "ordering": ["claimed_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('invited', 'Invited'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('checked_in', 'Checked in'), ('checked_out', 'Checked out'), ('no_show', 'No-show'), ('dropped', 'Dropped'), ('swapped', 'Swapped')], max_length=12, verbose_name='status')),
-                ('is_lead', models.BooleanField(default=False, verbose_name='lead')),
-                ('invited_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='invited')),
-                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='answered')),
-                ('checked_in_at', models.DateTimeField(blank=True, null=True, verbose_name='checked in')),
-                ('checked_out_at', models.DateTimeField(blank=True, null=True, verbose_name='checked out')),
-                ('ended_at', models.DateTimeField(blank=True, null=True, verbose_name='ended')),
-                ('end_reason', models.CharField(blank=True, max_length=200, verbose_name='reason')),
-                ('ended_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='ended by')),
-                ('invited_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='invited by')),
-                ('replaces', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='mobilize.assignment', verbose_name='takes the place of')),
-                ('shift', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='mobilize.shift', verbose_name='shift')),
-                ('volunteer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='mobilize.volunteer', verbose_name='volunteer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("invited", "Invited"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                            ("checked_in", "Checked in"),
+                            ("checked_out", "Checked out"),
+                            ("no_show", "No-show"),
+                            ("dropped", "Dropped"),
+                            ("swapped", "Swapped"),
+                        ],
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("is_lead", models.BooleanField(default=False, verbose_name="lead")),
+                (
+                    "invited_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="invited"),
+                ),
+                ("answered_at", models.DateTimeField(blank=True, null=True, verbose_name="answered")),
+                ("checked_in_at", models.DateTimeField(blank=True, null=True, verbose_name="checked in")),
+                ("checked_out_at", models.DateTimeField(blank=True, null=True, verbose_name="checked out")),
+                ("ended_at", models.DateTimeField(blank=True, null=True, verbose_name="ended")),
+                ("end_reason", models.CharField(blank=True, max_length=200, verbose_name="reason")),
+                (
+                    "ended_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="ended by",
+                    ),
+                ),
+                (
+                    "invited_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="invited by",
+                    ),
+                ),
+                (
+                    "replaces",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="mobilize.assignment",
+                        verbose_name="takes the place of",
+                    ),
+                ),
+                (
+                    "shift",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="mobilize.shift",
+                        verbose_name="shift",
+                    ),
+                ),
+                (
+                    "volunteer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="mobilize.volunteer",
+                        verbose_name="volunteer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'assignment',
-                'verbose_name_plural': 'assignments',
-                'ordering': ['shift_id', 'id'],
+                "verbose_name": "assignment",
+                "verbose_name_plural": "assignments",
+                "ordering": ["shift_id", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='helpcall',
-            index=models.Index(fields=['path'], name='mobilize_helpcall_path_like', opclasses=['varchar_pattern_ops']),
+            model_name="helpcall",
+            index=models.Index(
+                fields=["path"], name="mobilize_helpcall_path_like", opclasses=["varchar_pattern_ops"]
+            ),
         ),
         migrations.AddIndex(
-            model_name='helpcall',
-            index=models.Index(fields=['audience_path', 'status'], name='mobilize_helpcall_audience'),
+            model_name="helpcall",
+            index=models.Index(fields=["audience_path", "status"], name="mobilize_helpcall_audience"),
         ),
         migrations.AddConstraint(
-            model_name='helpcall',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='mobilize_helpcall_window'),
+            model_name="helpcall",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))), name="mobilize_helpcall_window"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='helpcall',
-            constraint=models.CheckConstraint(condition=models.Q(('head_count__gte', 1)), name='mobilize_helpcall_head_count'),
+            model_name="helpcall",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("head_count__gte", 1)), name="mobilize_helpcall_head_count"
+            ),
         ),
         migrations.AddIndex(
-            model_name='shift',
-            index=models.Index(fields=['path'], name='mobilize_shift_path_like', opclasses=['varchar_pattern_ops']),
+            model_name="shift",
+            index=models.Index(
+                fields=["path"], name="mobilize_shift_path_like", opclasses=["varchar_pattern_ops"]
+            ),
         ),
         migrations.AddIndex(
-            model_name='shift',
-            index=models.Index(fields=['starts_at'], name='mobilize_shift_starts'),
+            model_name="shift",
+            index=models.Index(fields=["starts_at"], name="mobilize_shift_starts"),
         ),
         migrations.AddConstraint(
-            model_name='shift',
-            constraint=models.UniqueConstraint(fields=('gate', 'starts_at'), name='mobilize_shift_unique_start'),
+            model_name="shift",
+            constraint=models.UniqueConstraint(
+                fields=("gate", "starts_at"), name="mobilize_shift_unique_start"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='shift',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='mobilize_shift_window'),
+            model_name="shift",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))), name="mobilize_shift_window"
+            ),
         ),
         migrations.AddIndex(
-            model_name='volunteer',
-            index=models.Index(fields=['path'], name='mobilize_volunteer_path_like', opclasses=['varchar_pattern_ops']),
+            model_name="volunteer",
+            index=models.Index(
+                fields=["path"], name="mobilize_volunteer_path_like", opclasses=["varchar_pattern_ops"]
+            ),
         ),
         migrations.AddIndex(
-            model_name='volunteer',
-            index=models.Index(fields=['user', 'status'], name='mobilize_volunteer_user'),
+            model_name="volunteer",
+            index=models.Index(fields=["user", "status"], name="mobilize_volunteer_user"),
         ),
         migrations.AddConstraint(
-            model_name='volunteer',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'declined'), _negated=True), fields=('community', 'id_hash'), name='mobilize_volunteer_unique_person'),
+            model_name="volunteer",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "declined"), _negated=True),
+                fields=("community", "id_hash"),
+                name="mobilize_volunteer_unique_person",
+            ),
         ),
         migrations.AddIndex(
-            model_name='rosterrule',
-            index=models.Index(fields=['path'], name='mobilize_rosterrule_path_like', opclasses=['varchar_pattern_ops']),
+            model_name="rosterrule",
+            index=models.Index(
+                fields=["path"], name="mobilize_rosterrule_path_like", opclasses=["varchar_pattern_ops"]
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rosterrule',
-            constraint=models.CheckConstraint(condition=models.Q(('first_hour__lt', 24)), name='mobilize_rosterrule_first_hour'),
+            model_name="rosterrule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("first_hour__lt", 24)), name="mobilize_rosterrule_first_hour"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rosterrule',
-            constraint=models.CheckConstraint(condition=models.Q(('people_per_shift__gte', 1), ('people_per_shift__lte', 20)), name='mobilize_rosterrule_people'),
+            model_name="rosterrule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("people_per_shift__gte", 1), ("people_per_shift__lte", 20)),
+                name="mobilize_rosterrule_people",
+            ),
         ),
         migrations.AddIndex(
-            model_name='hoursentry',
-            index=models.Index(fields=['path'], name='mobilize_hoursentry_path_like', opclasses=['varchar_pattern_ops']),
+            model_name="hoursentry",
+            index=models.Index(
+                fields=["path"], name="mobilize_hoursentry_path_like", opclasses=["varchar_pattern_ops"]
+            ),
         ),
         migrations.AddConstraint(
-            model_name='hoursentry',
-            constraint=models.CheckConstraint(condition=models.Q(('hours__gt', 0), ('hours__lte', 24)), name='mobilize_hoursentry_hours'),
+            model_name="hoursentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("hours__gt", 0), ("hours__lte", 24)), name="mobilize_hoursentry_hours"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.UniqueConstraint(fields=('call', 'volunteer'), name='mobilize_claim_once'),
+            model_name="claim",
+            constraint=models.UniqueConstraint(fields=("call", "volunteer"), name="mobilize_claim_once"),
         ),
         migrations.AddIndex(
-            model_name='assignment',
-            index=models.Index(fields=['shift', 'status'], name='mobilize_assignment_shift'),
+            model_name="assignment",
+            index=models.Index(fields=["shift", "status"], name="mobilize_assignment_shift"),
         ),
         migrations.AddIndex(
-            model_name='assignment',
-            index=models.Index(fields=['volunteer', 'status'], name='mobilize_assignment_volunteer'),
+            model_name="assignment",
+            index=models.Index(fields=["volunteer", "status"], name="mobilize_assignment_volunteer"),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['invited', 'accepted', 'checked_in', 'checked_out'])), fields=('shift', 'volunteer'), name='mobilize_assignment_once'),
+            model_name="assignment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["invited", "accepted", "checked_in", "checked_out"])),
+                fields=("shift", "volunteer"),
+                name="mobilize_assignment_once",
+            ),
         ),
     ]
