@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from lianfang.core.bounds import BIGINT_MAX, PLAN
 from lianfang.core.errors import DomainError
@@ -93,9 +93,9 @@ class AssignmentOut(Schema):
 
 
 @router.post("/volunteers", response={201: VolunteerOut}, summary="Report in to a community (报到)")
-def post_volunteer(request: Any, payload: ReportInIn) -> tuple[int, dict[str, Any]]:
+def post_volunteer(request: Any, payload: ReportInIn) -> Status:
     v = services.report_in(user=request.user, data=services.ReportIn(**payload.dict()))
-    return 201, _volunteer(v)
+    return Status(201, _volunteer(v))
 
 
 def _volunteer(v: Volunteer) -> dict[str, Any]:

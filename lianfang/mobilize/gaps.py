@@ -156,21 +156,6 @@ class AreaGaps:
         return sum(self.counts.get(s, 0) for s in GAP_STATUSES)
 
 
-def gap_summary(user: Any, *, path: str = "", now: datetime.datetime | None = None) -> dict[str, AreaGaps]:
-    """{community path: its shifts of the next 72 hours counted by gap status} (one query)."""
-    now = now or timezone.now()
-    scoped = _where(user, gate_id=None, path=path)
-    if scoped is None:
-        return {}
-    where, params = scoped
-    sql = f"SELECT g.path, g.gap, count(*) FROM ({GAP_SQL.format(where=where)}) g GROUP BY g.path, g.gap"
-    params.update(_params(now, now, now + HORIZON))
-    out: dict[str, AreaGaps] = {}
-    for p, gap, n in _run(sql, params):
-        out.setdefault(p, AreaGaps(p)).counts[gap] = n
-    return out
-
-
 def tonight(now: datetime.datetime) -> tuple[datetime.datetime, datetime.datetime, datetime.date]:
     """Tonight's window (18:00 today to 08:00 tomorrow, local) and the date that names it."""
     day = timezone.localtime(now).date()

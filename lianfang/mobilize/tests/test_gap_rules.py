@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from lianfang.core.models import Alert, AlertKind
-from lianfang.mobilize.gaps import gap_rows, gap_summary, raise_gap_alerts
+from lianfang.mobilize.gaps import gap_rows, gap_view, raise_gap_alerts
 from lianfang.mobilize.models import Assignment, AssignmentStatus
 from lianfang.mobilize.tests.conftest import add_shift, local
 
@@ -65,7 +65,20 @@ def test_other_communities_and_other_roles_see_no_shifts_of_a(world, volunteers)
     assert gap_rows(world.staff_b, now=now) == []
     assert gap_rows(world.resident_a, now=now) == []
     assert len(gap_rows(world.guard_a, now=now)) == 1
-    assert gap_summary(world.commander, now=now)[world.community_a.path].counts == {"uncovered": 1}
+    summary, rows = gap_view(world.commander, now=now, only_gaps=True)
+    assert summary[world.community_a.path].counts == {"uncovered": 1} and len(rows) == 1
+
+
+def test_the_city_view_counts_every_status_and_lists_only_the_gaps(world, volunteers):
+    now = local(2026, 3, 2, 1)
+    covered = add_shift(world, local(2026, 3, 2, 8))
+    put(covered, volunteers[0], AssignmentStatus.ACCEPTED)
+    gap = add_shift(world, local(2026, 3, 2, 16))
+    summary, rows = gap_view(world.commander, now=now, only_gaps=True)
+    assert summary[world.community_a.path].counts == {"ok": 1, "uncovered": 1}
+    assert [r.shift_id for r in rows] == [gap.pk]
+    _summary, everything = gap_view(world.staff_a, now=now)
+    assert [r.shift_id for r in everything] == [covered.pk, gap.pk]
 
 
 def test_a_gap_tonight_raises_one_alert_per_gate_in_the_afternoon(world, volunteers):
