@@ -19,4 +19,6 @@ urlpatterns = [
     path("shifts/<int:pk>/act/", views.shift_act, name="shift-act"),
     path("assignments/<int:pk>/act/", views.assignment_act, name="assignment-act"),
     path("mine/", views.mine, name="mine"),
+    path("hours/", views.hours_enter, name="hours-enter"),
+    path("hours/<int:pk>/decide/", views.hours_decide, name="hours-decide"),
 ]

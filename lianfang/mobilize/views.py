@@ -21,9 +21,11 @@ from django.views.decorators.http import require_POST
 from lianfang.access.pdf import FontMissing
 from lianfang.core import audit
 from lianfang.core.audit import AuditAction
-from lianfang.core.bounds import PLAN, parse_datetime, parse_int_or
+from lianfang.core.bounds import PLAN, parse_date, parse_datetime, parse_int_or
 from lianfang.core.errors import DomainError
 from lianfang.core.roles import (
+    APPROVE_HOURS,
+    ENTER_HOURS,
     MANAGE_ROSTER,
     POST_CALLS,
     READ_ROSTER,
@@ -41,6 +43,8 @@ from lianfang.mobilize.models import (
     CallKind,
     Claim,
     HelpCall,
+    HoursEntry,
+    HoursStatus,
     RosterRule,
     Shift,
     ShiftPattern,
@@ -94,10 +98,17 @@ def volunteers(request: HttpRequest) -> HttpResponse:
     if status not in VolunteerStatus.values:
         status = VolunteerStatus.PENDING
     rows = Volunteer.objects.visible_to(user).filter(status=status).select_related("community")
+    hours = HoursEntry.objects.visible_to(user).filter(status=HoursStatus.PENDING).select_related("volunteer")
     return render(
         request,
         "mobilize/volunteers.html",
-        {"rows": rows.order_by("-reported_at")[:300], "status": status, "statuses": VolunteerStatus.choices},
+        {
+            "rows": rows.order_by("-reported_at")[:300],
+            "status": status,
+            "statuses": VolunteerStatus.choices,
+            "pending_hours": hours.order_by("day", "id")[:100],
+            "can_decide": APPROVE_HOURS.allows(user),
+        },
     )
 
 
@@ -379,6 +390,38 @@ def assignment_act(request: HttpRequest, pk: int) -> HttpResponse:
     if user.role == Role.VOLUNTEER:
         return redirect("mobilize:mine")
     return redirect("mobilize:shift", pk=a.shift_id)
+
+
+@require_POST
+def hours_enter(request: HttpRequest) -> HttpResponse:
+    """A volunteer types hours worked outside shifts and calls (counted once staff approve)."""
+    user = require_role(request.user, ENTER_HOURS)
+    try:
+        day = parse_date(request.POST.get("day"), PLAN, field="day")
+        if day is None:
+            raise DomainError("day_required", _("Choose the day."), field="day")
+        services.enter_hours(
+            user=user,
+            day=day,
+            hours=request.POST.get("hours", "")[:10],
+            note=request.POST.get("note", "")[:300],
+        )
+        messages.success(request, _("Hours sent for approval."))
+    except DomainError as err:
+        message_error(request, err)
+    return redirect("mobilize:mine")
+
+
+@require_POST
+def hours_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(HoursEntry.objects.visible_to(request.user), pk=pk)
+    try:
+        services.decide_hours(
+            user=request.user, entry=entry.pk, approve=request.POST.get("decision") == "approve"
+        )
+    except DomainError as err:
+        message_error(request, err)
+    return redirect("mobilize:volunteers")
 
 
 def on_duty_panel(request: HttpRequest, pk: int) -> HttpResponse:

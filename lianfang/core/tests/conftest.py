@@ -136,7 +136,7 @@ def things(world) -> SimpleNamespace:
 def mobilize_rows(root, community, gate, today):
     """A volunteer, a call for help, a shift of the gate with an assignment (mobilize)."""
     from lianfang.conftest import id_for
-    from lianfang.mobilize.models import Assignment, HelpCall, Shift
+    from lianfang.mobilize.models import Assignment, HelpCall, HoursEntry, Shift
     from lianfang.mobilize.services import ReportIn, report_in
 
     start = timezone.make_aware(datetime.datetime.combine(today, datetime.time(20)))
@@ -168,4 +168,7 @@ def mobilize_rows(root, community, gate, today):
         ),
         "shift": shift,
         "assignment": Assignment.objects.create(shift=shift, volunteer=volunteer, status="invited"),
+        "hours": HoursEntry.objects.create(
+            volunteer=volunteer, path=volunteer.path, day=today, hours=2, note="宣传"
+        ),
     }

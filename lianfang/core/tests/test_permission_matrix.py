@@ -202,6 +202,8 @@ TABLE: dict[str, Page] = {
     "mobilize:shift-act": row("shift", ok=405),
     "mobilize:assignment-act": row("assignment", ok=405),
     "mobilize:mine": Page(),
+    "mobilize:hours-enter": Page(ok=405, refused=STAFF_ONLY),
+    "mobilize:hours-decide": row("hours", ok=405),
     # ---------------------------------------------------------------- risk levels (watch)
     "watch:risk-levels": Page(refused=NOT_FOR_GUARDS),
     "watch:risk-assess": Page(user="commander", ok=405, refused=("staff_a", 403)),
