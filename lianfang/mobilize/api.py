@@ -46,7 +46,7 @@ class ReportInIn(Schema):
     availability: str = Field("", max_length=200)
 
 
-class VolunteerOut(Schema):
+class ReportInOut(Schema):
     id: int
     name: str
     status: str = Field(..., description="pending, active, paused, lapsed or declined.")
@@ -55,14 +55,14 @@ class VolunteerOut(Schema):
     id_number: str = Field(..., description="Masked: region, eight stars, last four.")
 
 
-class PersonOut(Schema):
+class RosterPersonOut(Schema):
     assignment: int
     name: str
     status: str = Field(..., description="invited, accepted, checked_in or checked_out.")
     lead: bool
 
 
-class ShiftOut(Schema):
+class RosterShiftOut(Schema):
     id: int
     gate: int
     starts_at: datetime.datetime
@@ -72,19 +72,19 @@ class ShiftOut(Schema):
     invited: int
     checked_in: int
     gap: str = Field(..., description="uncovered, under, unconfirmed, at_risk or ok (docs/mobilize.md).")
-    people: list[PersonOut]
+    people: list[RosterPersonOut]
 
 
 class RosterOut(Schema):
-    shifts: list[ShiftOut]
+    shifts: list[RosterShiftOut]
 
 
-class ClaimOut(Schema):
+class CallClaimOut(Schema):
     call: int
     status: str = Field(..., description="claimed or waiting (the wait list); withdrawn.")
 
 
-class AssignmentOut(Schema):
+class ShiftAssignmentOut(Schema):
     id: int
     shift: int
     status: str
@@ -92,7 +92,7 @@ class AssignmentOut(Schema):
     checked_out_at: datetime.datetime | None
 
 
-@router.post("/volunteers", response={201: VolunteerOut}, summary="Report in to a community (报到)")
+@router.post("/volunteers", response={201: ReportInOut}, summary="Report in to a community (报到)")
 def post_volunteer(request: Any, payload: ReportInIn) -> Status:
     v = services.report_in(user=request.user, data=services.ReportIn(**payload.dict()))
     return Status(201, _volunteer(v))
@@ -170,7 +170,7 @@ def _call(user: Any, call_id: int) -> HelpCall:
 
 
 @router.post(
-    "/calls/{call_id}/claim", response=ClaimOut, summary="Claim a place on a call for help (or wait)"
+    "/calls/{call_id}/claim", response=CallClaimOut, summary="Claim a place on a call for help (or wait)"
 )
 def claim(request: Any, call_id: Id) -> dict[str, Any]:
     c = _call(request.user, call_id)
@@ -178,7 +178,7 @@ def claim(request: Any, call_id: Id) -> dict[str, Any]:
     return {"call": c.pk, "status": made.status}
 
 
-@router.post("/calls/{call_id}/withdraw", response=ClaimOut, summary="Withdraw a claim")
+@router.post("/calls/{call_id}/withdraw", response=CallClaimOut, summary="Withdraw a claim")
 def withdraw(request: Any, call_id: Id) -> dict[str, Any]:
     c = _call(request.user, call_id)
     made = services.withdraw_claim(user=request.user, call=c.pk)
@@ -200,13 +200,17 @@ def _assignment_out(a: Assignment) -> dict[str, Any]:
     }
 
 
-@router.post("/assignments/{assignment_id}/check-in", response=AssignmentOut, summary="Check in to a shift")
+@router.post(
+    "/assignments/{assignment_id}/check-in", response=ShiftAssignmentOut, summary="Check in to a shift"
+)
 def check_in(request: Any, assignment_id: Id) -> dict[str, Any]:
     a = _assignment(request.user, assignment_id)
     return _assignment_out(services.check_in(user=request.user, assignment=a.pk))
 
 
-@router.post("/assignments/{assignment_id}/check-out", response=AssignmentOut, summary="Check out of a shift")
+@router.post(
+    "/assignments/{assignment_id}/check-out", response=ShiftAssignmentOut, summary="Check out of a shift"
+)
 def check_out(request: Any, assignment_id: Id) -> dict[str, Any]:
     a = _assignment(request.user, assignment_id)
     return _assignment_out(services.check_out(user=request.user, assignment=a.pk))
