@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from lianfang.mobilize.attendance import hours_between, month_bounds
 from lianfang.mobilize.calls import calls_open_to, with_claim_counts
-from lianfang.mobilize.models import Assignment, AssignmentStatus, Claim, Shift
+from lianfang.mobilize.models import Assignment, AssignmentStatus, Claim, ClaimStatus, Shift
 from lianfang.mobilize.volunteers import volunteer_of
 
 
@@ -30,7 +30,9 @@ def volunteer_lists(user: Any) -> dict[str, Any]:
         .order_by("shift__starts_at")[:20]
     )
     claimed = set(
-        Claim.objects.filter(volunteer=v).exclude(status="withdrawn").values_list("call_id", flat=True)
+        Claim.objects.filter(volunteer=v)
+        .exclude(status=ClaimStatus.WITHDRAWN)
+        .values_list("call_id", flat=True)
     )
     open_calls = [c for c in with_claim_counts(calls_open_to(v.path, now)).order_by("starts_at")[:20]]
     free_shifts = [

@@ -38,8 +38,9 @@ from lianfang.mobilize import exports, services
 from lianfang.mobilize.attendance import on_duty, quarter_bounds
 from lianfang.mobilize.calls import OPEN_CALLS, calls_open_to, with_claim_counts
 from lianfang.mobilize.gaps import STATUS_LABELS, gap_view
-from lianfang.mobilize.models import Assignment as AssignmentModel
 from lianfang.mobilize.models import (
+    LIVE_ASSIGNMENTS,
+    AssignmentStatus,
     CallKind,
     Claim,
     HelpCall,
@@ -53,6 +54,7 @@ from lianfang.mobilize.models import (
     VolunteerKind,
     VolunteerStatus,
 )
+from lianfang.mobilize.models import Assignment as AssignmentModel
 from lianfang.mobilize.queries import volunteer_lists
 from lianfang.places.models import Area, AreaLevel, Gate
 
@@ -271,9 +273,11 @@ def roster(request: HttpRequest, pk: int) -> HttpResponse:
     )
     people: dict[int, list[str]] = {}
     for a in AssignmentModel.objects.filter(
-        shift__in=[s.pk for s in shifts], status__in=("invited", "accepted", "checked_in", "checked_out")
+        shift__in=[s.pk for s in shifts], status__in=LIVE_ASSIGNMENTS
     ).select_related("volunteer"):
-        people.setdefault(a.shift_id, []).append(a.volunteer.name + ("?" if a.status == "invited" else ""))
+        people.setdefault(a.shift_id, []).append(
+            a.volunteer.name + ("?" if a.status == AssignmentStatus.INVITED else "")
+        )
     rows = [(s, people.get(s.pk, [])) for s in shifts]
     return render(
         request,
