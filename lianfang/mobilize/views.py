@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -300,21 +301,51 @@ def gaps(request: HttpRequest) -> HttpResponse:
     gate_id = parse_int_or(request.GET.get("gate"), 0, min_value=0) or None
     above_community = user.is_superuser or (user.area is not None and user.area.level != AreaLevel.COMMUNITY)
     summary, rows = gap_view(user, gate_id=gate_id, now=now, only_gaps=above_community and gate_id is None)
-    gates = {
-        g.pk: g for g in Gate.objects.filter(pk__in={r.gate_id for r in rows}).select_related("compound")
-    }
+    gates = dict(
+        (pk, f"{compound} {name}")
+        for pk, compound, name in Gate.objects.filter(pk__in={r.gate_id for r in rows}).values_list(
+            "pk", "compound__name", "name"
+        )
+    )
     names = dict(Area.objects.filter(path__in=list(summary)).values_list("path", "name"))
-    areas = sorted(((names.get(p, p), s) for p, s in summary.items()), key=lambda x: (-x[1].n_gaps, x[0]))
+    areas = sorted(
+        ((names.get(p, p), str(s.total), str(s.n_gaps), s.n_gaps) for p, s in summary.items()),
+        key=lambda x: (-x[3], x[0]),
+    )
+    # Plain strings, the links reversed once: a city's view lists hundreds of rows.
+    roster_url, shift_url = _url_of("mobilize:roster"), _url_of("mobilize:shift")
+    labels = {k: str(v) for k, v in STATUS_LABELS.items()}
     return render(
         request,
         "mobilize/gaps.html",
         {
-            "rows": [(r, gates.get(r.gate_id)) for r in rows],
+            "rows": [
+                {
+                    "shift": str(r.shift_id),
+                    "gap": r.gap,
+                    "label": labels[r.gap],
+                    "gate": gates.get(r.gate_id, ""),
+                    "gate_url": roster_url(r.gate_id),
+                    "shift_url": shift_url(r.shift_id),
+                    "when": f"{timezone.localtime(r.starts_at):%m-%d %H:%M}–"
+                    f"{timezone.localtime(r.ends_at):%H:%M}",
+                    "people": f"{r.covering}/{r.needed}"
+                    + (f" (+{r.invited}?)" if r.invited else "")
+                    + (f" ✓{r.checked_in}" if r.checked_in else ""),
+                }
+                for r in rows
+            ],
             "areas": areas if above_community else [],
-            "labels": STATUS_LABELS,
             "can_manage": MANAGE_ROSTER.allows(user),
         },
     )
+
+
+def _url_of(name: str) -> Any:
+    """pk -> the URL of route `name` (one int argument), reversed once."""
+    marker = 987654321
+    head, tail = reverse(name, args=[marker]).split(str(marker))
+    return lambda pk: f"{head}{pk}{tail}"
 
 
 def shift_detail(request: HttpRequest, pk: int) -> HttpResponse:
