@@ -49,6 +49,7 @@ PGBIN = Path(os.environ.get("LIANFANG_PGBIN", "/usr/lib/postgresql/15/bin"))
 KNOWN = [
     "import", "seed", "search", "contacts", "care", "stats", "ears", "dashboard", "pages", "lockdown", "gate",
     "supplies",
+    "mobilize",
 ]  # fmt: skip
 TIMEOUT = int(os.environ.get("LIANFANG_BENCH_TIMEOUT", 3600))
 

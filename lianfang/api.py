@@ -14,6 +14,7 @@ from lianfang.core.api_schema import declare_error_responses
 from lianfang.core.bounds import BoundedParser
 from lianfang.core.errors import DomainError
 from lianfang.epi.api import router as epi_router
+from lianfang.mobilize.api import router as mobilize_router
 from lianfang.people.api import router as people_router
 from lianfang.places.api import router as places_router
 from lianfang.supplies.api import router as supplies_router
@@ -86,6 +87,7 @@ api.add_router("", people_router)
 api.add_router("", access_router)
 api.add_router("", epi_router)
 api.add_router("", supplies_router)
+api.add_router("", mobilize_router)
 api.add_router("", watch_inbox_router)
 api.add_router("", watch_risk_router)
 api.add_router("", watch_report_router)

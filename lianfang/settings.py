@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "lianfang.access",
     "lianfang.epi",
     "lianfang.care",
+    "lianfang.mobilize",
     "lianfang.watch",
     # Top apps: they may import every app listed before them; nothing imports them (docs/architecture.md).
     "lianfang.home",

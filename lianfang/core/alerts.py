@@ -36,6 +36,7 @@ DEFAULT_RESPOND_MINUTES: dict[str, int] = {
     AlertKind.EARLY_WARNING: 240,
     AlertKind.REPORT_MISSING: 120,
     AlertKind.ROSTER_GAP: 240,
+    AlertKind.CALL_UNFILLED: 120,
     AlertKind.LOW_STOCK: 24 * 60,
     AlertKind.OTHER: 240,
 }

@@ -101,6 +101,7 @@ class AlertKind(models.TextChoices):
     REPORT_MISSING = "report_missing", _("Daily report missing")
     LOW_STOCK = "low_stock", _("Low stock")
     ROSTER_GAP = "roster_gap", _("Gate roster gap")
+    CALL_UNFILLED = "call_unfilled", _("Call for help unfilled")
     OTHER = "other", _("Other")
 
 

@@ -200,6 +200,23 @@ APPROVE_STOCKTAKE = Action(
 MANAGE_SUPPLIES = Action(STORE_KEEPERS, _("Only community staff and the command centre set up supplies."))
 ISSUE_KIT = Action(EDIT_CARE.roles, _("Your role may not change care records."))
 
+# Mobilization (mobilize): volunteers, calls for help, the gate roster. The command centre and community staff
+# read the volunteers and the roster of their area; volunteers their community's roster and calls (their own
+# report-in and hours); gate duty the shifts of its gate (who is on duty now).
+MOBILIZE_SCOPE: Mapping[str, str] = {Role.COMMAND: "path", Role.COMMUNITY: "path", Role.VOLUNTEER: "path"}
+ROSTER_SCOPE: Mapping[str, str] = {**MOBILIZE_SCOPE, Role.GATE: "gate"}
+READ_VOLUNTEERS = Action(frozenset({Role.COMMAND, Role.COMMUNITY}))
+READ_ROSTER = Action(frozenset({Role.COMMAND, Role.COMMUNITY, Role.VOLUNTEER}))
+ACCEPT_VOLUNTEERS = Action(frozenset({Role.COMMUNITY}), _("Only community staff accept volunteers."))
+POST_CALLS = Action(frozenset({Role.COMMUNITY}), _("Only community staff post calls for help."))
+CLAIM_CALLS = Action(frozenset({Role.VOLUNTEER}), _("Only volunteers claim calls for help."))
+MANAGE_ROSTER = Action(frozenset({Role.COMMUNITY}), _("Only community staff manage the gate roster."))
+TAKE_SHIFTS = Action(frozenset({Role.VOLUNTEER}), _("Only volunteers answer their own shifts."))
+CHECK_IN_SHIFTS = Action(
+    frozenset({Role.VOLUNTEER, Role.GATE, Role.COMMUNITY}), _("Your role may not check people in to shifts.")
+)
+ENTER_HOURS = Action(frozenset({Role.VOLUNTEER}), _("Only volunteers enter their own hours."))
+APPROVE_HOURS = Action(frozenset({Role.COMMUNITY}), _("Only community staff approve hours."))
 
 # ------------------------------------------------------------------ home pages (home.homes)
 # Which parts a role's home page shows (the pages behind them check their own actions): the command

@@ -25,6 +25,7 @@ from lianfang.demo import care as demo_care
 from lianfang.demo import epi as demo_epi
 from lianfang.demo import history as demo_history
 from lianfang.demo import load, passages
+from lianfang.demo import mobilize as demo_mobilize
 from lianfang.demo import supplies as demo_supplies
 from lianfang.demo import watch as demo_watch
 from lianfang.demo.accounts import USERNAMES, create_demo_accounts
@@ -121,6 +122,7 @@ def reset_demo() -> None:
     # Alerts point into the places being removed (TRUNCATE ... CASCADE below empties them too).
     Alert.objects.all().delete()
     demo_care.reset_care()  # care rows point at households, buildings and areas
+    demo_mobilize.reset_mobilize()  # volunteers protect their community
     demo_epi.reset_epi()  # cases, lockdowns and quarantines protect the residents and units below
     if Resident.objects.count() > 50_000 or Passage.objects.count() > 200_000:
         _truncate_postgres()
@@ -262,6 +264,8 @@ def seed(
         t = lap("supplies", t)  # before care: its kits are issued from the stores' stock
         result.counts.update(demo_care.seed_care(today=ctx.today, now=ctx.now))
         t = lap("care", t)
+        result.counts.update(demo_mobilize.seed_mobilize(today=ctx.today, now=ctx.now))
+        t = lap("mobilize", t)
         history = demo_history.seed_history(
             seed=seed, scale=scale, today=ctx.today, now=ctx.now, passage_days=passage_days
         )

@@ -26,6 +26,7 @@ from lianfang.core.subqueries import SubqueryCount
 from lianfang.home.area_figures import scope_figures, with_figures
 from lianfang.home.dashboard import dashboard_context
 from lianfang.home.dashboard_nodes import own_node
+from lianfang.mobilize.queries import volunteer_lists
 from lianfang.people.models import Resident, Tag
 from lianfang.places.models import Area, Compound, Gate, Household
 from lianfang.watch.inbox_queries import health_referrals
@@ -110,6 +111,8 @@ def home_context(user: Any) -> dict[str, Any]:
     if user.role == Role.VOLUNTEER:
         # A volunteer's errands: those assigned to them, overdue first.
         ctx["my_errands"] = list(open_errands(user).filter(assignee_id=user.pk)[:100])
+        # Their duty (mobilize): next shifts and invitations, open calls, hours this month.
+        ctx["duty"] = volunteer_lists(user)
     if user.role in HOME_COUNTS_ROLES or user.is_superuser:
         ctx["counts"], ctx["counts_day"] = scope_figures(user)
     if user.is_superuser:

@@ -169,6 +169,48 @@ def things(world, settings, tmp_path) -> SimpleNamespace:
         )
         values["stocktake"] = StockTake.objects.create(location=values["store"], path=community.path)
         Threshold.objects.create(location=values["store"], item=masks, minimum=1)
+        values.update(mobilize_rows(root, community, gate, today))
         for key, value in values.items():
             setattr(t, f"{key}_{side}", value)
     return t
+
+
+def mobilize_rows(root, community, gate, today):
+    """A volunteer, a call for help, a shift of the gate with an assignment (mobilize)."""
+    from lianfang.conftest import id_for
+    from lianfang.mobilize.models import Assignment, HelpCall, HoursEntry, Shift
+    from lianfang.mobilize.services import ReportIn, report_in
+
+    start = timezone.make_aware(datetime.datetime.combine(today, datetime.time(20)))
+    volunteer = report_in(
+        user=None,
+        data=ReportIn(
+            community=community.code,
+            name=f"{community.name}志愿者",
+            phone="13900009999",
+            id_number=id_for(datetime.date(1990, 1, 1), 300 if community.code.endswith("1") else 301, "F"),
+            kind="volunteer",
+        ),
+    )
+    shift = Shift.objects.create(
+        gate=gate, path=gate.path, starts_at=start, ends_at=start + datetime.timedelta(hours=8), needed=1
+    )
+    return {
+        "volunteer": volunteer,
+        "helpcall": HelpCall.objects.create(
+            community=community,
+            path=community.path,
+            audience_path=community.path,
+            kind="patrol",
+            place="东门",
+            starts_at=start,
+            ends_at=start + datetime.timedelta(hours=2),
+            head_count=2,
+            deadline=start,
+        ),
+        "shift": shift,
+        "assignment": Assignment.objects.create(shift=shift, volunteer=volunteer, status="invited"),
+        "hours": HoursEntry.objects.create(
+            volunteer=volunteer, path=volunteer.path, day=today, hours=2, note="宣传"
+        ),
+    }

@@ -209,6 +209,24 @@ TABLE: dict[str, Page] = {
     "supplies:stocktake": row("store"),
     "supplies:stocktake-new": row("store", ok=405),
     "supplies:stocktake-decide": row("stocktake", ok=405),
+    # ---------------------------------------------------------------- mobilization
+    "mobilize:report-in": Page(public=True),
+    "mobilize:volunteers": Page(refused=NOT_FOR_GUARDS),
+    "mobilize:volunteer-decide": row("volunteer", ok=405),
+    "mobilize:calls": Page(refused=NOT_FOR_GUARDS),
+    "mobilize:call-detail": row("helpcall"),
+    "mobilize:call-act": row("helpcall", ok=405),
+    "mobilize:gaps": Page(refused=NOT_FOR_GUARDS),
+    "mobilize:roster": row("gate"),
+    "mobilize:on-duty": row("gate", user="guard_a"),
+    "mobilize:roster-export": row("gate"),
+    "mobilize:service-card": row("volunteer"),
+    "mobilize:shift": row("shift"),
+    "mobilize:shift-act": row("shift", ok=405),
+    "mobilize:assignment-act": row("assignment", ok=405),
+    "mobilize:mine": Page(),
+    "mobilize:hours-enter": Page(ok=405, refused=STAFF_ONLY),
+    "mobilize:hours-decide": row("hours", ok=405),
     # ---------------------------------------------------------------- risk levels (watch)
     "watch:risk-levels": Page(refused=NOT_FOR_GUARDS),
     "watch:risk-assess": Page(user="commander", ok=405, refused=("staff_a", 403)),
@@ -270,6 +288,12 @@ TABLE: dict[str, Page] = {
     "api:acknowledge": row("alert", arg="alert_id", api=True, ok=405),
     "api:assign": row("alert", arg="alert_id", api=True, ok=405),
     "api:resolve": row("alert", arg="alert_id", api=True, ok=405),
+    "api:post_volunteer": Page(api=True, ok=405),
+    "api:get_roster": Page(api=True),
+    "api:claim": row("helpcall", arg="call_id", api=True, ok=405),
+    "api:withdraw": row("helpcall", arg="call_id", api=True, ok=405),
+    "api:check_in": row("assignment", arg="assignment_id", api=True, ok=405),
+    "api:check_out": row("assignment", arg="assignment_id", api=True, ok=405),
 }
 
 
@@ -314,7 +338,7 @@ def test_every_page_that_names_a_row_is_tried_on_a_row_out_of_scope():
 def test_every_page_without_a_row_is_tried_by_a_role_that_may_not_use_it_or_shows_only_own_rows():
     # Lists and forms without a row: `refused` says who may not use them. The API lists, the home and
     # password pages serve every role its own rows, so they have no such persona.
-    own_rows_only = {"home", "accounts:password-change"}
+    own_rows_only = {"home", "accounts:password-change", "mobilize:mine"}
     unchecked = [
         n
         for n, p in TABLE.items()

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 
 from lianfang.access.tasks import schedule_purge
 from lianfang.care.tasks import schedule_overdue_alerts
+from lianfang.mobilize.tasks import schedule_roster_tasks
 from lianfang.people.tasks import schedule_import_purge
 from lianfang.watch.escalation_tasks import schedule_escalation
 from lianfang.watch.report_tasks import schedule_report_missing_alerts
@@ -23,3 +24,4 @@ class Command(BaseCommand):
         schedule_report_missing_alerts()  # watch: daily reports missing after the cut-off, every 30 minutes
         schedule_nightly_stats()  # watch: yesterday's statistics at 00:15, then today's so far
         schedule_escalation()  # watch: alerts nobody acknowledged in time go one level up, every 5 minutes
+        schedule_roster_tasks()  # mobilize: attendance and calls every 15 min, shifts 00:05, gap alerts 14:00
