@@ -223,14 +223,20 @@ NOTICES_SMS_TIMEOUT = env_int("LIANFANG_SMS_TIMEOUT", 10)
 NOTICES_WEBHOOK_URLS = env_str("LIANFANG_NOTICE_WEBHOOKS", "").split()
 NOTICES_WEBHOOK_SECRET = env_str("LIANFANG_NOTICE_WEBHOOK_SECRET", "")
 NOTICE_BACKGROUND_RECIPIENTS = env_int("LIANFANG_NOTICE_BACKGROUND_RECIPIENTS", 20_000)
-# E-mail (notices to staff) goes through Django's e-mail backend: an SMTP server by default.
-EMAIL_BACKEND = env_str("LIANFANG_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-EMAIL_HOST = env_str("LIANFANG_EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("LIANFANG_EMAIL_PORT", 25)
-EMAIL_HOST_USER = env_str("LIANFANG_EMAIL_USER", "")
-EMAIL_HOST_PASSWORD = env_str("LIANFANG_EMAIL_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("LIANFANG_EMAIL_TLS", False)
-EMAIL_TIMEOUT = env_int("LIANFANG_EMAIL_TIMEOUT", 10)
+# E-mail (notices to staff) goes through Django's mailer: an SMTP server by default.
+MAILERS = {
+    "default": {
+        "BACKEND": env_str("LIANFANG_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"),
+        "OPTIONS": {
+            "host": env_str("LIANFANG_EMAIL_HOST", "localhost"),
+            "port": env_int("LIANFANG_EMAIL_PORT", 25),
+            "username": env_str("LIANFANG_EMAIL_USER", ""),
+            "password": env_str("LIANFANG_EMAIL_PASSWORD", ""),
+            "use_tls": env_bool("LIANFANG_EMAIL_TLS", False),
+            "timeout": env_int("LIANFANG_EMAIL_TIMEOUT", 10),
+        },
+    }
+}
 DEFAULT_FROM_EMAIL = env_str("LIANFANG_EMAIL_FROM", "lianfang@localhost")
 # Imports with more rows than this run on the background worker; smaller ones run in the request.
 IMPORT_BACKGROUND_ROWS = env_int("LIANFANG_IMPORT_BACKGROUND_ROWS", 2000)

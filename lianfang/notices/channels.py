@@ -2,7 +2,7 @@
 (`ok`, with the provider's id), or why not: `retry_after` seconds for a rate limit or a passing failure
 (timeouts, 5xx), or `permanent` for a refusal that retrying cannot fix (a bad number, a 4xx).
 
-- E-mail: Django's e-mail backend (settings EMAIL_*), one connection per batch; the idempotency key is the
+- E-mail: Django's default mailer (settings MAILERS), one connection per batch; the idempotency key is the
   Message-ID, so a resend after a crash is recognised by mail clients.
 - SMS: an HTTP gateway (settings NOTICES_SMS_URL and NOTICES_SMS_KEY). It is sent
   `POST <url>` with JSON `{"to", "text", "ref"}`, `Authorization: Bearer <key>` and `Idempotency-Key: <key>`;
@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage, mailers
 
 
 @dataclass
@@ -156,7 +156,7 @@ class Email:
     def send(self, message: Any) -> Result:
         try:
             if self.connection is None:
-                self.connection = get_connection(fail_silently=False)
+                self.connection = mailers.default
                 self.connection.open()
             mail = EmailMessage(
                 subject=message.subject,

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import F, IntegerField, Value
 from django.db.models.functions import Cast
@@ -145,7 +146,10 @@ def check_publishable(*, user: Any, notice: Notice) -> None:
 
 
 def _insert_select(sql_select: Any, columns: str) -> int:
-    sql, params = sql_select.query.sql_with_params()
+    try:
+        sql, params = sql_select.query.sql_with_params()
+    except EmptyResultSet:  # .none(): an audience without this kind of recipient
+        return 0
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO notices_recipient ({columns}) {sql}", params)
         return cursor.rowcount
@@ -155,7 +159,7 @@ def _insert_select(sql_select: Any, columns: str) -> int:
 def publish_notice(*, user: Any, notice: Notice, now: datetime.datetime | None = None) -> Notice:
     """Freeze the recipients and publish. One INSERT … SELECT per kind of recipient."""
     now = now or timezone.now()
-    check_publishable(user=user, notice=notice)
+    authorize_write(user, action=APPROVE_NOTICES, path=notice.path)
     notice = _locked(user, notice.pk)
     check_publishable(user=user, notice=notice)
     spec = AudienceSpec.of(notice)
