@@ -44,6 +44,7 @@ from lianfang.care.models import CareTeamMember, Errand, ErrandStatus, TeamRole
 from lianfang.care.services import confirm_errand, raise_errand
 from lianfang.core import audit
 from lianfang.core.audit import AuditAction, client_ip
+from lianfang.core.bounds import parse_id
 from lianfang.core.errors import DomainError
 from lianfang.core.masking import mask_name
 from lianfang.core.roles import SEE_OWN_HOUSEHOLD, SHARE_HOUSEHOLD_LINK
@@ -51,6 +52,8 @@ from lianfang.core.viewtools import require_role
 from lianfang.epi.forms import SelfReportForm
 from lianfang.epi.models import HealthCheck, Quarantine, QuarantineStatus
 from lianfang.epi.services import record_health_check
+from lianfang.notices.queries import household_notices
+from lianfang.notices.services import acknowledge, mark_read
 from lianfang.people.models import Resident
 from lianfang.places.models import Household
 from lianfang.watch.risk import level_for_household
@@ -119,6 +122,8 @@ def household_page(request: HttpRequest, household: Household, *, here: str) -> 
             _raise_errand(request, household)
         elif action == "confirm":
             _confirm_errand(request, household)
+        elif action == "ack":
+            _acknowledge_notice(request, household)
         else:
             _self_report(request, household)
         return redirect(here)
@@ -158,8 +163,29 @@ def household_page(request: HttpRequest, household: Household, *, here: str) -> 
         "risk": level_for_household(household, day=today),
         **_quarantine_context(household, today),
         **_care_context(household, held),
+        **_notices_context(household, here),
     }
     return render(request, "access/household_link.html", context)
+
+
+def _notices_context(household: Household, here: str) -> dict[str, Any]:
+    """The household's live notices (shown here, so marked read) with their acknowledge buttons."""
+    items = household_notices(household.pk)
+    mark_read(recipient_ids=[i["row"].pk for i in items if i["row"].read_at is None])
+    return {"notices_list": items, "ack_url": here}
+
+
+def _acknowledge_notice(request: HttpRequest, household: Household) -> None:
+    """The household acknowledges a notice from its own page (the link or the login is the credential)."""
+    rid = parse_id(request.POST.get("recipient"))
+    try:
+        acknowledge(recipient_id=rid or 0, household_id=household.pk)
+    except DomainError as err:
+        if err.status == 404:
+            raise Http404 from None
+        messages.error(request, err.message)
+        return
+    messages.success(request, _("Thank you: acknowledged."))
 
 
 @require_http_methods(["GET", "POST"])

@@ -6,6 +6,7 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from lianfang.conftest import PASSWORD
@@ -22,6 +23,8 @@ def things(world) -> SimpleNamespace:
     from lianfang.core.models import AlertKind
     from lianfang.epi.models import Case, CaseSource, CaseStatus, Facility, Lockdown, QuarantineKind
     from lianfang.epi.services import start_quarantine
+    from lianfang.notices.models import Recipient
+    from lianfang.notices.services import approve_notice, create_draft, publish_notice
     from lianfang.people.models import ImportJob, ImportStatus
     from lianfang.places.models import Gate, Grid
     from lianfang.watch.models import DailyReport, DailyStat, Detector, RiskAssessment, RiskRule, Signal
@@ -127,6 +130,11 @@ def things(world) -> SimpleNamespace:
                 report={"errors": [], "valid": 1},
             ),
         }
+        notice = create_draft(user=root, kind="letter", title="一封信", body="请居家。", area=community)
+        notice.attachment.save("letter.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+        notice = publish_notice(user=root, notice=approve_notice(user=root, notice=notice))
+        values["notice"] = notice
+        values["recipient"] = Recipient.objects.get(notice=notice, household=household)
         for key, value in values.items():
             setattr(t, f"{key}_{side}", value)
     return t

@@ -94,6 +94,11 @@ def report_day(side: str) -> Callable[[Any], dict[str, Any]]:
     return lambda t: {"code": getattr(t, f"community_{side}").code, "day": timezone.localdate()}
 
 
+def notice_grid(side: str) -> Callable[[Any], dict[str, Any]]:
+    """A notice of community A or B and the grid of its side."""
+    return lambda t: {"pk": getattr(t, f"notice_{side}").pk, "grid_id": getattr(t, f"grid_{side}").pk}
+
+
 NOT_FOR_GUARDS = ("guard_a", 404)  # gate duty sees no page of the registry, epi or care: as out of scope
 STAFF_ONLY = ("guard_a", 403)
 
@@ -211,6 +216,20 @@ TABLE: dict[str, Page] = {
     "watch:alert-resolve": row("alert", ok=405),
     "watch:alert-note": row("alert", ok=405),
     "watch:alert-policy": row("community", field="code", arg="code"),
+    # ---------------------------------------------------------------- notices
+    "notices:list": Page(refused=NOT_FOR_GUARDS),
+    "notices:create": Page(refused=("grid_a1_worker", 403)),
+    "notices:count": Page(refused=("grid_a1_worker", 403)),
+    "notices:detail": row("notice"),
+    "notices:approve": row("notice", ok=405),
+    "notices:publish": row("notice", ok=405),
+    "notices:withdraw": row("notice", ok=405),
+    "notices:remind": row("notice", ok=405),
+    "notices:attachment": row("notice"),
+    "notices:board": Page(inside=notice_grid("a"), outside=notice_grid("b")),
+    "notices:letters": Page(inside=notice_grid("a"), outside=notice_grid("b")),
+    "notices:slip": row("recipient", arg="rid", ok=405),
+    "notices:acknowledge": row("recipient", arg="rid", ok=405),
     # ---------------------------------------------------------------- the command dashboard
     "dashboard:mine": Page(refused=NOT_FOR_GUARDS),
     "dashboard:area": row("community", field="code", arg="code"),
