@@ -14,6 +14,7 @@ from lianfang.core.api_schema import declare_error_responses
 from lianfang.core.bounds import BoundedParser
 from lianfang.core.errors import DomainError
 from lianfang.epi.api import router as epi_router
+from lianfang.notices.api import router as notices_router
 from lianfang.people.api import router as people_router
 from lianfang.places.api import router as places_router
 from lianfang.watch.api_inbox import router as watch_inbox_router
@@ -88,3 +89,4 @@ api.add_router("", watch_inbox_router)
 api.add_router("", watch_risk_router)
 api.add_router("", watch_report_router)
 api.add_router("", watch_stats_router)
+api.add_router("", notices_router)

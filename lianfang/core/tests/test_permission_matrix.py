@@ -263,6 +263,10 @@ TABLE: dict[str, Page] = {
     "api:acknowledge": row("alert", arg="alert_id", api=True, ok=405),
     "api:assign": row("alert", arg="alert_id", api=True, ok=405),
     "api:resolve": row("alert", arg="alert_id", api=True, ok=405),
+    "api:create_notice": Page(api=True, ok=405),
+    "api:approve_notice": row("notice", arg="notice_id", api=True, ok=405),
+    "api:publish_notice": row("notice", arg="notice_id", api=True, ok=405),
+    "api:acknowledgements": row("notice", arg="notice_id", api=True),
 }
 
 

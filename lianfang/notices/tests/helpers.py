@@ -1,4 +1,4 @@
-"""Shared steps of the notices tests: a notice written by community A's staff and approved by the commander."""
+"""Shared steps of the notices tests: a notice written by community A's staff, approved by the commander."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def draft(world: Any, **kw: Any) -> Any:
     return create_draft(**args)
 
 
-def published(world: Any, **kw: Any) -> Any:
-    notice = draft(world, **kw)
-    approve_notice(user=world.commander, notice=notice)
-    return publish_notice(user=world.commander, notice=notice)
+def published(world: Any, approver: Any = None, **kw: Any) -> Any:
+    approver = approver or world.commander
+    notice = approve_notice(user=approver, notice=draft(world, **kw))
+    return publish_notice(user=approver, notice=notice)
