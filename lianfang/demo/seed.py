@@ -25,6 +25,7 @@ from lianfang.demo import care as demo_care
 from lianfang.demo import epi as demo_epi
 from lianfang.demo import history as demo_history
 from lianfang.demo import load, passages
+from lianfang.demo import notices as demo_notices
 from lianfang.demo import watch as demo_watch
 from lianfang.demo.accounts import USERNAMES, create_demo_accounts
 from lianfang.demo.generate import Context, copy_text_plain, generate_community
@@ -106,6 +107,7 @@ def _run_jobs(
 
 def reset_demo() -> None:
     """Remove the places and people (and the demo and scoped accounts) so that a new city can be seeded."""
+    demo_notices.reset_notices()  # recipients point at households and accounts (one TRUNCATE)
     User.objects.filter(username__in=USERNAMES).delete()
     scoped = (
         User.objects.filter(area__isnull=False)
@@ -258,6 +260,8 @@ def seed(
         t = lap("epi", t)
         result.counts.update(demo_care.seed_care(today=ctx.today, now=ctx.now))
         t = lap("care", t)
+        result.counts.update(demo_notices.seed_notices(today=ctx.today, now=ctx.now))
+        t = lap("notices", t)
         history = demo_history.seed_history(
             seed=seed, scale=scale, today=ctx.today, now=ctx.now, passage_days=passage_days
         )
