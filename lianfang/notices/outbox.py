@@ -94,11 +94,11 @@ def sms_text(notice: Notice, *, reminder: bool) -> str:
     title = notice.title[:40]
     if reminder:
         return _(
-            "[Lianfang] Reminder: please read and acknowledge \u201c{title}\u201d on your household's page."
+            "[Lianfang] Reminder: please read and acknowledge “{title}” on your household's page."
         ).format(title=title)
-    return _(
-        "[Lianfang] \u201c{title}\u201d: please read and acknowledge it on your household's page."
-    ).format(title=title)
+    return _("[Lianfang] “{title}”: please read and acknowledge it on your household's page.").format(
+        title=title
+    )
 
 
 def queue_sms(
@@ -225,10 +225,32 @@ def send_due(
             done.append(m)
         _send(channel, ready, policy, now, outcome)
         done += ready
-    OutboxMessage.objects.bulk_update(
-        done, ["status", "attempts", "next_try", "last_error", "provider_id", "sent_at"], batch_size=1000
-    )
+    _write_back(done)
     return dict(outcome)
+
+
+def _write_back(rows: list[OutboxMessage]) -> None:
+    """Every outcome of a pass in one UPDATE … FROM unnest(…) (Django's bulk_update builds a CASE per
+    field that grows with the batch)."""
+    if not rows:
+        return
+    columns = list(
+        zip(
+            *((m.pk, m.status, m.attempts, m.next_try, m.last_error, m.provider_id, m.sent_at) for m in rows),
+            strict=True,
+        )
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE notices_outboxmessage o SET status = v.status, attempts = v.attempts, next_try = v.next_try,
+                last_error = v.last_error, provider_id = v.provider_id, sent_at = v.sent_at
+            FROM unnest(%s::bigint[], %s::text[], %s::int[], %s::timestamptz[], %s::text[], %s::text[],
+                        %s::timestamptz[]) AS v(id, status, attempts, next_try, last_error, provider_id, sent_at)
+            WHERE o.id = v.id
+            """,
+            [list(c) for c in columns],
+        )
 
 
 def _apply(

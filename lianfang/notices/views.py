@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -193,6 +194,11 @@ def grid_board(request: HttpRequest, pk: int, grid_id: int) -> HttpResponse:
             "not_acknowledged": sum(1 for r in rows if r.acknowledged_at is None),
             "can_remind": REMIND_NOTICES.allows(user) and notice.status == NoticeStatus.PUBLISHED,
             "can_record": RECORD_SLIPS.allows(user) and notice.status == NoticeStatus.PUBLISHED,
+            # Per row: one form for the whole table, each button its own action (a grid has ~1,000 rows).
+            "slips": reverse("notices:slip", args=[0]).removesuffix("0/slip/"),
+            "slip_label": _("Slip brought back"),
+            "not_read_label": _("not read"),
+            "not_acknowledged_label": _("not acknowledged"),
         },
     )
 

@@ -16,6 +16,7 @@ from typing import Any
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed-ACK stall between them
     server: Any
 
     def log_message(self, *args: Any) -> None:  # quiet
