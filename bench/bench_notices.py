@@ -1,4 +1,4 @@
-"""Notices on the seeded city: publishing to every household, a grid's board over HTTP, the outbox to an SMS gateway.
+"""Notices on the seeded city: publishing to every household, a grid's board, the outbox to an SMS gateway.
 
     DATABASE_URL=postgres://.../lf_bench_notices python bench/bench_notices.py --out out.json
 

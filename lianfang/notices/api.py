@@ -23,15 +23,20 @@ Id = Annotated[int, Field(ge=1, le=BIGINT_MAX)]
 MAX_PAGE = 500
 
 
+AudienceName = Literal["households", "staff", "grid", "volunteers"]
+
+
+def _households() -> list[AudienceName]:
+    return ["households"]
+
+
 class NoticeIn(Schema):
     kind: Literal["notice", "letter", "reminder"] = "notice"
     title: str = Field(..., min_length=1, max_length=200)
     body: str = Field(..., min_length=1, max_length=20_000, description="Plain text; **bold**; blank lines.")
     area: str = Field(..., max_length=12, description="The area's code (GB/T 2260 or 12-digit).")
     compound_id: Id | None = None
-    audiences: list[Literal["households", "staff", "grid", "volunteers"]] = Field(
-        default_factory=lambda: ["households"], max_length=4
-    )
+    audiences: list[AudienceName] = Field(default_factory=_households, max_length=4)
     tags: list[Literal["quarantined", "vulnerable", "returnees"]] = Field(default_factory=list, max_length=3)
     ack_unit: Literal["household", "person"] = "household"
 

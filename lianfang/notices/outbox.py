@@ -176,7 +176,8 @@ def _counts(channel: str, addresses: set[str], now: datetime.datetime) -> tuple[
 
 
 def _sender(channel: str) -> Any:
-    return {Channel.SMS: SmsGateway, Channel.EMAIL: Email, Channel.WEBHOOK: Webhooks}[channel]()
+    senders: dict[str, type] = {Channel.SMS: SmsGateway, Channel.EMAIL: Email, Channel.WEBHOOK: Webhooks}
+    return senders[channel]()
 
 
 def send_due(
@@ -243,10 +244,12 @@ def _write_back(rows: list[OutboxMessage]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            UPDATE notices_outboxmessage o SET status = v.status, attempts = v.attempts, next_try = v.next_try,
-                last_error = v.last_error, provider_id = v.provider_id, sent_at = v.sent_at
+            UPDATE notices_outboxmessage o SET status = v.status, attempts = v.attempts,
+                next_try = v.next_try, last_error = v.last_error, provider_id = v.provider_id,
+                sent_at = v.sent_at
             FROM unnest(%s::bigint[], %s::text[], %s::int[], %s::timestamptz[], %s::text[], %s::text[],
-                        %s::timestamptz[]) AS v(id, status, attempts, next_try, last_error, provider_id, sent_at)
+                        %s::timestamptz[])
+                AS v(id, status, attempts, next_try, last_error, provider_id, sent_at)
             WHERE o.id = v.id
             """,
             [list(c) for c in columns],

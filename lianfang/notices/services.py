@@ -17,6 +17,7 @@ Rules:
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -71,8 +72,8 @@ def create_draft(
     body: str,
     area: Area,
     compound: Compound | None = None,
-    audiences: list[str] | tuple[str, ...] = (Audience.HOUSEHOLDS,),
-    tags: list[str] | tuple[str, ...] = (),
+    audiences: Sequence[str] = (Audience.HOUSEHOLDS,),
+    tags: Sequence[str] = (),
     ack_unit: str = AckUnit.HOUSEHOLD,
     expires_at: datetime.datetime | None = None,
     attachment: Any = None,

@@ -246,7 +246,9 @@ def letters_pdf(request: HttpRequest, pk: int, grid_id: int) -> HttpResponse:
     grid = _grid(user, grid_id)
     rows = [r for r in queries.grid_board(user, notice, grid) if r.household_id and r.acknowledged_at is None]
     response = HttpResponse(render_letters(notice, rows), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, f"notice-{notice.pk}-{grid.code}.pdf")
+    response["Content-Disposition"] = (
+        content_disposition_header(False, f"notice-{notice.pk}-{grid.code}.pdf") or ""
+    )
     return response
 
 
