@@ -25,7 +25,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.cache import cache
 from django.db.models import Max, Min, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -166,6 +166,38 @@ def household_page(request: HttpRequest, household: Household, *, here: str) -> 
         **_notices_context(household, here),
     }
     return render(request, "access/household_link.html", context)
+
+
+# No login: the key is the household's credential.
+@login_not_required
+@require_http_methods(["GET"])
+def household_link_attachment(request: HttpRequest, key: str, pk: int) -> Any:
+    """The attachment of a notice the household received (its secret link; wrong keys count as guesses)."""
+    guesses_key = "link-guesses:{}".format(client_ip(request) or "-")
+    if cache.get(guesses_key, 0) >= settings.LINK_GUESS_LIMIT:
+        return _private(_throttled(request, guesses_key))
+    household = Household.objects.filter(link_key=key).first() if key and len(key) <= 32 else None
+    if household is None:
+        _count_guess(guesses_key)
+        raise Http404
+    return _attachment(household.pk, pk)
+
+
+@require_http_methods(["GET"])
+def my_household_attachment(request: HttpRequest, pk: int) -> Any:
+    user = require_role(request.user, SEE_OWN_HOUSEHOLD, hide=True)
+    household = get_object_or_404(Household.objects.visible_to(user))
+    return _attachment(household.pk, pk)
+
+
+def _attachment(household_id: int, notice_id: int) -> Any:
+    notice = next((i["notice"] for i in household_notices(household_id) if i["notice"].pk == notice_id), None)
+    if notice is None or not notice.attachment:
+        raise Http404
+    response = FileResponse(notice.attachment.open("rb"), as_attachment=False)
+    for header, value in PRIVATE_HEADERS.items():
+        response[header] = value
+    return response
 
 
 def _notices_context(household: Household, here: str) -> dict[str, Any]:

@@ -112,6 +112,12 @@ TABLE: dict[str, Page] = {
     "accounts:password-change": Page(),
     "access:household-link": Page(public=True, inside=lambda t: {"key": t.link_key}),
     "access:my-household": Page(user="resident_a", refused=("staff_a", 404)),
+    "access:link-attachment": Page(public=True, inside=lambda t: {"key": t.link_key, "pk": t.notice_a.pk}),
+    "access:my-attachment": Page(
+        user="resident_a",
+        inside=lambda t: {"pk": t.notice_a.pk},
+        outside=lambda t: {"pk": t.notice_b.pk},
+    ),
     # ---------------------------------------------------------------- places
     "places:area-list": Page(refused=NOT_FOR_GUARDS),
     "places:area-detail": row("community", field="code", arg="code"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from lianfang.access.services import ensure_link_key
@@ -119,3 +120,15 @@ def test_every_role_sees_its_notices_on_its_home_and_acknowledges_there(world, c
     client.force_login(world.resident_a)  # a resident's home is their household's page
     mine = client.get(reverse("access:my-household")).content.decode()
     assert notice.title in mine
+
+
+def test_a_household_opens_the_attachment_of_its_own_notice_only(world, client):
+    notice = published(world)
+    notice.attachment.save("letter.pdf", ContentFile(b"%PDF-1.4 letter"), save=True)
+    mine = ensure_link_key(household=world.household_a1)
+    page = client.get(reverse("access:household-link", args=[mine])).content.decode()
+    assert 'data-test="attachment"' in page
+    url = reverse("access:link-attachment", args=[mine, notice.pk])
+    assert b"".join(client.get(url).streaming_content) == b"%PDF-1.4 letter"
+    theirs = ensure_link_key(household=world.household_b)  # not a recipient
+    assert client.get(reverse("access:link-attachment", args=[theirs, notice.pk])).status_code == 404
