@@ -125,7 +125,8 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_withdraw": own
             and APPROVE_NOTICES.allows(user)
             and notice.status in (NoticeStatus.DRAFT, NoticeStatus.APPROVED, NoticeStatus.PUBLISHED),
-            "can_remind": REMIND_NOTICES.allows(user) and notice.status == NoticeStatus.PUBLISHED,
+            # The whole audience is reminded by the staff of the notice's area; the others remind per grid.
+            "can_remind": own and REMIND_NOTICES.allows(user) and notice.status == NoticeStatus.PUBLISHED,
         },
     )
 
