@@ -50,6 +50,7 @@ KNOWN = [
     "import", "seed", "search", "contacts", "care", "stats", "ears", "dashboard", "pages", "lockdown", "gate",
     "supplies",
     "mobilize",
+    "notices",
 ]  # fmt: skip
 TIMEOUT = int(os.environ.get("LIANFANG_BENCH_TIMEOUT", 3600))
 

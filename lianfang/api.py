@@ -15,6 +15,7 @@ from lianfang.core.bounds import BoundedParser
 from lianfang.core.errors import DomainError
 from lianfang.epi.api import router as epi_router
 from lianfang.mobilize.api import router as mobilize_router
+from lianfang.notices.api import router as notices_router
 from lianfang.people.api import router as people_router
 from lianfang.places.api import router as places_router
 from lianfang.supplies.api import router as supplies_router
@@ -92,3 +93,4 @@ api.add_router("", watch_inbox_router)
 api.add_router("", watch_risk_router)
 api.add_router("", watch_report_router)
 api.add_router("", watch_stats_router)
+api.add_router("", notices_router)

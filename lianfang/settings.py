@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "lianfang.epi",
     "lianfang.care",
     "lianfang.mobilize",
+    "lianfang.notices",
     "lianfang.watch",
     # Top apps: they may import every app listed before them; nothing imports them (docs/architecture.md).
     "lianfang.home",
@@ -215,6 +216,30 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# Notices (lianfang/notices, docs/notices.md): the SMS gateway (an HTTP provider: URL and key), the webhooks
+# told of every published notice (space-separated URLs, signed with HMAC-SHA256 of the secret), and the
+# audiences larger than NOTICE_BACKGROUND_RECIPIENTS that are published on the background worker.
+NOTICES_SMS_URL = env_str("LIANFANG_SMS_URL", "")
+NOTICES_SMS_KEY = env_str("LIANFANG_SMS_KEY", "")
+NOTICES_SMS_TIMEOUT = env_int("LIANFANG_SMS_TIMEOUT", 10)
+NOTICES_WEBHOOK_URLS = env_str("LIANFANG_NOTICE_WEBHOOKS", "").split()
+NOTICES_WEBHOOK_SECRET = env_str("LIANFANG_NOTICE_WEBHOOK_SECRET", "")
+NOTICE_BACKGROUND_RECIPIENTS = env_int("LIANFANG_NOTICE_BACKGROUND_RECIPIENTS", 20_000)
+# E-mail (notices to staff) goes through Django's mailer: an SMTP server by default.
+MAILERS = {
+    "default": {
+        "BACKEND": env_str("LIANFANG_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"),
+        "OPTIONS": {
+            "host": env_str("LIANFANG_EMAIL_HOST", "localhost"),
+            "port": env_int("LIANFANG_EMAIL_PORT", 25),
+            "username": env_str("LIANFANG_EMAIL_USER", ""),
+            "password": env_str("LIANFANG_EMAIL_PASSWORD", ""),
+            "use_tls": env_bool("LIANFANG_EMAIL_TLS", False),
+            "timeout": env_int("LIANFANG_EMAIL_TIMEOUT", 10),
+        },
+    }
+}
+DEFAULT_FROM_EMAIL = env_str("LIANFANG_EMAIL_FROM", "lianfang@localhost")
 # Imports with more rows than this run on the background worker; smaller ones run in the request.
 IMPORT_BACKGROUND_ROWS = env_int("LIANFANG_IMPORT_BACKGROUND_ROWS", 2000)
 IMPORT_MAX_ROWS = env_int("LIANFANG_IMPORT_MAX_ROWS", 200_000)

@@ -49,6 +49,7 @@ urlpatterns = [
     path("supplies/", include("lianfang.supplies.urls")),
     path("mobilize/", include("lianfang.mobilize.urls")),
     path("watch/", include("lianfang.watch.urls")),
+    path("notices/", include("lianfang.notices.urls")),
     path("dashboard/", include("lianfang.home.urls_dashboard")),
     path("api/v1/", (authenticating_itself(api_patterns), api_app, api_namespace)),
     path("admin/", (authenticating_itself(admin_patterns), admin_app, admin_namespace)),

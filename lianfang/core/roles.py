@@ -176,6 +176,24 @@ REVIEW_DAILY_REPORT = Action(
 # grid); the page then checks the area against the scope of the figures themselves.
 READ_DASHBOARD = Action(STAFF_ROLES)
 
+# Notices and letters (notices): community staff and the command centre write drafts for their area; another
+# account of those roles approves, publishes and withdraws them (never the author: four eyes); the staff read
+# the boards of who has not acknowledged, and remind the rest; grid workers and community staff record the
+# tear-off slips of printed letters brought back.
+WRITE_NOTICES = Action(
+    frozenset({Role.COMMUNITY, Role.COMMAND}), _("Only community staff and the command centre write notices.")
+)
+APPROVE_NOTICES = Action(
+    frozenset({Role.COMMUNITY, Role.COMMAND}),
+    _("Only community staff and the command centre approve and publish notices."),
+)
+READ_NOTICE_BOARDS = Action(STAFF_ROLES)
+REMIND_NOTICES = Action(
+    frozenset({Role.COMMUNITY, Role.COMMAND, Role.GRID}), _("Your role may not send reminders.")
+)
+RECORD_SLIPS = Action(
+    frozenset({Role.COMMUNITY, Role.GRID}), _("Only grid workers and community staff record slips.")
+)
 
 # Supplies (lianfang.supplies): the staff and gate duty read the stock of their scope; community staff keep
 # their community's store and checkpoints (receive, issue, transfer, adjust), the command centre of a district

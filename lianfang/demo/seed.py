@@ -26,6 +26,7 @@ from lianfang.demo import epi as demo_epi
 from lianfang.demo import history as demo_history
 from lianfang.demo import load, passages
 from lianfang.demo import mobilize as demo_mobilize
+from lianfang.demo import notices as demo_notices
 from lianfang.demo import supplies as demo_supplies
 from lianfang.demo import watch as demo_watch
 from lianfang.demo.accounts import USERNAMES, create_demo_accounts
@@ -109,6 +110,7 @@ def _run_jobs(
 def reset_demo() -> None:
     """Remove the places and people (and the demo and scoped accounts) so that a new city can be seeded."""
     demo_supplies.reset_supplies()  # the ledger protects the accounts, households and places it names
+    demo_notices.reset_notices()  # recipients point at households and accounts (one TRUNCATE)
     User.objects.filter(username__in=USERNAMES).delete()
     scoped = (
         User.objects.filter(area__isnull=False)
@@ -266,6 +268,8 @@ def seed(
         t = lap("care", t)
         result.counts.update(demo_mobilize.seed_mobilize(today=ctx.today, now=ctx.now))
         t = lap("mobilize", t)
+        result.counts.update(demo_notices.seed_notices(today=ctx.today, now=ctx.now))
+        t = lap("notices", t)
         history = demo_history.seed_history(
             seed=seed, scale=scale, today=ctx.today, now=ctx.now, passage_days=passage_days
         )

@@ -27,6 +27,8 @@ from lianfang.home.area_figures import scope_figures, with_figures
 from lianfang.home.dashboard import dashboard_context
 from lianfang.home.dashboard_nodes import own_node
 from lianfang.mobilize.queries import volunteer_lists
+from lianfang.notices.escalation import door_to_door_for
+from lianfang.notices.queries import account_notices
 from lianfang.people.models import Resident, Tag
 from lianfang.places.models import Area, Compound, Gate, Household
 from lianfang.watch.inbox_queries import health_referrals
@@ -94,6 +96,8 @@ def grid_lists(user: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
 
 def home_context(user: Any) -> dict[str, Any]:
     ctx: dict[str, Any] = {"template": "home/home.html", "role": user.role}
+    # Every role: the notices addressed to the account (a resident: to their household), with their buttons.
+    ctx["notices_list"] = account_notices(user)
     if user.role == Role.HEALTH:
         # The health worker's day starts with the fever referrals and the unreached households (watch).
         ctx["referrals"] = health_referrals(user)
@@ -125,6 +129,8 @@ def home_context(user: Any) -> dict[str, Any]:
         )
     if user.role == Role.GRID:
         ctx["vulnerable_residents"], ctx["households"] = grid_lists(user)
+        # Households of the grid that no reminder reached: the notices' door-to-door step.
+        ctx["door_tasks"] = door_to_door_for(user)
     if user.role == Role.GATE:
         ctx["gate"] = Gate.objects.visible_to(user).select_related("compound").first()
     if user.role == Role.VOLUNTEER:

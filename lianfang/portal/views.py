@@ -25,7 +25,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.cache import cache
 from django.db.models import Max, Min, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -44,6 +44,7 @@ from lianfang.care.models import CareTeamMember, Errand, ErrandStatus, TeamRole
 from lianfang.care.services import confirm_errand, raise_errand
 from lianfang.core import audit
 from lianfang.core.audit import AuditAction, client_ip
+from lianfang.core.bounds import parse_id
 from lianfang.core.errors import DomainError
 from lianfang.core.masking import mask_name
 from lianfang.core.roles import SEE_OWN_HOUSEHOLD, SHARE_HOUSEHOLD_LINK
@@ -51,6 +52,8 @@ from lianfang.core.viewtools import require_role
 from lianfang.epi.forms import SelfReportForm
 from lianfang.epi.models import HealthCheck, Quarantine, QuarantineStatus
 from lianfang.epi.services import record_health_check
+from lianfang.notices.queries import household_notices
+from lianfang.notices.services import acknowledge, mark_read
 from lianfang.people.models import Resident
 from lianfang.places.models import Household
 from lianfang.watch.risk import level_for_household
@@ -119,6 +122,8 @@ def household_page(request: HttpRequest, household: Household, *, here: str) -> 
             _raise_errand(request, household)
         elif action == "confirm":
             _confirm_errand(request, household)
+        elif action == "ack":
+            _acknowledge_notice(request, household)
         else:
             _self_report(request, household)
         return redirect(here)
@@ -158,8 +163,61 @@ def household_page(request: HttpRequest, household: Household, *, here: str) -> 
         "risk": level_for_household(household, day=today),
         **_quarantine_context(household, today),
         **_care_context(household, held),
+        **_notices_context(household, here),
     }
     return render(request, "access/household_link.html", context)
+
+
+# No login: the key is the household's credential.
+@login_not_required
+@require_http_methods(["GET"])
+def household_link_attachment(request: HttpRequest, key: str, pk: int) -> Any:
+    """The attachment of a notice the household received (its secret link; wrong keys count as guesses)."""
+    guesses_key = "link-guesses:{}".format(client_ip(request) or "-")
+    if cache.get(guesses_key, 0) >= settings.LINK_GUESS_LIMIT:
+        return _private(_throttled(request, guesses_key))
+    household = Household.objects.filter(link_key=key).first() if key and len(key) <= 32 else None
+    if household is None:
+        _count_guess(guesses_key)
+        raise Http404
+    return _attachment(household.pk, pk)
+
+
+@require_http_methods(["GET"])
+def my_household_attachment(request: HttpRequest, pk: int) -> Any:
+    user = require_role(request.user, SEE_OWN_HOUSEHOLD, hide=True)
+    household = get_object_or_404(Household.objects.visible_to(user))
+    return _attachment(household.pk, pk)
+
+
+def _attachment(household_id: int, notice_id: int) -> Any:
+    notice = next((i["notice"] for i in household_notices(household_id) if i["notice"].pk == notice_id), None)
+    if notice is None or not notice.attachment:
+        raise Http404
+    response = FileResponse(notice.attachment.open("rb"), as_attachment=False)
+    for header, value in PRIVATE_HEADERS.items():
+        response[header] = value
+    return response
+
+
+def _notices_context(household: Household, here: str) -> dict[str, Any]:
+    """The household's live notices (shown here, so marked read) with their acknowledge buttons."""
+    items = household_notices(household.pk)
+    mark_read(recipient_ids=[i["row"].pk for i in items if i["row"].read_at is None])
+    return {"notices_list": items, "ack_url": here}
+
+
+def _acknowledge_notice(request: HttpRequest, household: Household) -> None:
+    """The household acknowledges a notice from its own page (the link or the login is the credential)."""
+    rid = parse_id(request.POST.get("recipient"))
+    try:
+        acknowledge(recipient_id=rid or 0, household_id=household.pk)
+    except DomainError as err:
+        if err.status == 404:
+            raise Http404 from None
+        messages.error(request, err.message)
+        return
+    messages.success(request, _("Thank you: acknowledged."))
 
 
 @require_http_methods(["GET", "POST"])

@@ -6,6 +6,7 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from lianfang.conftest import PASSWORD
@@ -14,7 +15,6 @@ from lianfang.conftest import PASSWORD
 @pytest.fixture
 def things(world, settings, tmp_path) -> SimpleNamespace:
     """One row of each kind in community A (staff_a's) and one in community B, made by a superuser."""
-    from django.core.files.base import ContentFile
 
     from lianfang.access.models import ExportStatus, PassageExport, PassKind
     from lianfang.access.services import ensure_link_key, issue_pass
@@ -24,6 +24,8 @@ def things(world, settings, tmp_path) -> SimpleNamespace:
     from lianfang.core.models import AlertKind
     from lianfang.epi.models import Case, CaseSource, CaseStatus, Facility, Lockdown, QuarantineKind
     from lianfang.epi.services import start_quarantine
+    from lianfang.notices.models import Recipient
+    from lianfang.notices.services import approve_notice, create_draft, publish_notice
     from lianfang.people.models import ImportJob, ImportStatus
     from lianfang.places.models import Gate, Grid
     from lianfang.supplies.models import (
@@ -170,6 +172,11 @@ def things(world, settings, tmp_path) -> SimpleNamespace:
         values["stocktake"] = StockTake.objects.create(location=values["store"], path=community.path)
         Threshold.objects.create(location=values["store"], item=masks, minimum=1)
         values.update(mobilize_rows(root, community, gate, today))
+        notice = create_draft(user=root, kind="letter", title="一封信", body="请居家。", area=community)
+        notice.attachment.save("letter.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+        notice = publish_notice(user=root, notice=approve_notice(user=root, notice=notice))
+        values["notice"] = notice
+        values["recipient"] = Recipient.objects.get(notice=notice, household=household)
         for key, value in values.items():
             setattr(t, f"{key}_{side}", value)
     return t

@@ -94,6 +94,11 @@ def report_day(side: str) -> Callable[[Any], dict[str, Any]]:
     return lambda t: {"code": getattr(t, f"community_{side}").code, "day": timezone.localdate()}
 
 
+def notice_grid(side: str) -> Callable[[Any], dict[str, Any]]:
+    """A notice of community A or B and the grid of its side."""
+    return lambda t: {"pk": getattr(t, f"notice_{side}").pk, "grid_id": getattr(t, f"grid_{side}").pk}
+
+
 NOT_FOR_GUARDS = ("guard_a", 404)  # gate duty sees no page of the registry, epi or care: as out of scope
 STAFF_ONLY = ("guard_a", 403)
 
@@ -107,6 +112,12 @@ TABLE: dict[str, Page] = {
     "accounts:password-change": Page(),
     "access:household-link": Page(public=True, inside=lambda t: {"key": t.link_key}),
     "access:my-household": Page(user="resident_a", refused=("staff_a", 404)),
+    "access:link-attachment": Page(public=True, inside=lambda t: {"key": t.link_key, "pk": t.notice_a.pk}),
+    "access:my-attachment": Page(
+        user="resident_a",
+        inside=lambda t: {"pk": t.notice_a.pk},
+        outside=lambda t: {"pk": t.notice_b.pk},
+    ),
     # ---------------------------------------------------------------- places
     "places:area-list": Page(refused=NOT_FOR_GUARDS),
     "places:area-detail": row("community", field="code", arg="code"),
@@ -252,6 +263,20 @@ TABLE: dict[str, Page] = {
     "watch:alert-resolve": row("alert", ok=405),
     "watch:alert-note": row("alert", ok=405),
     "watch:alert-policy": row("community", field="code", arg="code"),
+    # ---------------------------------------------------------------- notices
+    "notices:list": Page(refused=NOT_FOR_GUARDS),
+    "notices:create": Page(refused=("grid_a1_worker", 403)),
+    "notices:count": Page(refused=("grid_a1_worker", 403)),
+    "notices:detail": row("notice"),
+    "notices:approve": row("notice", ok=405),
+    "notices:publish": row("notice", ok=405),
+    "notices:withdraw": row("notice", ok=405),
+    "notices:remind": row("notice", ok=405),
+    "notices:attachment": row("notice"),
+    "notices:board": Page(inside=notice_grid("a"), outside=notice_grid("b")),
+    "notices:letters": Page(inside=notice_grid("a"), outside=notice_grid("b")),
+    "notices:slip": row("recipient", arg="rid", ok=405),
+    "notices:acknowledge": row("recipient", arg="rid", ok=405),
     # ---------------------------------------------------------------- the command dashboard
     "dashboard:mine": Page(refused=NOT_FOR_GUARDS),
     "dashboard:area": row("community", field="code", arg="code"),
@@ -294,6 +319,10 @@ TABLE: dict[str, Page] = {
     "api:withdraw": row("helpcall", arg="call_id", api=True, ok=405),
     "api:check_in": row("assignment", arg="assignment_id", api=True, ok=405),
     "api:check_out": row("assignment", arg="assignment_id", api=True, ok=405),
+    "api:create_notice": Page(api=True, ok=405),
+    "api:approve_notice": row("notice", arg="notice_id", api=True, ok=405),
+    "api:publish_notice": row("notice", arg="notice_id", api=True, ok=405),
+    "api:acknowledgements": row("notice", arg="notice_id", api=True),
 }
 
 

@@ -17,8 +17,9 @@ from lianfang.epi.tests.conftest import add_residents
 from lianfang.places.services import ensure_household
 
 # Session, user, grid; the board (worker_board: five); the grid worker's counts, lists and scope label;
-# the header's open alert count (watch.context_processors).
-GRID_HOME_QUERIES = 15
+# the header's open alert count (watch.context_processors); the notices to the account and the door-to-door
+# tasks of notices (notices.queries, notices.escalation).
+GRID_HOME_QUERIES = 17
 
 
 @pytest.fixture(autouse=True)

@@ -44,7 +44,7 @@ def test_command_home_query_budget(world, login, django_assert_max_num_queries):
     # The dashboard (home.dashboard): session, user, area, then eight reads (computed days, the city's
     # figures, open alerts, risk levels, reports missing, the districts and their figures, alarms).
     client = login(world.commander)
-    with django_assert_max_num_queries(12):  # the dashboard's 11, and the header's open alert count
+    with django_assert_max_num_queries(13):  # the dashboard's 11, the header's open alert count, the notices
         client.get(reverse("home"))
 
 
@@ -52,11 +52,11 @@ def test_command_home_query_budget(world, login, django_assert_max_num_queries):
 # whatever the number of households in care).
 def test_community_home_query_budget(world, login, django_assert_max_num_queries):
     client = login(world.staff_a)
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):  # with the notices to the account
         client.get(reverse("home"))
 
 
 def test_grid_home_query_budget(world, login, django_assert_max_num_queries):
     client = login(world.grid_a1_worker)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(17):  # with the notices to the account and the door-to-door tasks
         client.get(reverse("home"))

@@ -1,11 +1,13 @@
-"""In home, the top app, because it schedules the recurring tasks of several apps (access, care, people
-and watch): one place that imports each app's task and lists what runs when."""
+"""In home, the top app, because it schedules the recurring tasks of several apps (access, care, notices,
+people and watch): one place that imports each app's task and lists what runs when."""
 
 from django.core.management.base import BaseCommand
 
 from lianfang.access.tasks import schedule_purge
 from lianfang.care.tasks import schedule_overdue_alerts
 from lianfang.mobilize.tasks import schedule_roster_tasks
+from lianfang.notices.tasks import schedule_escalation as schedule_notice_escalation
+from lianfang.notices.tasks import schedule_outbox
 from lianfang.people.tasks import schedule_import_purge
 from lianfang.watch.escalation_tasks import schedule_escalation
 from lianfang.watch.report_tasks import schedule_report_missing_alerts
@@ -25,3 +27,5 @@ class Command(BaseCommand):
         schedule_nightly_stats()  # watch: yesterday's statistics at 00:15, then today's so far
         schedule_escalation()  # watch: alerts nobody acknowledged in time go one level up, every 5 minutes
         schedule_roster_tasks()  # mobilize: attendance and calls every 15 min, shifts 00:05, gap alerts 14:00
+        schedule_outbox()  # notices: the outbox sender (SMS, e-mail, webhooks), every minute
+        schedule_notice_escalation()  # notices: in-app -> SMS -> door to door, and expiries, every 5 minutes
