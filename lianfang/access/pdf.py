@@ -15,21 +15,18 @@ from pathlib import Path
 from typing import Any
 
 import segno
-from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from lianfang.access.models import Pass, PassKind, PassStatus
+from lianfang.core.fonts import FONT_NAME, register_font
 from lianfang.places.models import Building, Compound
 
-DEFAULT_FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
-FONT_NAME = "WenQuanYiMicroHei"
 PRINTABLE = (PassStatus.ACTIVE, PassStatus.SUSPENDED)
 
 COLS, ROWS = 2, 4
@@ -40,28 +37,6 @@ CARD_H = (PAGE_H - 2 * MARGIN_Y) / ROWS
 PAD = 6 * mm
 QR_SIZE = 35 * mm  # the symbol without its quiet zone: a phone reads it from 20-40 cm
 QUIET_MODULES = 4
-
-
-class FontMissing(RuntimeError):
-    """The CJK font is not installed: the cards would print boxes instead of Chinese."""
-
-
-def font_path() -> Path:
-    return Path(getattr(settings, "PASS_FONT_PATH", DEFAULT_FONT_PATH))
-
-
-def register_font(path: Path | None = None) -> str:
-    """Register the CJK TrueType font once (subset-embedded in every PDF that uses it)."""
-    path = path or font_path()
-    if not path.is_file():
-        raise FontMissing(
-            _("The Chinese font {path} is missing: install the Debian package fonts-wqy-microhei.").format(
-                path=path
-            )
-        )
-    if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(FONT_NAME, str(path), subfontIndex=0))
-    return FONT_NAME
 
 
 def _natural(text: str) -> tuple[Any, ...]:

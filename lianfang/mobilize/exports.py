@@ -16,8 +16,8 @@ from reportlab.lib.pagesizes import A5
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from lianfang.access.pdf import register_font
 from lianfang.core.exports import inert_row
+from lianfang.core.fonts import register_font
 from lianfang.mobilize.attendance import hours_between
 from lianfang.mobilize.models import COVERING_ASSIGNMENTS, Assignment, AssignmentStatus, Shift, Volunteer
 from lianfang.places.models import Gate

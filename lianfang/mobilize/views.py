@@ -19,11 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lianfang.access.pdf import FontMissing
 from lianfang.core import audit
 from lianfang.core.audit import AuditAction
 from lianfang.core.bounds import PLAN, parse_date, parse_datetime, parse_int_or
 from lianfang.core.errors import DomainError
+from lianfang.core.fonts import FontMissing
 from lianfang.core.roles import (
     APPROVE_HOURS,
     ENTER_HOURS,

@@ -1,7 +1,7 @@
 """The printed letter for households without a phone: one A4 page per household, the letter above and a
 tear-off slip below the dashed line (household label, notice number, a line to sign and date). The grid
 worker brings the signed slip back and records it (services.record_slip). Uses the project's CJK font
-(access.pdf.register_font), embedded, so it prints the same on any printer."""
+(core.fonts.register_font), embedded, so it prints the same on any printer."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from lianfang.access.pdf import register_font
+from lianfang.core.fonts import register_font
 from lianfang.notices.models import Notice, Recipient
 from lianfang.notices.text import plain
 

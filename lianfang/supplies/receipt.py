@@ -6,37 +6,24 @@ from __future__ import annotations
 
 import io
 from functools import lru_cache
-from pathlib import Path
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A5
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from lianfang.core.errors import DomainError
+from lianfang.core.fonts import FontMissing, register_font
 from lianfang.supplies.models import Donation
-
-DEFAULT_FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
-FONT_NAME = "WenQuanYiMicroHei"
 
 
 @lru_cache(maxsize=1)
 def _font() -> str:
-    path = Path(getattr(settings, "PASS_FONT_PATH", DEFAULT_FONT_PATH))
-    if not path.is_file():
-        raise DomainError(
-            "font_missing",
-            _("The Chinese font {path} is missing: install the Debian package fonts-wqy-microhei.").format(
-                path=path
-            ),
-            status=503,
-        )
-    pdfmetrics.registerFont(TTFont(FONT_NAME, str(path), subfontIndex=0))
-    return FONT_NAME
+    try:
+        return register_font()
+    except FontMissing as err:
+        raise DomainError("font_missing", str(err), status=503) from None
 
 
 def receipt_pdf(donation: Donation) -> bytes:

