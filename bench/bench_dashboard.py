@@ -44,7 +44,11 @@ from typing import Any
 
 from benchdb import require_database_url  # bench/benchdb.py (this folder is on sys.path)
 from httpget import get, p95, wait_up  # bench/httpget.py
-from seeded import RESIDENTS, SEED_DATABASE, has_rows  # bench/seeded.py
+from seeded import (  # bench/seeded.py
+    SEED_DATABASE,
+    copy_tables,
+    own_database_beside_seed,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -84,26 +88,9 @@ def setup_django() -> None:
     django.setup()
 
 
-def seed_url(url: str) -> str:
-    sibling = url.rsplit("/", 1)[0] + "/" + SEED_DATABASE
-    if sibling == url:
-        raise SystemExit(
-            f"bench_dashboard writes into DATABASE_URL: give it a database of its own, not {url}"
-        )
-    if not has_rows(sibling, RESIDENTS):
-        raise SystemExit(
-            f"bench_dashboard reads the seeded city's tree from {SEED_DATABASE}, which has no residents: "
-            "seed it first (make bench BENCH=seed)"
-        )
-    if has_rows(url, RESIDENTS):
-        raise SystemExit("DATABASE_URL holds residents: bench_dashboard needs a database of its own")
-    return sibling
-
-
 # --------------------------------------------------------------------------- the tree
 def copy_tree(source: str) -> dict[str, int]:
     """Areas, grids and compounds of the seeded city, with their ids, into this database."""
-    import psycopg
     from django.db import connection
 
     tables = {
@@ -111,26 +98,11 @@ def copy_tree(source: str) -> dict[str, int]:
         "places_grid": "id, community_id, code, name, path",
         "places_compound": "id, community_id, name, address, path",
     }
-    counts = {}
-    with (
-        psycopg.connect(source.replace("postgres://", "postgresql://", 1)) as src,
-        connection.cursor() as dst,
-    ):
+    with connection.cursor() as dst:
         dst.execute(f"TRUNCATE {', '.join(WRITTEN)} CASCADE")
-        for table, columns in tables.items():
-            order = "path" if table == "places_area" else "id"
-            rows = src.execute(f"SELECT {columns} FROM {table} ORDER BY {order}").fetchall()
-            with dst.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            dst.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
-            )
-            counts[table] = len(rows)
-    return counts
+        return copy_tables(source, dst, tables)
 
 
-# --------------------------------------------------------------------------- the statistics
 def parents(path: str) -> list[str]:
     """The area paths above and including a community path, city first."""
     parts = path.rstrip(".").split(".")
@@ -486,7 +458,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep the rows of the last run (development)")
     args = parser.parse_args()
     url = require_database_url("dashboard")
-    source = seed_url(url)
+    source = own_database_beside_seed(url, "dashboard")
     setup_django()
     from django.core.management import call_command
     from django.utils import timezone

@@ -34,7 +34,11 @@ from typing import Any
 
 from benchdb import require_database_url  # bench/benchdb.py (this folder is on sys.path)
 from httpget import p95  # bench/httpget.py
-from seeded import RESIDENTS, SEED_DATABASE, has_rows  # bench/seeded.py
+from seeded import (  # bench/seeded.py
+    SEED_DATABASE,
+    copy_tables,
+    own_database_beside_seed,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -57,19 +61,7 @@ def setup_django() -> None:
     django.setup()
 
 
-def seed_url(url: str) -> str:
-    sibling = url.rsplit("/", 1)[0] + "/" + SEED_DATABASE
-    if sibling == url:
-        raise SystemExit(f"bench_mobilize writes into DATABASE_URL: give it a database of its own, not {url}")
-    if not has_rows(sibling, RESIDENTS):
-        raise SystemExit(f"bench_mobilize reads the seeded city from {SEED_DATABASE}, which has no residents")
-    if has_rows(url, RESIDENTS):
-        raise SystemExit("DATABASE_URL holds residents: bench_mobilize needs a database of its own")
-    return sibling
-
-
 def copy_places(source: str) -> dict[str, int]:
-    import psycopg
     from django.db import connection
 
     tables = {
@@ -77,23 +69,10 @@ def copy_places(source: str) -> dict[str, int]:
         "places_compound": "id, community_id, name, address, path",
         "places_gate": "id, compound_id, name, is_open, accepted_kinds, path",
     }
-    counts = {}
-    source = source.replace("postgres://", "postgresql://", 1)
-    with psycopg.connect(source) as src, connection.cursor() as dst:
+    with connection.cursor() as dst:
         dst.execute("DELETE FROM accounts_user WHERE username LIKE 'bench_mobilize_%%'")
         dst.execute(f"TRUNCATE {', '.join(WRITTEN)} CASCADE")
-        for table, columns in tables.items():
-            order = "path" if table == "places_area" else "id"
-            rows = src.execute(f"SELECT {columns} FROM {table} ORDER BY {order}").fetchall()
-            with dst.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            dst.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
-            )
-            counts[table] = len(rows)
-        dst.execute("ANALYZE places_area, places_compound, places_gate")
-    return counts
+        return copy_tables(source, dst, tables)
 
 
 def sql(statement: str, params: list[Any] | None = None) -> int:
@@ -166,7 +145,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=5)
     args = parser.parse_args()
     url = require_database_url("mobilize")
-    source = seed_url(url)
+    source = own_database_beside_seed(url, "mobilize")
     setup_django()
     from django.core.management import call_command
     from django.db import connection

@@ -35,7 +35,11 @@ from typing import Any
 
 from benchdb import require_database_url  # bench/benchdb.py (this folder is on sys.path)
 from httpget import get, p95, wait_up  # bench/httpget.py
-from seeded import RESIDENTS, SEED_DATABASE, has_rows  # bench/seeded.py
+from seeded import (  # bench/seeded.py
+    SEED_DATABASE,
+    copy_tables,
+    own_database_beside_seed,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -66,45 +70,15 @@ def setup_django() -> None:
     django.setup()
 
 
-def seed_url(url: str) -> str:
-    sibling = url.rsplit("/", 1)[0] + "/" + SEED_DATABASE
-    if sibling == url:
-        raise SystemExit(f"bench_notices writes into DATABASE_URL: give it a database of its own, not {url}")
-    if not has_rows(sibling, RESIDENTS):
-        raise SystemExit(f"bench_notices reads the seeded city from {SEED_DATABASE}, which is empty: seed it")
-    if has_rows(url, RESIDENTS):
-        raise SystemExit("DATABASE_URL holds residents: bench_notices needs a database of its own")
-    return sibling
-
-
 def copy_places(source: str) -> dict[str, int]:
-    import psycopg
     from django.db import connection
 
     from lianfang.accounts.models import User
 
-    counts = {}
     User.objects.filter(username__in=USERS).delete()
-    with (
-        psycopg.connect(source.replace("postgres://", "postgresql://", 1)) as src,
-        connection.cursor() as dst,
-    ):
+    with connection.cursor() as dst:
         dst.execute(f"TRUNCATE {', '.join(WRITTEN)} CASCADE")
-        for table, columns in PLACES.items():
-            order = "path" if table == "places_area" else "id"
-            with (
-                src.cursor().copy(f"COPY (SELECT {columns} FROM {table} ORDER BY {order}) TO STDOUT") as out,
-                dst.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as into,
-            ):
-                for block in out:
-                    into.write(block)
-            dst.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
-            )
-            dst.execute(f"SELECT count(*) FROM {table}")
-            counts[table] = dst.fetchone()[0]
-            dst.execute(f"ANALYZE {table}")
-    return counts
+        return copy_tables(source, dst, PLACES)
 
 
 def accounts() -> tuple[Any, Any, Any, Any]:
@@ -259,7 +233,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep the places and notice of the last run")
     args = parser.parse_args()
     url = require_database_url("notices")
-    source = seed_url(url)
+    source = own_database_beside_seed(url, "notices")
     setup_django()
     from django.core.management import call_command
 
