@@ -17,7 +17,10 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
+from lianfang.care.services import default_kit
 from lianfang.conftest import PASSWORD
+from lianfang.supplies.ledger import Line, post_movements
+from lianfang.supplies.models import Item, ItemCategory, KitComponent, Location, LocationKind, MovementKind
 
 
 @pytest.fixture
@@ -84,16 +87,6 @@ def kit_stock(world):
     """The article's nine-item kit of the city (care's `default_kit`) with its components from stock
     (口罩 ×10, 大米 ×1, 消毒液 ×1; the cards and letters are paper) and 100 of each in community A's and
     B's stores, received by their staff. Returns the kit template."""
-    from lianfang.care.services import default_kit
-    from lianfang.supplies.ledger import Line, post_movements
-    from lianfang.supplies.models import (
-        Item,
-        ItemCategory,
-        KitComponent,
-        Location,
-        LocationKind,
-        MovementKind,
-    )
 
     kit = default_kit(world.city)
     items = [
