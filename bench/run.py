@@ -332,7 +332,14 @@ def previous_goals() -> dict[str, str]:
         text = DOC.read_text(encoding="utf-8")
     except OSError:
         return {}
-    rows = re.findall(r"^\| `([^`]+)` \|[^|]*\|[^|]*\| ((?:[^|\\]|\\\|)*?) \|", text, flags=re.M)
+    return goals_of(text)
+
+
+def goals_of(text: str) -> dict[str, str]:
+    """The Goal column of the doc's first table, the figures (later tables, the comparisons, have other
+    columns: a figure there is not a goal)."""
+    table = text.split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `([^`]+)` \|[^|]*\|[^|]*\| ((?:[^|\\]|\\\|)*?) \|", table, flags=re.M)
     return {m: g.replace("\\|", "|") for m, g in rows if g != "—"}
 
 
