@@ -161,6 +161,14 @@ class KitDeliveryForm(forms.Form):
     template = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
+class KitLineForm(forms.Form):
+    """How many of one line's item a kit takes from stock (0: nothing from stock)."""
+
+    template = forms.IntegerField(min_value=1, max_value=bounds.BIGINT_MAX, widget=forms.HiddenInput)
+    line = forms.CharField(max_length=60, widget=forms.HiddenInput)
+    quantity = forms.IntegerField(label=_("Per kit"), min_value=0, max_value=10_000_000)
+
+
 class FilterForm(forms.Form):
     """?show=open|overdue|mine|all on the errand list."""
 

@@ -23,4 +23,5 @@ urlpatterns = [
     path("disinfection/record/", views_places.disinfection_record, name="disinfection-record"),
     path("kits/", views_places.kits, name="kits"),
     path("kits/deliver/", views_places.kit_deliver, name="kit-deliver"),
+    path("kits/line/", views_places.kit_line, name="kit-line"),
 ]

@@ -1,5 +1,6 @@
 """Disinfection today (buildings of quarantined households or sealed areas: red until logged, green once
-done) and kits (households still waiting for their nine-item kit; deliver one)."""
+done) and kits (households still waiting for their nine-item kit; deliver one; what one kit takes from the
+community's store, set by store keepers)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lianfang.care.forms import DisinfectionForm, KitDeliveryForm
+from lianfang.care.forms import DisinfectionForm, KitDeliveryForm, KitLineForm
+from lianfang.care.models import KitTemplate
 from lianfang.care.services import (
     buildings_to_disinfect,
     default_kit,
@@ -24,8 +26,10 @@ from lianfang.care.services import (
 )
 from lianfang.care.views import editor, form_message, message_error, staff_reader
 from lianfang.core.errors import DomainError
-from lianfang.core.roles import EDIT_CARE
+from lianfang.core.roles import EDIT_CARE, MANAGE_SUPPLIES
+from lianfang.core.viewtools import require_role
 from lianfang.places.models import Building, Household
+from lianfang.supplies.kits import community_store, kit_bills, set_kit_line
 
 SHOWN = 300
 
@@ -79,11 +83,58 @@ def kits(request: HttpRequest) -> HttpResponse:
     households = list(households_waiting_for_kit(user=user)[:SHOWN])
     scope = user.scope_path if not user.is_superuser else ""
     templates = list(kits_for_path(scope)) if scope else []
+    keeper = MANAGE_SUPPLIES.allows(user)
+    bills = kit_bills(templates, community_store(scope) if scope else None)
+    for bill in bills:  # a store keeper sets the kits of their area, not those the city set
+        bill.can_set = keeper and (user.is_superuser or bill.template.area.path.startswith(scope))
     return render(
         request,
         "care/kits.html",
-        {"households": households, "templates": templates, "can_edit": EDIT_CARE.allows(user)},
+        {
+            "households": households,
+            "templates": templates,
+            "bills": bills,
+            "can_edit": EDIT_CARE.allows(user),
+        },
     )
+
+
+@login_required
+@require_POST
+def kit_line(request: HttpRequest) -> HttpResponse:
+    """A store keeper sets how many of one line's item a kit takes from stock."""
+    user = require_role(staff_reader(request), MANAGE_SUPPLIES)
+    form = KitLineForm(request.POST)
+    if not form.is_valid():
+        form_message(request, form)
+        return redirect("care:kits")
+    template = get_object_or_404(
+        KitTemplate.objects.visible_to(user).filter(is_active=True).select_related("area"),
+        pk=form.cleaned_data["template"],
+    )
+    try:
+        component = set_kit_line(
+            user=user,
+            template=template,
+            line=form.cleaned_data["line"],
+            quantity=form.cleaned_data["quantity"],
+        )
+    except DomainError as err:
+        message_error(request, err)
+    else:
+        line = form.cleaned_data["line"]
+        if component is None:
+            messages.success(
+                request, _("{kit}: {line} is no longer taken from stock.").format(kit=template, line=line)
+            )
+        else:
+            messages.success(
+                request,
+                _("{kit}: one kit takes {n} {unit} of {line} from the store.").format(
+                    kit=template, n=component.quantity, unit=component.item.unit, line=line
+                ),
+            )
+    return redirect("care:kits")
 
 
 @login_required

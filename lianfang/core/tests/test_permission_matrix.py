@@ -199,6 +199,7 @@ TABLE: dict[str, Page] = {
     "care:disinfection-record": Page(ok=405, refused=NOT_FOR_GUARDS),
     "care:kits": Page(refused=NOT_FOR_GUARDS),
     "care:kit-deliver": Page(ok=405, refused=NOT_FOR_GUARDS),
+    "care:kit-line": Page(ok=405, refused=NOT_FOR_GUARDS),
     # ---------------------------------------------------------------- supplies (gate duty: its checkpoint)
     "supplies:stock": Page(refused=("resident_a", 404)),
     "supplies:store": row("store"),
