@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, render
 from lianfang.access.models import Pass
 from lianfang.access.services import outing_status
 from lianfang.core.natural import natural_key
-from lianfang.core.roles import EDIT_REGISTRY, READ_REGISTRY, SHARE_HOUSEHOLD_LINK
+from lianfang.core.roles import EDIT_REGISTRY, READ_REGISTRY, READ_STOCK, SHARE_HOUSEHOLD_LINK
 from lianfang.core.subqueries import SubqueryCount
 from lianfang.core.viewtools import require_role
 from lianfang.home.area_figures import with_figures
@@ -173,6 +173,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "risk": level_for_household(household),
             "can_edit": EDIT_REGISTRY.allows(user),
             "can_link": SHARE_HOUSEHOLD_LINK.allows(user),
+            "can_read_stock": READ_STOCK.allows(user),
             "breadcrumbs": _breadcrumbs(user, household.compound.community) + [household.compound.community],
         },
     )

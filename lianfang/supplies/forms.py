@@ -58,3 +58,10 @@ class ItemForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=60)
     unit = forms.CharField(label=_("Unit"), max_length=10)
     category = forms.ChoiceField(label=_("Category"), choices=ItemCategory.choices)
+
+
+class HouseholdIssueForm(forms.Form):
+    location = forms.IntegerField(label=_("From the store"), min_value=1, max_value=ID_MAX)
+    item = forms.IntegerField(label=_("Item"), min_value=1, max_value=ID_MAX)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=10_000_000)
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)

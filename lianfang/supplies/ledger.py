@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -257,9 +256,30 @@ def _plan(user: Any, lines: Sequence[Line], today: datetime.date, action: Action
     return plans
 
 
+def given_to_household(household_id: int, items: Sequence[Item], now: datetime.datetime) -> dict[int, int]:
+    """What a household was given of each item within the item's period (`limit_days` up to `now`): its
+    issues that were not reversed. A reversal gives back exactly what its issue took, whenever it is posted
+    (counting reversals by their own date would let an old issue's reversal raise this week's limit)."""
+    if not items:
+        return {}
+    since = {i.pk: now - datetime.timedelta(days=i.limit_days) for i in items}
+    rows = Movement.objects.filter(
+        household_id=household_id,
+        item__in=items,
+        kind=MovementKind.ISSUE,
+        at__gte=min(since.values()),
+        reversed_by__isnull=True,
+    ).values_list("item_id", "at", "quantity")
+    given: dict[int, int] = {}
+    for item_id, at, n in rows:
+        if at >= since[item_id]:
+            given[item_id] = given.get(item_id, 0) + n
+    return given
+
+
 def _household_limits(user: Any, plans: list[_Plan], now: datetime.datetime) -> None:
-    """Scarce items: what a household was given of an item within its period (issues less their reversals),
-    plus this posting, stays within the item's limit. The households are locked first, in id order (before
+    """Scarce items: what a household was given of an item within its period (`given_to_household`), plus
+    this posting, stays within the item's limit. The households are locked first, in id order (before
     any balance), so that two stores cannot both give the last allowance."""
     named = sorted({p.line.household_id for p in plans if p.line.household_id})
     if named:  # a household given must be one the user sees; locked, in id order, before any balance
@@ -276,16 +296,7 @@ def _household_limits(user: Any, plans: list[_Plan], now: datetime.datetime) -> 
         return
     for (household, item_id), n in sorted(wanted.items()):
         item = items[item_id]
-        since = now - datetime.timedelta(days=item.limit_days)
-        given = (
-            Movement.objects.filter(
-                household_id=household,
-                item_id=item_id,
-                at__gte=since,
-                kind__in=[MovementKind.ISSUE, MovementKind.REVERSAL],
-            ).aggregate(n=Sum(F("quantity") * -F("direction")))["n"]
-            or 0
-        )
+        given = given_to_household(household, [item], now).get(item_id, 0)
         limit = item.household_limit or 0
         if given + n > limit:
             raise DomainError(

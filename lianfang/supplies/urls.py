@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lianfang.supplies import views, views_requests
+from lianfang.supplies import views, views_households, views_requests
 
 app_name = "supplies"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("donations/<int:pk>/receive/", views.donation_receive, name="donation-receive"),
     path("donations/<int:pk>/acknowledge/", views.donation_acknowledge, name="donation-acknowledge"),
     path("donations/<int:pk>/receipt/", views.donation_receipt, name="donation-receipt"),
+    path("households/<int:pk>/", views_households.household, name="household"),
+    path("households/<int:pk>/issue/", views_households.household_issue, name="household-issue"),
     path("public/donations/", views.public_donations, name="public-donations"),
     path("requests/", views_requests.requests, name="requests"),
     path("requests/new/", views_requests.request_new, name="request-new"),

@@ -213,6 +213,8 @@ TABLE: dict[str, Page] = {
     "supplies:donation-acknowledge": row("donation", ok=405),
     "supplies:donation-receipt": row("donation"),
     "supplies:public-donations": Page(public=True),
+    "supplies:household": row("household"),
+    "supplies:household-issue": row("household", ok=405),
     "supplies:requests": Page(refused=("resident_a", 404)),
     "supplies:request-new": Page(ok=405, refused=("grid_a1_worker", 403)),
     "supplies:request-commit": row("request", ok=405),

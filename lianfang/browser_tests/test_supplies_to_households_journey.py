@@ -1,5 +1,6 @@
-"""The command centre sets on a phone what the city's kit takes from stock (5 masks instead of 10); a
-community worker then sees what their store can give and delivers a kit, and 5 masks leave the store."""
+"""Supplies reaching households, on a phone: the command centre sets what the city's kit takes from stock
+(5 masks instead of 10), and a community worker delivering a kit takes the new number from the store; a
+store keeper gives a household masks from its page, within the weekly limit (the 21st is refused)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 from lianfang.browser_tests.conftest import log_in
 from lianfang.care.tests.conftest import held_a1, kit_stock, leader, today  # noqa: F401  (fixtures)
 from lianfang.supplies.ledger import audit_ledger
-from lianfang.supplies.models import Balance, Location
+from lianfang.supplies.models import Balance, Item, Location
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,3 +48,31 @@ def test_the_commander_halves_the_masks_of_a_kit_and_a_delivery_takes_the_new_nu
         waiting.locator("button[type=submit]").click()
     assert masks_in(store) == 95
     assert audit_ledger() == []
+
+
+def test_a_store_keeper_gives_a_household_masks_from_its_page_within_the_weekly_limit(
+    logged_in_page, world, request
+):
+    request.getfixturevalue("kit_stock")  # 100 masks in A's store
+    Item.objects.filter(name="口罩").update(household_limit=20, limit_days=7)
+    store = Location.objects.get(path=world.community_a.path)
+    page = logged_in_page(world.staff_a)
+    page.goto(f"/places/households/{world.household_a1.pk}/")
+    with page.expect_navigation():
+        page.locator("[data-test=household-supplies]").click()
+    form = page.locator("[data-test=household-issue]")
+    form.locator("select[name=item]").select_option(label="口罩 (只)")
+    form.locator("input[name=quantity]").fill("15")
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    assert page.locator("[data-test=allowances] li[data-item='口罩']").get_attribute("data-left") == "5"
+    assert masks_in(store) == 85
+    # 6 more would pass the week's 20: the page says so and nothing leaves the store
+    form = page.locator("[data-test=household-issue]")
+    form.locator("select[name=item]").select_option(label="口罩 (只)")
+    form.locator("input[name=quantity]").fill("6")
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    assert page.locator(".messages .msg.error").count() == 1
+    assert masks_in(store) == 85
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
