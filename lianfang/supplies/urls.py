@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lianfang.supplies import views, views_households, views_requests
+from lianfang.supplies import views, views_expiring, views_households, views_requests
 
 app_name = "supplies"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.stock, name="stock"),
     path("stores/<int:pk>/", views.store, name="store"),
     path("stores/<int:pk>/post/", views.store_post, name="store-post"),
+    path("expiring/", views_expiring.expiring, name="expiring"),
     path("ledger/", views.ledger, name="ledger"),
     path("ledger/export/", views.ledger_export, name="ledger-export"),
     path("stock/export/", views.balances_export, name="balances-export"),

@@ -205,6 +205,7 @@ TABLE: dict[str, Page] = {
     "supplies:store": row("store"),
     "supplies:store-post": row("store", ok=405),
     "supplies:ledger": Page(refused=("resident_a", 404)),
+    "supplies:expiring": Page(refused=("resident_a", 404)),
     "supplies:ledger-export": Page(refused=("resident_a", 404)),
     "supplies:balances-export": Page(refused=("resident_a", 404)),
     "supplies:donations": Page(refused=("resident_a", 404)),
