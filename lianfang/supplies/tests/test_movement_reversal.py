@@ -95,6 +95,14 @@ def test_a_second_reversal_and_the_reversal_of_a_reversal_are_refused_with_their
     assert (Movement.objects.count(), rice_at(stock)) == (3, 30)
 
 
+def test_a_receipt_whose_stock_has_gone_out_is_not_reversed(world, stock, issued, login):
+    receipt = Movement.objects.get(kind=MovementKind.RECEIVE)  # 30 received, 10 of them issued
+    client = login(world.staff_a)
+    page = client.get(reverse_on_page(client, receipt)["Location"]).content.decode()
+    assert "Not enough stock: 大米: 10 袋 short at A社区物资站. Nothing was issued." in page
+    assert (Movement.objects.count(), rice_at(stock)) == (2, 20)
+
+
 @pytest.mark.parametrize("reason", ["", "   "])
 def test_a_reversal_without_a_reason_is_refused_and_writes_nothing(world, stock, issued, login, reason):
     client = login(world.staff_a)
