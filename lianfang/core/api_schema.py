@@ -8,11 +8,20 @@ Every refusal has the same body, `{"code", "message"}` (plus `field` for a refus
   or out of scope), 400 (a refusal of a service, with its code);
 - with parameters or a body: 400 (`malformed_json`, `json_too_deep`, a value outside core.bounds' windows)
   and 422 (`invalid`: a parameter or field of the wrong type, or missing).
+
+`read_body` / `documented_body`: an endpoint on a row reads its body only after the row was found in
+scope, so that a row out of scope answers 404 whatever the body.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+import pydantic
+from ninja import Schema
+from ninja.errors import ValidationError
+
+from lianfang.core.bounds import load_json
 
 ERROR_SCHEMA: dict[str, Any] = {
     "title": "Error",
@@ -55,3 +64,24 @@ def declare_error_responses(schema: dict[str, Any]) -> dict[str, Any]:
                     },
                 )
     return schema
+
+
+def read_body(request: Any, schema: type[Schema]) -> Any:
+    """The JSON body as `schema`, for an endpoint that reads it itself after finding its row in scope (so
+    that a row out of scope answers 404 whatever the body): malformed JSON 400, a missing or mistyped field
+    422, like ninja's own bodies."""
+    try:
+        return schema.model_validate(load_json(request.body or b"null"))
+    except pydantic.ValidationError as err:
+        errors = err.errors(include_url=False, include_context=False, include_input=False)
+        raise ValidationError([{**e, "loc": ("body", "payload", *e["loc"])} for e in errors]) from None
+
+
+def documented_body(schema: type[Schema]) -> dict[str, Any]:
+    """The body of an endpoint that reads it with `read_body`, for the OpenAPI schema (`openapi_extra`)."""
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": schema.model_json_schema()}},
+        }
+    }

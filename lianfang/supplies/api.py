@@ -1,22 +1,28 @@
-"""Supplies API: the balances and the movements of the stores in the caller's scope, and posting a
-movement through the ledger (`ledger.post_movements`: the same checks as the pages; a refusal answers
-{"code", "message"} with 400, 403 or 404). Staff tokens or the session; gate duty reads its checkpoint.
+"""Supplies API: the balances and the movements of the stores in the caller's scope, posting a movement
+through the ledger (`ledger.post_movements`: the same checks as the pages), reversing one
+(`ledger.reverse_movement`) and allocating stock down to a store below (`services.allocate_supplies`). A
+refusal answers {"code", "message"} with 400, 403 or 404. Staff tokens or the session; gate duty reads its
+checkpoint.
 """
 
 from __future__ import annotations
 
 import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
+from lianfang.core.api_schema import documented_body, read_body
+from lianfang.core.bounds import BIGINT_MAX
 from lianfang.core.errors import DomainError
 from lianfang.core.roles import READ_STOCK
-from lianfang.supplies.ledger import Line, post_movements
+from lianfang.supplies.ledger import Line, post_movements, reverse_movement
 from lianfang.supplies.models import Balance, IssueTo, Location, Movement, MovementKind
+from lianfang.supplies.services import allocate_supplies
 
 router = Router(tags=["supplies"])
+Id = Annotated[int, Field(ge=1, le=BIGINT_MAX)]
 
 MAX_ROWS = 1000
 
@@ -62,6 +68,30 @@ class MovementIn(Schema):
     reason: str = Field("", max_length=200)
     issued_to: Literal["", "household", "checkpoint", "care_team", "other"] = ""
     household_id: int | None = Field(None, ge=1, le=2**62)
+
+
+class ReversalIn(Schema):
+    reason: str = Field(..., max_length=200, description="Why the movement is corrected (required).")
+
+
+class AllocationLineIn(Schema):
+    item_id: int = Field(..., ge=1, le=2**62)
+    quantity: int = Field(..., description="A whole number > 0 (else 400 quantity_not_positive).")
+
+
+class AllocationIn(Schema):
+    supplier_id: int = Field(..., ge=1, le=2**62, description="The store the stock leaves (yours).")
+    receiver_id: int = Field(..., ge=1, le=2**62, description="An active store below the supplier.")
+    lines: list[AllocationLineIn] = Field(..., min_length=1, max_length=100)
+    note: str = Field("", max_length=200)
+
+
+class AllocationOut(Schema):
+    request_id: int
+    supplier_id: int
+    receiver_id: int
+    status: str
+    movements: list[MovementOut] = Field(..., description="The `transfer_out` movements: in transit.")
 
 
 def _reader(request: Any) -> Any:
@@ -152,3 +182,46 @@ def post_movement(request: Any, payload: MovementIn) -> Status[list[MovementOut]
     for m in moves:
         m.by = user if getattr(user, "is_authenticated", False) else None
     return Status(201, [_movement_out(m) for m in moves])
+
+
+@router.post(
+    "/supplies/movements/{movement_id}/reversal",
+    response={201: list[MovementOut]},
+    summary="Reverse a posted movement (冲正): the same quantity the other way, once",
+    openapi_extra=documented_body(ReversalIn),
+)
+def post_reversal(request: Any, movement_id: Id) -> Status[list[MovementOut]]:
+    user = _reader(request)
+    found = get_object_or_404(Movement.objects.visible_to(user), pk=movement_id)
+    payload = read_body(request, ReversalIn)
+    moves = reverse_movement(user=user, movement=found, reason=payload.reason)
+    for m in moves:
+        m.by = user if getattr(user, "is_authenticated", False) else None
+    return Status(201, [_movement_out(m) for m in moves])
+
+
+@router.post(
+    "/supplies/allocations",
+    response={201: AllocationOut},
+    summary="Send stock down to a store below, unasked (调拨): in transit until it is received",
+)
+def post_allocation(request: Any, payload: AllocationIn) -> Status[AllocationOut]:
+    user = _reader(request)
+    req = allocate_supplies(
+        user=user,
+        supplier=payload.supplier_id,
+        receiver=payload.receiver_id,
+        lines=[(x.item_id, x.quantity) for x in payload.lines],
+        note=payload.note,
+    )
+    moves = req.movements.select_related("item", "by").order_by("id")
+    return Status(
+        201,
+        AllocationOut(
+            request_id=req.pk,
+            supplier_id=req.supplier_id,
+            receiver_id=req.requester_id,
+            status=req.status,
+            movements=[_movement_out(m) for m in moves],
+        ),
+    )

@@ -30,6 +30,19 @@ class MovementForm(forms.Form):
     reason = forms.CharField(label=_("Reason or recipient"), required=False, max_length=200)
 
 
+class ReversalForm(forms.Form):
+    """The reason is checked by `ledger.reverse_movement` (empty: its own message)."""
+
+    reason = forms.CharField(label=_("Reason for the reversal"), required=False, max_length=200)
+
+
+class AllocationForm(forms.Form):
+    receiver = forms.IntegerField(label=_("Send to"), min_value=1, max_value=ID_MAX)
+    item = forms.IntegerField(label=_("Item"), min_value=1, max_value=ID_MAX)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=10_000_000)
+    note = forms.CharField(label=_("note"), required=False, max_length=200)
+
+
 class DonationForm(forms.Form):
     location = forms.IntegerField(label=_("Store"), min_value=1, max_value=ID_MAX)
     donor_kind = forms.ChoiceField(label=_("Donor"), choices=DonorKind.choices)

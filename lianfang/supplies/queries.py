@@ -7,12 +7,13 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Min, Q, Sum
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
-from lianfang.supplies.models import Balance, Item, Location, Request, RequestStatus, Threshold
+from lianfang.supplies.models import Balance, Item, Location, Movement, Request, RequestStatus, Threshold
 
 EXPIRING_DAYS = 30
+STORES_BELOW = 1000  # a city warehouse's select of the stores it may send to
 
 
 @dataclass
@@ -75,4 +76,21 @@ def open_requests(user: Any, store: Location) -> list[Request]:
         .select_related("requester", "supplier")
         .prefetch_related("lines__item")
         .order_by("-created_at")[:50]
+    )
+
+
+def with_reversed_mark(movements: QuerySet[Movement]) -> QuerySet[Movement]:
+    """`is_reversed` on each movement (one EXISTS on the unique `reverses` index, not a query per row)."""
+    return movements.annotate(is_reversed=Exists(Movement.objects.filter(reverses_id=OuterRef("pk"))))
+
+
+def stores_below(user: Any, store: Location) -> list[Location]:
+    """The active stores strictly below `store` (their path under its path, not equal) that the user sees:
+    where it may send stock unasked (`services.allocate_supplies`)."""
+    return list(
+        Location.objects.visible_to(user)
+        .filter(is_active=True, path__startswith=store.path)
+        .exclude(path=store.path)
+        .order_by("path", "kind", "name")
+        .only("pk", "name", "kind", "path")[:STORES_BELOW]
     )

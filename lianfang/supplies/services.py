@@ -1,8 +1,9 @@
 """Use cases of supplies beyond single movements (those are `ledger.post_movements`): donations (pledged →
 received → acknowledged with a receipt number), requests between stores (asked → committed → sent: in
-transit → received, partly or fully) and stock-takes (counted against the book, posted as adjustments
-once a second person approves). Each is one transaction; every movement goes through the ledger, which
-checks the user's right at each store (404 out of scope) and refuses what would go below zero.
+transit → received, partly or fully; an allocation sent down unasked is a request committed and sent
+at once) and stock-takes (counted against the book, posted as adjustments once a second person approves).
+Each is one transaction; every movement goes through the ledger, which checks the user's right at each
+store (404 out of scope) and refuses what would go below zero.
 """
 
 from __future__ import annotations
@@ -293,6 +294,12 @@ def send_request(
     req = _request(user, request, "supplier", ISSUE_STOCK)
     if req.status != RequestStatus.COMMITTED:
         raise DomainError("request_not_committed", _("Only a committed request is sent."))
+    return _send(user, req, now)
+
+
+def _send(user: Any, req: Request, now: datetime.datetime | None) -> list[Movement]:
+    """Post what `req` (committed, locked or new in this transaction) commits as `transfer_out` and mark it
+    sent: the step shared by `send_request` and `allocate_supplies`."""
     lines = [x for x in req.lines.all() if x.committed]
     moves = post_movements(
         user=user,
@@ -315,6 +322,54 @@ def send_request(
     req.status = RequestStatus.SENT
     req.save(update_fields=["status"])
     return moves
+
+
+@transaction.atomic
+def allocate_supplies(
+    *,
+    user: Any,
+    supplier: Location | int,
+    receiver: Location | int,
+    lines: Sequence[tuple[Item | int, Any]],
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> Request:
+    """Send stock down unasked (调拨/下拨: a warehouse allocates donated masks to its communities): a request
+    of the receiver, already committed for exactly these quantities, sent at once (`transfer_out`, FEFO: in
+    transit) — the receiver receives it like any other. All or nothing: stock short refuses the whole
+    allocation and leaves no request behind."""
+    above = visible_location(user, supplier, ISSUE_STOCK)
+    try:
+        below = Location.objects.filter(pk=_id(receiver), is_active=True).first()
+    except (TypeError, ValueError):
+        below = None
+    if below is None or below.path == above.path or not below.path.startswith(above.path):
+        raise DomainError(
+            "receiver_invalid",
+            _("Send to an active store below {store}.").format(store=above.name),
+            field="receiver",
+        )
+    if not lines:
+        raise DomainError("nothing_to_post", _("Add at least one item."))
+    merged: dict[int, int] = defaultdict(int)
+    for item, quantity in lines:
+        merged[_id(item)] += parse_quantity(quantity)
+    _items([DonatedLine(item=i, quantity=1) for i in merged])
+    req = Request.objects.create(
+        requester=below,
+        supplier=above,
+        status=RequestStatus.COMMITTED,
+        note=" ".join(str(note).split())[:200],
+        created_at=now or timezone.now(),
+        by=user,
+        path=below.path,
+    )
+    RequestLine.objects.bulk_create(
+        RequestLine(request=req, item_id=i, asked=n, committed=n) for i, n in sorted(merged.items())
+    )
+    _send(user, req, now)
+    audit.log(user=user, action=AuditAction.CREATE, obj=req, summary=_("Supplies allocated"))
+    return req
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 """The store keeper's pages, for a phone: the stock of my stores (low and expiring marked), one store with
 what to post (receive, issue, return, write off, adjust), the ledger with filters and its Excel exports,
-donations (recorded, received, acknowledged with a receipt PDF) and the public page of donations.
+donations (recorded, received, acknowledged with a receipt PDF), the public page of donations, and the
+reversal (冲正) of a posted movement from the ledger or a store's latest movements.
 
 Thin views: parse, authorize (`require_role`), call a service, render. Reads go through `visible_to(user)`:
 out of scope is a 404. Gate duty reads its checkpoint's stock; residents and volunteers get 404.
@@ -17,15 +18,23 @@ from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lianfang.core.errors import DomainError
-from lianfang.core.roles import ISSUE_STOCK, READ_STOCK, RECEIVE_STOCK
+from lianfang.core.roles import ADJUST_STOCK, ISSUE_STOCK, READ_STOCK, RECEIVE_STOCK
 from lianfang.core.viewtools import form_message, message_error, raise_for_status, require_role
 from lianfang.supplies.exports import export_balances, export_ledger
-from lianfang.supplies.forms import DonationForm, LedgerFilter, MovementForm, ReceiptForm
-from lianfang.supplies.ledger import Line, post_movements
+from lianfang.supplies.forms import (
+    AllocationForm,
+    DonationForm,
+    LedgerFilter,
+    MovementForm,
+    ReceiptForm,
+    ReversalForm,
+)
+from lianfang.supplies.ledger import Line, post_movements, reverse_movement
 from lianfang.supplies.models import (
     Balance,
     Donation,
@@ -36,7 +45,7 @@ from lianfang.supplies.models import (
     Movement,
     MovementKind,
 )
-from lianfang.supplies.queries import open_requests, stock_of
+from lianfang.supplies.queries import open_requests, stock_of, stores_below, with_reversed_mark
 from lianfang.supplies.receipt import receipt_pdf
 from lianfang.supplies.services import (
     DonatedLine,
@@ -84,7 +93,12 @@ def store(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("item", "lot")
         .order_by("item__name", "lot__expires_on", "lot_id")
     )
-    recent = Movement.objects.visible_to(user).filter(location=found).select_related("item", "lot", "by")[:20]
+    recent = with_reversed_mark(
+        Movement.objects.visible_to(user)
+        .filter(location=found)
+        .select_related("location", "item", "lot", "by")
+    )[:20]
+    can_post = ISSUE_STOCK.allows(user)
     return render(
         request,
         "supplies/store.html",
@@ -95,8 +109,11 @@ def store(request: HttpRequest, pk: int) -> HttpResponse:
             "recent": recent,
             "requests": open_requests(user, found),
             "items": Item.objects.filter(is_active=True).order_by("category", "name"),
-            "can_post": ISSUE_STOCK.allows(user),
+            "can_post": can_post,
+            "can_adjust": ADJUST_STOCK.allows(user),
             "form": MovementForm(),
+            "below": stores_below(user, found) if can_post and found.is_active else [],
+            "allocation": AllocationForm(),
         },
     )
 
@@ -159,7 +176,7 @@ def _ledger_rows(request: HttpRequest, user: Any) -> Any:
 def ledger(request: HttpRequest) -> HttpResponse:
     user = reader(request)
     form, qs = _ledger_rows(request, user)
-    page = Paginator(qs.select_related("location", "item", "lot", "by"), PAGE).get_page(
+    page = Paginator(with_reversed_mark(qs.select_related("location", "item", "lot", "by")), PAGE).get_page(
         request.GET.get("page")
     )
     return render(
@@ -172,8 +189,43 @@ def ledger(request: HttpRequest) -> HttpResponse:
             "items": Item.objects.order_by("category", "name"),
             "kinds": MovementKind.choices,
             "query": request.GET.urlencode(),
+            "can_adjust": ADJUST_STOCK.allows(user),
         },
     )
+
+
+@require_POST
+def movement_reverse(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reverse a posted movement (the reason required), then back to the page it was asked from."""
+    user = require_role(reader(request), ADJUST_STOCK)
+    found = get_object_or_404(Movement.objects.visible_to(user), pk=pk)
+    form = ReversalForm(request.POST)
+    if not form.is_valid():
+        form_message(request, form)
+        return _back(request)
+    try:
+        moves = reverse_movement(user=user, movement=found, reason=form.cleaned_data["reason"])
+    except DomainError as err:
+        message_error(request, err)
+    else:
+        m = moves[0]
+        messages.success(
+            request,
+            _("Reversed: {item} {n} {unit} at {store}.").format(
+                item=m.item.name, n=m.quantity, unit=m.item.unit, store=m.location.name
+            ),
+        )
+    return _back(request)
+
+
+def _back(request: HttpRequest) -> HttpResponse:
+    """The page in `next` when it is a path of this site, else the ledger."""
+    target = str(request.POST.get("next", ""))
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("supplies:ledger")
 
 
 def ledger_export(request: HttpRequest) -> HttpResponse:

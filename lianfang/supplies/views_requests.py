@@ -1,6 +1,7 @@
 """Requests between stores and stock-takes, for a store keeper on a phone: ask the store above for items,
-commit and send what was asked (in transit), receive it (all that is in transit, or part of it); count a
-store against its book and have a second person approve the differences as adjustments.
+commit and send what was asked (in transit), receive it (all that is in transit, or part of it); send stock
+down to a store below unasked (调拨, from the store's page); count a store against its book and have a
+second person approve the differences as adjustments.
 
 Thin views: parse, authorize, call `supplies.services`, redirect with the service's message.
 """
@@ -20,9 +21,11 @@ from lianfang.core.bounds import parse_int
 from lianfang.core.errors import DomainError
 from lianfang.core.roles import APPROVE_STOCKTAKE, ISSUE_STOCK, RECEIVE_STOCK, REQUEST_STOCK
 from lianfang.core.scoping import not_found
-from lianfang.core.viewtools import message_error, raise_for_status, require_role
+from lianfang.core.viewtools import form_message, message_error, raise_for_status, require_role
+from lianfang.supplies.forms import AllocationForm
 from lianfang.supplies.models import Balance, Item, Location, Request, StockTake, StockTakeStatus
 from lianfang.supplies.services import (
+    allocate_supplies,
     commit_request,
     decide_stocktake,
     receive_request,
@@ -136,6 +139,38 @@ def request_send(request: HttpRequest, pk: int) -> HttpResponse:
 def request_receive(request: HttpRequest, pk: int) -> HttpResponse:
     require_role(reader(request), RECEIVE_STOCK)
     return _act(request, pk, receive_request, _("Received"), received=_quantities(request) or None)
+
+
+@require_POST
+def store_allocate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send stock from this store down to a store below it, unasked: in transit until that store receives
+    it on the requests page."""
+    user = require_role(reader(request), ISSUE_STOCK)
+    store = get_object_or_404(Location.objects.visible_to(user), pk=pk)
+    form = AllocationForm(request.POST)
+    if not form.is_valid():
+        form_message(request, form)
+        return redirect("supplies:store", pk=store.pk)
+    data = form.cleaned_data
+    try:
+        req = allocate_supplies(
+            user=user,
+            supplier=store,
+            receiver=data["receiver"],
+            lines=[(data["item"], data["quantity"])],
+            note=data["note"],
+        )
+    except DomainError as err:
+        message_error(request, err)
+    else:
+        line = req.lines.select_related("item").get()
+        messages.success(
+            request,
+            _("Sent to {store}: {item} {n} {unit}, in transit until it is received.").format(
+                store=req.requester.name, item=line.item.name, n=line.sent, unit=line.item.unit
+            ),
+        )
+    return redirect("supplies:store", pk=store.pk)
 
 
 # ------------------------------------------------------------------ stock-take

@@ -33,6 +33,7 @@ def things(world, settings, tmp_path) -> SimpleNamespace:
         Item,
         Location,
         LocationKind,
+        Movement,
         Request,
         StockTake,
         Threshold,
@@ -166,6 +167,7 @@ def things(world, settings, tmp_path) -> SimpleNamespace:
             path=community.path,
         )
         values["donation"] = donated(values["store"])
+        values["movement"] = Movement.objects.get(donation=values["donation"])
         values["request"] = Request.objects.create(
             requester=values["store"], supplier=values["store"], path=community.path
         )
