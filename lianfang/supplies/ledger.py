@@ -543,6 +543,14 @@ def reverse_movement(
         raise not_found()
     if found.kind == MovementKind.REVERSAL:
         raise DomainError("reversal_of_reversal", _("A reversal is not reversed: post the movement again."))
+    if not found.reversible:
+        raise DomainError(
+            "transfer_not_reversed",
+            _(
+                "A transfer is not reversed: its request settles it (the receiving store receives what came; "
+                "a difference found later is an adjustment with its reason)."
+            ),
+        )
     if Movement.objects.filter(reverses_id=found.pk).exists():
         raise DomainError("already_reversed", _("This movement was already reversed."))
     if not str(reason or "").strip():

@@ -10,7 +10,16 @@ from typing import Any
 from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
-from lianfang.supplies.models import Balance, Item, Location, Movement, Request, RequestStatus, Threshold
+from lianfang.supplies.models import (
+    Balance,
+    Item,
+    Location,
+    LocationKind,
+    Movement,
+    Request,
+    RequestStatus,
+    Threshold,
+)
 
 EXPIRING_DAYS = 30
 STORES_BELOW = 1000  # a city warehouse's select of the stores it may send to
@@ -84,13 +93,21 @@ def with_reversed_mark(movements: QuerySet[Movement]) -> QuerySet[Movement]:
     return movements.annotate(is_reversed=Exists(Movement.objects.filter(reverses_id=OuterRef("pk"))))
 
 
+def below(store: Location) -> Q:
+    """The stores below `store`: those whose path is strictly under its path, and the checkpoints of its own
+    area (a checkpoint shares its community's path; the community's store supplies it)."""
+    strictly = Q(path__startswith=store.path) & ~Q(path=store.path)
+    if store.kind != LocationKind.CHECKPOINT:
+        strictly |= Q(path=store.path, kind=LocationKind.CHECKPOINT)
+    return strictly & ~Q(pk=store.pk)
+
+
 def stores_below(user: Any, store: Location) -> list[Location]:
-    """The active stores strictly below `store` (their path under its path, not equal) that the user sees:
-    where it may send stock unasked (`services.allocate_supplies`)."""
+    """The active stores below `store` (`below`) that the user sees: where it may send stock unasked
+    (`services.allocate_supplies`)."""
     return list(
         Location.objects.visible_to(user)
-        .filter(is_active=True, path__startswith=store.path)
-        .exclude(path=store.path)
+        .filter(below(store), is_active=True)
         .order_by("path", "kind", "name")
         .only("pk", "name", "kind", "path")[:STORES_BELOW]
     )

@@ -41,6 +41,7 @@ from lianfang.supplies.models import (
     StockTakeLine,
     StockTakeStatus,
 )
+from lianfang.supplies.queries import below as stores_below_q
 
 RECEIPT_MAX = 30
 
@@ -340,10 +341,10 @@ def allocate_supplies(
     allocation and leaves no request behind."""
     above = visible_location(user, supplier, ISSUE_STOCK)
     try:
-        below = Location.objects.filter(pk=_id(receiver), is_active=True).first()
+        below = Location.objects.filter(stores_below_q(above), pk=_id(receiver), is_active=True).first()
     except (TypeError, ValueError):
         below = None
-    if below is None or below.path == above.path or not below.path.startswith(above.path):
+    if below is None:
         raise DomainError(
             "receiver_invalid",
             _("Send to an active store below {store}.").format(store=above.name),

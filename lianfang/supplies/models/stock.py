@@ -372,6 +372,12 @@ class Movement(ScopedModel):
     def __str__(self) -> str:
         return f"{self.kind} {self.direction * self.quantity} {self.item_id}@{self.location_id}"
 
+    @property
+    def reversible(self) -> bool:
+        """A reversal is not reversed (post the movement again), nor is one side of a transfer: its request
+        would still say the stock is on its way, and the same stock would be counted twice."""
+        return self.kind not in (MovementKind.REVERSAL, MovementKind.TRANSFER_OUT, MovementKind.TRANSFER_IN)
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise LedgerIsAppendOnly

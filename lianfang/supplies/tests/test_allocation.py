@@ -137,8 +137,8 @@ def test_a_store_not_strictly_below_the_supplier_is_refused(world, stock, city_s
         path=world.community_b.path, is_active=False,
     )  # fmt: skip
     before = written()
-    # A's store: the city above, itself, B's store beside, a store and a checkpoint of the same area.
-    for receiver in (stock.city, stock.store_a, stock.store_b, beside, stock.checkpoint_a, 999999):
+    # A's store: the city above, itself, B's store beside, a second store of the same area.
+    for receiver in (stock.city, stock.store_a, stock.store_b, beside, 999999):
         with pytest.raises(DomainError) as err:
             allocate_supplies(user=world.staff_a, supplier=stock.store_a, receiver=receiver,
                               lines=[(stock.rice, 1)])  # fmt: skip
@@ -192,7 +192,10 @@ def test_the_store_page_offers_the_stores_below_to_those_who_issue(world, stock,
     form = page.split('data-test="allocate"')[1].split("</details>")[0]
     assert stock.store_a.name in form and "田家庵区物资仓库" not in form
     page = login(world.staff_a).get(reverse("supplies:store", args=[stock.store_a.pk])).content.decode()
-    assert 'data-test="allocate"' not in page  # its checkpoint shares its path: beside it, not below
+    form = page.split('data-test="allocate"')[1].split("</details>")[0]  # its own checkpoint is below it
+    assert stock.checkpoint_a.name in form and stock.store_b.name not in form
+    page = login(world.staff_a).get(reverse("supplies:store", args=[stock.checkpoint_a.pk])).content.decode()
+    assert 'data-test="allocate"' not in page  # nothing is below a checkpoint
     page = (
         login(world.grid_a1_worker).get(reverse("supplies:store", args=[stock.store_a.pk])).content.decode()
     )
@@ -299,3 +302,25 @@ def test_the_api_refuses_and_writes_nothing(
     response = api_allocate(client, api_client(getattr(world, who)), body)
     assert (response.status_code, response.json()["code"]) == (status, code)
     assert written() == before
+
+
+def test_a_community_store_sends_its_own_checkpoint_masks_and_the_checkpoint_sends_nothing_up(
+    world, stock, receive
+):
+    """A checkpoint shares its community's path; it is below its community's store (which supplies it), and
+    the store is not below the checkpoint."""
+    receive(stock.store_a, stock.masks, 50)
+    req = allocate_supplies(
+        user=world.staff_a, supplier=stock.store_a, receiver=stock.checkpoint_a, lines=[(stock.masks, 30)]
+    )
+    assert (req.status, req.requester_id, qty(stock.store_a, stock.masks)) == (
+        RequestStatus.SENT,
+        stock.checkpoint_a.pk,
+        20,
+    )
+    receive(stock.checkpoint_a, stock.rice, 5)
+    with pytest.raises(DomainError) as err:
+        allocate_supplies(
+            user=world.staff_a, supplier=stock.checkpoint_a, receiver=stock.store_a, lines=[(stock.rice, 1)]
+        )
+    assert err.value.code == "receiver_invalid"

@@ -13,9 +13,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lianfang.care.tests.conftest import make_user
+from lianfang.core.errors import DomainError
 from lianfang.core.roles import Role
 from lianfang.supplies.ledger import audit_ledger, post_movement, reverse_movement
 from lianfang.supplies.models import Balance, Movement, MovementKind
+from lianfang.supplies.services import allocate_supplies, receive_request
 
 pytestmark = pytest.mark.django_db
 
@@ -207,3 +209,27 @@ def test_the_api_refuses_and_writes_nothing(
     response = api_reverse(client, api_client(getattr(world, who)), pk, body)
     assert (response.status_code, response.json()["code"]) == (status, code)
     assert (Movement.objects.count(), rice_at(stock)) == (2, 20)
+
+
+def test_neither_side_of_a_transfer_is_reversed_and_the_page_offers_no_reverse_on_it(
+    world, stock, receive, login
+):
+    """Reversing a request's transfer_out left the request 'sent': the receiver still received it, and the
+    same masks were counted twice (the audit stayed empty). A transfer is settled by its request."""
+    receive(stock.store_a, stock.masks, 50)
+    req = allocate_supplies(
+        user=world.staff_a, supplier=stock.store_a, receiver=stock.checkpoint_a, lines=[(stock.masks, 30)]
+    )
+    receive_request(user=world.staff_a, request=req)
+    for kind in (MovementKind.TRANSFER_OUT, MovementKind.TRANSFER_IN):
+        moved = Movement.objects.get(kind=kind, request=req)
+        with pytest.raises(DomainError) as err:
+            reverse_movement(user=world.staff_a, movement=moved, reason="发错了")
+        assert err.value.code == "transfer_not_reversed"
+    page = login(world.staff_a).get(reverse("supplies:ledger")).content.decode()
+    rows = {m.pk: m.kind for m in Movement.objects.all()}
+    for pk, kind in rows.items():
+        row = page.split(f'data-movement="{pk}"')[1].split("</tr>")[0]
+        assert ('data-test="reverse"' in row) == (kind not in ("transfer_out", "transfer_in")), kind
+    assert not Movement.objects.filter(kind=MovementKind.REVERSAL).exists()
+    assert audit_ledger() == []
