@@ -7,13 +7,12 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Any, Literal
 
-import pydantic
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
-from ninja.errors import ValidationError
 
-from lianfang.core.bounds import BIGINT_MAX, load_json
+from lianfang.core.api_schema import documented_body, read_body
+from lianfang.core.bounds import BIGINT_MAX
 from lianfang.core.models import UNRESOLVED_ALERT_STATUSES, Alert, AlertKind
 from lianfang.watch import inbox
 from lianfang.watch.inbox_queries import MAX_PAGE, alerts_for, timing
@@ -88,26 +87,6 @@ class AssignIn(Schema):
 class ResolveIn(Schema):
     outcome: str = Field(..., description="real, false_alarm or duplicate.")
     note: str = Field("", max_length=500, description="Required for a false alarm.")
-
-
-def _body(request: Any, schema: type[Schema]) -> Any:
-    """The JSON body, read after the alert was found in scope (so that an alert out of scope answers 404
-    whatever the body): malformed JSON 400, a missing or mistyped field 422, like ninja's own bodies."""
-    try:
-        return schema.model_validate(load_json(request.body or b"null"))
-    except pydantic.ValidationError as err:
-        errors = err.errors(include_url=False, include_context=False, include_input=False)
-        raise ValidationError([{**e, "loc": ("body", "payload", *e["loc"])} for e in errors]) from None
-
-
-def _documented(schema: type[Schema]) -> dict[str, Any]:
-    """The body for the OpenAPI schema (the endpoint reads it itself, see `_body`)."""
-    return {
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": schema.model_json_schema()}},
-        }
-    }
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -205,11 +184,11 @@ def acknowledge(request: Any, alert_id: Id) -> AlertDetailOut:
     "/alerts/{alert_id}/assign",
     response=AlertDetailOut,
     summary="Assign an alert to a person",
-    openapi_extra=_documented(AssignIn),
+    openapi_extra=documented_body(AssignIn),
 )
 def assign(request: Any, alert_id: Id) -> AlertDetailOut:
     alert = _visible(request, alert_id)
-    payload = _body(request, AssignIn)
+    payload = read_body(request, AssignIn)
     inbox.assign_alert(user=request.user, alert=alert, assignee=payload.user)
     return _detail(request, alert_id)
 
@@ -218,10 +197,10 @@ def assign(request: Any, alert_id: Id) -> AlertDetailOut:
     "/alerts/{alert_id}/resolve",
     response=AlertDetailOut,
     summary="Resolve an alert with its outcome",
-    openapi_extra=_documented(ResolveIn),
+    openapi_extra=documented_body(ResolveIn),
 )
 def resolve(request: Any, alert_id: Id) -> AlertDetailOut:
     alert = _visible(request, alert_id)
-    payload = _body(request, ResolveIn)
+    payload = read_body(request, ResolveIn)
     inbox.resolve_alert(user=request.user, alert=alert, outcome=payload.outcome, note=payload.note)
     return _detail(request, alert_id)
