@@ -10,7 +10,9 @@
   who stays anonymous in public, 300 boxed meals from a restaurant to the checkpoint (120 eaten by the
   checkpoint's staff), vegetables pledged to the community store and not yet arrived;
 - the community store asked the city for the kit's items, received them; the checkpoint asked the store
-  for masks, which are on their way (in transit);
+  for masks, which are on their way (in transit); the city sent the second community 2,000 masks unasked
+  (in transit, for staff2 to receive); the first household of the community was given 10 masks from its
+  page (10 left of its 20 this week);
 - the nine-item kit's components (masks ×10, rice, oil, vegetables, disinfectant, a thermometer): care's
   demo then delivers two kits from the store, which takes the thermometers below their minimum of 20
   (one low-stock alert in the inbox).
@@ -25,7 +27,8 @@ from django.utils import timezone
 
 from lianfang.accounts.models import User
 from lianfang.care.services import default_kit
-from lianfang.places.models import Area, AreaLevel
+from lianfang.places.models import Area, AreaLevel, Household
+from lianfang.supplies.households import issue_to_household
 from lianfang.supplies.ledger import Line, post_movements
 from lianfang.supplies.models import (
     Balance,
@@ -50,6 +53,7 @@ from lianfang.supplies.models import (
 from lianfang.supplies.services import (
     DonatedLine,
     acknowledge_donation,
+    allocate_supplies,
     commit_request,
     pledge_donation,
     receive_donation,
@@ -120,8 +124,9 @@ def seed_supplies(
     community = staff.area
     store = _store(f"{community.name}物资站", LocationKind.COMMUNITY_STORE, community)
     other = users.get("staff2")
+    other_store = None
     if other is not None and other.area is not None:
-        _store(f"{other.area.name}物资站", LocationKind.COMMUNITY_STORE, other.area)
+        other_store = _store(f"{other.area.name}物资站", LocationKind.COMMUNITY_STORE, other.area)
     guard = users.get("guard")
     checkpoint = None
     if guard is not None and guard.gate is not None:
@@ -207,6 +212,17 @@ def seed_supplies(
         )
         commit_request(user=staff, request=for_gate)
         send_request(user=staff, request=for_gate, now=at(13))
+    if other_store is not None:  # the city sends the second community masks unasked: in transit, to receive
+        allocate_supplies(
+            user=commander, supplier=city_store, receiver=other_store, lines=[(items["口罩"], 2000)],
+            note="市指挥部下拨", now=at(14),
+        )  # fmt: skip
+    household = Household.objects.filter(path=community.path).order_by("pk").first()
+    if household is not None:  # a household's own page shows its masks: 10 given, 10 left this week
+        issue_to_household(
+            user=staff, household=household, location=store, item=items["口罩"], quantity=10,
+            note="上门发放", now=at(15),
+        )  # fmt: skip
     return {
         "supplies_movements": Movement.objects.count(),
         "supplies_donations": Donation.objects.count(),

@@ -12,7 +12,16 @@ from lianfang.core.models import Alert, AlertKind
 from lianfang.demo.accounts import DEFAULT_PASSWORD
 from lianfang.demo.seed import seed
 from lianfang.supplies.ledger import audit_ledger
-from lianfang.supplies.models import Balance, Donation, DonationStatus, LocationKind, Movement, MovementKind
+from lianfang.supplies.models import (
+    Balance,
+    Donation,
+    DonationStatus,
+    LocationKind,
+    Movement,
+    MovementKind,
+    Request,
+    RequestStatus,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +44,16 @@ def test_the_demo_store_issued_two_kits_and_its_thermometers_are_below_their_min
     assert {d.donor_name for d in receipted} == {"安徽某医药有限公司", "老淮南牛肉汤馆"}
     assert Donation.objects.filter(status=DonationStatus.PLEDGED).count() == 1
     assert audit_ledger() == []
+
+
+def test_the_city_sent_the_second_community_masks_and_a_household_was_given_ten(at):
+    seed(scale="tiny", password=DEFAULT_PASSWORD, now=at(15, 0))
+    staff2 = User.objects.get(username="staff2")
+    [sent] = Request.objects.filter(requester__path=staff2.area.path, status=RequestStatus.SENT)
+    assert [(x.item.name, x.sent) for x in sent.lines.all()] == [("口罩", 2000)]
+    given = Movement.objects.filter(kind=MovementKind.ISSUE, issued_to="household", reference="")
+    [masks] = given.filter(item__name="口罩", reason="上门发放")
+    assert masks.quantity == 10
 
 
 def test_seeding_again_resets_the_ledger(at):
