@@ -97,7 +97,7 @@ def list_items(request: Any) -> list[ItemOut]:
 
 
 @router.post("/supplies/items", response={201: ItemOut}, summary="Add an item to the catalogue")
-def create_item_api(request: Any, payload: ItemIn) -> Status[ItemOut]:
+def add_item(request: Any, payload: ItemIn) -> Status[ItemOut]:
     item = create_item(
         user=_reader(request),
         name=payload.name,
@@ -110,7 +110,7 @@ def create_item_api(request: Any, payload: ItemIn) -> Status[ItemOut]:
 
 
 @router.post("/supplies/stores", response={201: StoreOut}, summary="Open a store in scope")
-def open_store_api(request: Any, payload: StoreIn) -> Status[StoreOut]:
+def post_store(request: Any, payload: StoreIn) -> Status[StoreOut]:
     store = open_store(
         user=_reader(request),
         kind=payload.kind,
@@ -154,7 +154,7 @@ def get_threshold(request: Any, store_id: int = ID, item_id: int = ID) -> LevelO
     response=LevelOut,
     summary="Set an item's minimum level at a store (both empty or 0: removed)",
 )
-def set_threshold_api(request: Any, payload: LevelIn, store_id: int = ID, item_id: int = ID) -> LevelOut:
+def put_threshold(request: Any, payload: LevelIn, store_id: int = ID, item_id: int = ID) -> LevelOut:
     store, item = _store_item(request, store_id, item_id)
     set_threshold(
         user=request.user,

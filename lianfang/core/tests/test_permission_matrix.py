@@ -318,10 +318,10 @@ TABLE: dict[str, Page] = {
     "api:list_movements": Page(api=True),
     "api:post_movement": Page(api=True),  # the URL of list_movements: GET lists
     "api:list_items": Page(api=True),
-    "api:create_item_api": Page(api=True),  # the URL of list_items: GET lists
-    "api:open_store_api": Page(api=True, ok=405),
+    "api:add_item": Page(api=True),  # the URL of list_items: GET lists
+    "api:post_store": Page(api=True, ok=405),
     "api:get_threshold": Page(inside=store_item("a"), outside=store_item("b"), api=True),
-    "api:set_threshold_api": Page(inside=store_item("a"), outside=store_item("b"), api=True),  # GET reads
+    "api:put_threshold": Page(inside=store_item("a"), outside=store_item("b"), api=True),  # GET reads
     "api:daily_reports": Page(api=True),
     "api:submit_daily_report": Page(inside=report_day("a"), outside=report_day("b"), api=True, ok=405),
     "api:return_daily_report": Page(inside=report_day("a"), outside=report_day("b"), api=True, ok=405),
