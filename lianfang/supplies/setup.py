@@ -228,8 +228,8 @@ def open_store(
         if Location.objects.filter(gate_id=gate_id, is_active=True).exists():
             raise DomainError("store_exists", _("This gate already has a checkpoint store."), field="gate")
     else:
-        place, path, gate_id = _area(user, kind, area), "", None
-        path = place.path
+        place = _area(user, kind, area)
+        path, gate_id = place.path, None
         _lock(f"supplies.area:{place.pk}")
         if (
             kind == LocationKind.COMMUNITY_STORE
