@@ -19,6 +19,7 @@ from lianfang.notices.api import router as notices_router
 from lianfang.people.api import router as people_router
 from lianfang.places.api import router as places_router
 from lianfang.supplies.api import router as supplies_router
+from lianfang.supplies.api_setup import router as supplies_setup_router
 from lianfang.watch.api_inbox import router as watch_inbox_router
 from lianfang.watch.api_report import router as watch_report_router
 from lianfang.watch.api_risk import router as watch_risk_router
@@ -88,6 +89,7 @@ api.add_router("", people_router)
 api.add_router("", access_router)
 api.add_router("", epi_router)
 api.add_router("", supplies_router)
+api.add_router("", supplies_setup_router)
 api.add_router("", mobilize_router)
 api.add_router("", watch_inbox_router)
 api.add_router("", watch_risk_router)

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lianfang.core.bounds import BoundedDateField, DateWindow
-from lianfang.supplies.models import DonorKind, ItemCategory
+from lianfang.supplies.models import DonorKind, ItemCategory, LocationKind
 
 # An expiry date: from today to ten years ahead (an expired lot is refused by the services, with its reason).
 EXPIRY = DateWindow(days_ahead=3660, days_back=3660)
@@ -71,6 +71,32 @@ class ItemForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=60)
     unit = forms.CharField(label=_("Unit"), max_length=10)
     category = forms.ChoiceField(label=_("Category"), choices=ItemCategory.choices)
+    household_limit = forms.IntegerField(
+        label=_("Limit per household"), required=False, min_value=1, max_value=10_000_000
+    )
+    limit_days = forms.IntegerField(label=_("Every (days)"), required=False, min_value=1, max_value=366)
+
+
+class ItemChangeForm(forms.Form):
+    item = forms.IntegerField(min_value=1, max_value=ID_MAX)
+    household_limit = forms.IntegerField(
+        label=_("Limit per household"), required=False, min_value=1, max_value=10_000_000
+    )
+    limit_days = forms.IntegerField(label=_("Every (days)"), required=False, min_value=1, max_value=366)
+    is_active = forms.BooleanField(label=_("In use"), required=False)
+
+
+class StoreForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=LocationKind.choices)
+    name = forms.CharField(label=_("Name"), max_length=80)
+    area = forms.IntegerField(label=_("Area"), required=False, min_value=1, max_value=ID_MAX)
+    gate = forms.IntegerField(label=_("Gate"), required=False, min_value=1, max_value=ID_MAX)
+
+
+class ThresholdForm(forms.Form):
+    item = forms.IntegerField(label=_("Item"), min_value=1, max_value=ID_MAX)
+    minimum = forms.IntegerField(label=_("Minimum"), required=False, min_value=0, max_value=10_000_000)
+    days_of_cover = forms.IntegerField(label=_("Days of cover"), required=False, min_value=0, max_value=90)
 
 
 class HouseholdIssueForm(forms.Form):

@@ -2,7 +2,9 @@
 days' issues when set. The ledger calls `low_stock` after each posting, with the thresholds it read under
 the balance locks: a (store, item) whose stock crossed below its level raises ONE alert (the dedup key names
 the crossing: `low_stock:<store>:<item>:<crossing time in ms>`); `low_since` keeps the crossing until stock
-is back at the level, which arms the alert again.
+is back at the level, which arms the alert again. Stock below its level, or low until now, is decided
+on the threshold re-read under its lock (a level changed by `setup.set_threshold` while the posting waited is
+the one that counts); a posting that leaves a well-stocked item well stocked reads nothing more.
 """
 
 from __future__ import annotations
@@ -65,9 +67,19 @@ def low_stock(
     cover = cover_levels(changed, now)
     for t in changed:
         key = (t.location_id, t.item_id)
-        level = level_of(t, cover)
         stock = after[key]
-        if stock < level and t.low_since is None:
+        if stock >= level_of(t, cover) and t.low_since is None:
+            continue  # well stocked, and it was: nothing to decide (the usual posting reads no more)
+        # Below the level, or low until now: decided on the threshold as it is now, locked. A level
+        # changed by `setup.set_threshold` while this posting waited for the balances is not the one read
+        # with them (that statement's snapshot is older).
+        fresh = Threshold.objects.select_for_update().filter(pk=t.pk).first()
+        if fresh is None:
+            continue
+        same = fresh.days_of_cover == t.days_of_cover
+        level = level_of(fresh, cover if same else cover_levels([fresh], now))
+        decision = _decide(fresh, stock, level)
+        if decision == "raise":
             Threshold.objects.filter(pk=t.pk).update(low_since=now)
             loc, it = locations[t.location_id], items[t.item_id]
             raise_alert(
@@ -83,5 +95,14 @@ def low_stock(
                 dedup_key=f"low_stock:{loc.pk}:{it.pk}:{int(now.timestamp() * 1000)}",
                 created_at=now,
             )
-        elif stock >= level and t.low_since is not None:
+        elif decision == "clear":
             Threshold.objects.filter(pk=t.pk).update(low_since=None)
+
+
+def _decide(t: Threshold, stock: int, level: int) -> str | None:
+    """ "raise": below the level and not low yet (a crossing); "clear": back at the level while low."""
+    if stock < level and t.low_since is None:
+        return "raise"
+    if stock >= level and t.low_since is not None:
+        return "clear"
+    return None

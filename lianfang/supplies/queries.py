@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
+from lianfang.supplies.lowstock import cover_levels, level_of
 from lianfang.supplies.models import (
     Balance,
     Item,
@@ -46,8 +47,8 @@ class StoreStock:
 
 
 def stock_of(user: Any, stores: list[Location], today: datetime.date | None = None) -> list[StoreStock]:
-    """Each store's stock by item (3 queries); low when a threshold says so (`low_since` set by the ledger,
-    or the stock below the minimum)."""
+    """Each store's stock by item (3 queries, 4 when a threshold has days of cover); low when a threshold
+    says so (`low_since` set by the ledger, or the stock below its level: a level just set shows at once)."""
     today = today or timezone.localdate()
     soon = today + datetime.timedelta(days=EXPIRING_DAYS)
     ids = [s.pk for s in stores]
@@ -59,14 +60,18 @@ def stock_of(user: Any, stores: list[Location], today: datetime.date | None = No
     )
     items = {i.pk: i for i in Item.objects.all()}
     mins = {(t.location_id, t.item_id): t for t in Threshold.objects.filter(location_id__in=ids)}
+    cover = cover_levels(list(mins.values()), timezone.now())
     by_store: dict[int, StoreStock] = {s.pk: StoreStock(s) for s in stores}
-    for r in sums:
-        t = mins.get((r["location_id"], r["item_id"]))
-        n = int(r["n"] or 0)
-        row = StockRow(items[r["item_id"]], n, t.minimum if t else None, r["first"])
-        row.low = t is not None and (t.low_since is not None or n < t.minimum)
+    # An item with a minimum but never received shows with 0 (below its minimum: low).
+    rows = [(r["location_id"], r["item_id"], int(r["n"] or 0), r["first"]) for r in sums]
+    seen = {(loc, item) for loc, item, _n, _first in rows}
+    rows += [(loc, item, 0, None) for (loc, item) in mins if (loc, item) not in seen]
+    for loc, item, n, first in rows:
+        t = mins.get((loc, item))
+        row = StockRow(items[item], n, t.minimum if t else None, first)
+        row.low = t is not None and (t.low_since is not None or n < level_of(t, cover))
         row.expiring = row.first_expiry is not None and row.first_expiry <= soon
-        by_store[r["location_id"]].rows.append(row)
+        by_store[loc].rows.append(row)
     for s in by_store.values():
         s.rows.sort(key=lambda r: (not r.low, r.item.category, r.item.name))
     return list(by_store.values())

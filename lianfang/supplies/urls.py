@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lianfang.supplies import views, views_expiring, views_households, views_requests
+from lianfang.supplies import views, views_expiring, views_households, views_requests, views_setup
 
 app_name = "supplies"
 
@@ -30,4 +30,10 @@ urlpatterns = [
     path("stores/<int:pk>/stocktake/", views_requests.stocktake, name="stocktake"),
     path("stores/<int:pk>/stocktake/new/", views_requests.stocktake_new, name="stocktake-new"),
     path("stocktakes/<int:pk>/decide/", views_requests.stocktake_decide, name="stocktake-decide"),
+    path("items/", views_setup.items, name="items"),
+    path("items/new/", views_setup.item_new, name="item-new"),
+    path("items/change/", views_setup.item_change, name="item-change"),
+    path("stores/open/", views_setup.store_open, name="store-open"),
+    path("stores/<int:pk>/close/", views_setup.store_close, name="store-close"),
+    path("stores/<int:pk>/minimum/", views_setup.store_threshold, name="store-threshold"),
 ]

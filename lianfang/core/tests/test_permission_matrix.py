@@ -94,6 +94,14 @@ def report_day(side: str) -> Callable[[Any], dict[str, Any]]:
     return lambda t: {"code": getattr(t, f"community_{side}").code, "day": timezone.localdate()}
 
 
+def store_item(side: str) -> Callable[[Any], dict[str, Any]]:
+    """A store of community A or B and the item of its minimum level."""
+    return lambda t: {
+        "store_id": getattr(t, f"store_{side}").pk,
+        "item_id": getattr(t, f"store_{side}").thresholds.get().item_id,
+    }
+
+
 def notice_grid(side: str) -> Callable[[Any], dict[str, Any]]:
     """A notice of community A or B and the grid of its side."""
     return lambda t: {"pk": getattr(t, f"notice_{side}").pk, "grid_id": getattr(t, f"grid_{side}").pk}
@@ -226,6 +234,12 @@ TABLE: dict[str, Page] = {
     "supplies:stocktake": row("store"),
     "supplies:stocktake-new": row("store", ok=405),
     "supplies:stocktake-decide": row("stocktake", ok=405),
+    "supplies:items": Page(refused=("resident_a", 404)),
+    "supplies:item-new": Page(ok=405, refused=("grid_a1_worker", 403)),
+    "supplies:item-change": Page(ok=405, refused=("guard_a", 403)),
+    "supplies:store-open": Page(ok=405, refused=("grid_a1_worker", 403)),
+    "supplies:store-close": row("store", ok=405),
+    "supplies:store-threshold": row("store", ok=405),
     # ---------------------------------------------------------------- mobilization
     "mobilize:report-in": Page(public=True),
     "mobilize:volunteers": Page(refused=NOT_FOR_GUARDS),
@@ -311,6 +325,11 @@ TABLE: dict[str, Page] = {
     "api:post_movement": Page(api=True),  # the URL of list_movements: GET lists
     "api:post_reversal": row("movement", arg="movement_id", api=True, ok=405),
     "api:post_allocation": Page(api=True, ok=405),
+    "api:list_items": Page(api=True),
+    "api:add_item": Page(api=True),  # the URL of list_items: GET lists
+    "api:post_store": Page(api=True, ok=405),
+    "api:get_threshold": Page(inside=store_item("a"), outside=store_item("b"), api=True),
+    "api:put_threshold": Page(inside=store_item("a"), outside=store_item("b"), api=True),  # GET reads
     "api:daily_reports": Page(api=True),
     "api:submit_daily_report": Page(inside=report_day("a"), outside=report_day("b"), api=True, ok=405),
     "api:return_daily_report": Page(inside=report_day("a"), outside=report_day("b"), api=True, ok=405),
