@@ -216,6 +216,11 @@ APPROVE_STOCKTAKE = Action(
     STORE_KEEPERS, _("Only store keepers (community staff, the command centre) approve a stock-take.")
 )
 MANAGE_SUPPLIES = Action(STORE_KEEPERS, _("Only community staff and the command centre set up supplies."))
+# An item's limit per household and whether it is in use hold for every household of the city: the city's
+# command centre changes them (`supplies.setup.change_item` also checks the user's area is the city).
+CHANGE_CATALOGUE = Action(
+    frozenset({Role.COMMAND}), _("Only the city's command centre changes an item of the catalogue.")
+)
 ISSUE_KIT = Action(EDIT_CARE.roles, _("Your role may not change care records."))
 
 # Mobilization (mobilize): volunteers, calls for help, the gate roster. The command centre and community staff

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from lianfang.core import audit
 from lianfang.core.audit import AuditAction
 from lianfang.core.errors import DomainError
-from lianfang.core.roles import MANAGE_SUPPLIES, Role
+from lianfang.core.roles import CHANGE_CATALOGUE, MANAGE_SUPPLIES, Role
 from lianfang.core.scoping import authorize_write, not_found
 from lianfang.places.models import Area, AreaLevel, Gate
 from lianfang.supplies.lowstock import cover_levels, level_of
@@ -169,6 +169,14 @@ def create_item(
     return item
 
 
+def changes_catalogue(user: Any) -> bool:
+    """The city's command centre (or a superuser): who changes an item of the whole city's catalogue."""
+    if user.is_superuser:
+        return True
+    area = getattr(user, "area", None)
+    return CHANGE_CATALOGUE.allows(user) and area is not None and area.level == AreaLevel.CITY
+
+
 def _item_taken(name: str) -> DomainError:
     return DomainError(
         "item_exists", _("The catalogue already has an item named {name}.").format(name=name), field="name"
@@ -179,8 +187,11 @@ def _item_taken(name: str) -> DomainError:
 def change_item(
     *, user: Any, item: Item | int, household_limit: Any, limit_days: Any, is_active: bool
 ) -> Item:
-    """Change an item's limit per household and its period, or take it out of use (or back in)."""
-    authorize_write(user, action=MANAGE_SUPPLIES)
+    """Change an item's limit per household and its period, or take it out of use (or back in): the city's
+    command centre only, since the item is the whole city's."""
+    authorize_write(user, action=CHANGE_CATALOGUE)
+    if not changes_catalogue(user):
+        raise DomainError("forbidden", CHANGE_CATALOGUE.refused, status=403)
     pk = _id(item)
     found = Item.objects.select_for_update().filter(pk=pk).first() if pk is not None else None
     if found is None:

@@ -23,7 +23,14 @@ from lianfang.core.roles import MANAGE_SUPPLIES, READ_STOCK
 from lianfang.core.viewtools import form_message, message_error, require_role
 from lianfang.supplies.forms import ItemChangeForm, ItemForm, StoreForm, ThresholdForm
 from lianfang.supplies.models import Item, ItemCategory, Location
-from lianfang.supplies.setup import change_item, close_store, create_item, open_store, set_threshold
+from lianfang.supplies.setup import (
+    change_item,
+    changes_catalogue,
+    close_store,
+    create_item,
+    open_store,
+    set_threshold,
+)
 
 
 def _manager(request: HttpRequest) -> Any:
@@ -40,6 +47,7 @@ def items(request: HttpRequest) -> HttpResponse:
         {
             "groups": [(labels.get(c, c), list(g)) for c, g in groupby(rows, key=lambda i: i.category)],
             "can_manage": MANAGE_SUPPLIES.allows(user),
+            "can_change": changes_catalogue(user),
             "form": ItemForm(initial={"limit_days": 7}),
             "categories": ItemCategory.choices,
         },

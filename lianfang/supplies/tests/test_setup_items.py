@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from lianfang.accounts.models import User
+from lianfang.care.tests.conftest import make_user
 from lianfang.core.errors import DomainError
 from lianfang.core.models import AuditLog
 from lianfang.core.roles import Role
@@ -125,10 +126,10 @@ def test_an_items_limit_changes_and_it_goes_out_of_use_and_back(world):
     change_item(user=world.commander, item=item, household_limit=20, limit_days=7, is_active=True)
     item.refresh_from_db()
     assert (item.household_limit, item.limit_days, item.is_active) == (20, 7, True)
-    change_item(user=world.staff_a, item=item.pk, household_limit=None, limit_days=3, is_active=False)
+    change_item(user=world.commander, item=item.pk, household_limit=None, limit_days=3, is_active=False)
     item.refresh_from_db()
     assert (item.household_limit, item.limit_days, item.is_active) == (None, 3, False)
-    change_item(user=world.staff_a, item=item.pk, household_limit="", limit_days=3, is_active=True)
+    change_item(user=world.commander, item=item.pk, household_limit="", limit_days=3, is_active=True)
     item.refresh_from_db()
     assert item.is_active
     assert AuditLog.objects.filter(object_type="item", action="change").count() == 3
@@ -141,7 +142,7 @@ def test_an_items_limit_changes_and_it_goes_out_of_use_and_back(world):
 def test_a_change_out_of_bounds_is_refused_and_changes_nothing(world, limit, days, code):
     item = create_item(user=world.staff_a, name="口罩", unit="只", category="protective", household_limit=20)
     with pytest.raises(DomainError) as err:
-        change_item(user=world.staff_a, item=item, household_limit=limit, limit_days=days, is_active=False)
+        change_item(user=world.commander, item=item, household_limit=limit, limit_days=days, is_active=False)
     assert err.value.code == code
     item.refresh_from_db()
     assert (item.household_limit, item.limit_days, item.is_active) == (20, 7, True)
@@ -149,5 +150,18 @@ def test_a_change_out_of_bounds_is_refused_and_changes_nothing(world, limit, day
 
 def test_changing_an_item_that_does_not_exist_is_refused(world):
     with pytest.raises(DomainError) as err:
-        change_item(user=world.staff_a, item=999_999, household_limit=None, limit_days=7, is_active=True)
+        change_item(user=world.commander, item=999_999, household_limit=None, limit_days=7, is_active=True)
     assert err.value.code == "item_unknown"
+
+
+def test_only_the_citys_command_centre_changes_an_item_of_the_whole_city(world):
+    """A community's staff (who may add items) or a district's command centre changing the masks' limit
+    would change it for every household of the city: refused, nothing changed."""
+    item = create_item(user=world.staff_a, name="口罩", unit="只", category="protective", household_limit=20)
+    district_chief = make_user("district_chief", Role.COMMAND, area=world.district)
+    for user in (world.staff_a, district_chief):
+        with pytest.raises(DomainError) as err:
+            change_item(user=user, item=item, household_limit=100, limit_days=7, is_active=False)
+        assert (err.value.code, err.value.status) == ("forbidden", 403)
+    item.refresh_from_db()
+    assert (item.household_limit, item.is_active) == (20, True)

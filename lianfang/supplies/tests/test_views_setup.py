@@ -53,6 +53,16 @@ def test_an_item_added_and_changed_from_the_page(world, login):
         reverse("supplies:item-new"), {**data, "name": " 医用口罩 "}, follow=True
     ).content.decode()
     assert "The catalogue already has an item named 医用口罩." in page
+    assert 'action="/supplies/items/change/"' not in page  # community staff add items; the city changes them
+    page = client.post(
+        reverse("supplies:item-change"),
+        {"item": item.pk, "household_limit": "", "limit_days": "3"},
+        follow=True,
+    ).content.decode()
+    item.refresh_from_db()
+    assert (item.household_limit, item.is_active) == (20, True)
+    client = login(world.commander)
+    assert 'action="/supplies/items/change/"' in client.get(reverse("supplies:items")).content.decode()
     client.post(reverse("supplies:item-change"), {"item": item.pk, "household_limit": "", "limit_days": "3"})
     item.refresh_from_db()
     assert (item.household_limit, item.limit_days, item.is_active) == (None, 3, False)
