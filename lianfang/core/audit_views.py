@@ -46,8 +46,8 @@ def object_labels(rows: list[AuditLog]) -> dict[tuple[str, str], tuple[str, str]
             continue
         fields = {f.name for f in model._meta.fields if f.is_relation}
         related = [r for r in LABEL_RELATIONS if r.split("__")[0] in fields]
-        rows = model._default_manager.all()
-        objects: Any = (rows.select_related(*related) if related else rows).in_bulk(pks)
+        found_rows: Any = model._default_manager.all()
+        objects: Any = (found_rows.select_related(*related) if related else found_rows).in_bulk(pks)
         kind = str(model._meta.verbose_name)
         for pk, obj in objects.items():
             label = obj.audit_label() if hasattr(obj, "audit_label") else str(obj)
