@@ -162,10 +162,9 @@ class Email:
                 subject=message.subject,
                 body=message.body,
                 to=[message.address],
-                connection=self.connection,
                 headers={"Message-ID": f"<{message.key}@lianfang>"},
             )
-            mail.send()
+            self.connection.send_messages([mail])  # the opened mailer: one SMTP session for the batch
             return Result(ok=True, provider_id=f"<{message.key}@lianfang>")
         except Exception as err:
             code = getattr(err, "smtp_code", 0) or 0
