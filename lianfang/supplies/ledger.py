@@ -5,7 +5,9 @@
 1. every line is checked first (quantity a whole number > 0, the kind's direction, the lot's item, a lot
    past its expiry refused except to write it off), then the user's right to the kind at each location
    (`authorize_write` with the kind's Action: 403, or 404 out of scope);
-2. balance rows that incoming stock needs are created (INSERT … ON CONFLICT DO NOTHING, in sorted order);
+2. the stores that incoming stock goes to are locked (FOR SHARE) and must still be in use — a store being
+   closed (`setup.close_store` locks its row first) is not filled at that moment; then the balance rows
+   that incoming stock needs are created (INSERT … ON CONFLICT DO NOTHING, in sorted order);
 3. every balance of each (location, item) touched is locked with `SELECT … FOR UPDATE` in ONE fixed order —
    sorted by (location, item, lot) — so two postings that touch the same balances (two transfers in opposite
    directions, two clerks issuing the same last box) wait for each other instead of deadlocking;
@@ -318,7 +320,21 @@ def _lock(
     table = Balance._meta.db_table
     new = sorted(set(incoming))
     with connection.cursor() as cursor:
-        if new:
+        if (
+            new
+        ):  # stock coming in: its stores are still in use (`setup.close_store` locks the store row first)
+            stores = sorted({loc for loc, _item, _lot in new})
+            cursor.execute(
+                f"SELECT id FROM {Location._meta.db_table} WHERE id = ANY(%s::bigint[]) AND is_active "
+                "ORDER BY id FOR SHARE",
+                [stores],
+            )
+            if len(cursor.fetchall()) != len(stores):
+                raise DomainError(
+                    "location_inactive",
+                    _("This store was closed meanwhile: nothing was posted."),
+                    field="location",
+                )
             values = ", ".join(["(%s, %s, %s, 0)"] * len(new))
             cursor.execute(
                 f"INSERT INTO {table} (location_id, item_id, lot_id, quantity) VALUES {values} "
