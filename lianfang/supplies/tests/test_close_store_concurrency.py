@@ -5,41 +5,23 @@ store."""
 
 from __future__ import annotations
 
-import threading
-import time
-
 import pytest
-from django.db import connection, transaction
 
 from lianfang.core.errors import DomainError
 from lianfang.supplies.ledger import audit_ledger, find_lot, post_movement
 from lianfang.supplies.models import Balance, Location, Movement, MovementKind
 from lianfang.supplies.setup import close_store
+from lianfang.supplies.tests.concurrently import while_held
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_receipt_into_a_new_lot_while_the_store_closes_is_refused(world, stock):
     lot = find_lot(item=stock.masks, code="KZ-NEW")
-    closing = threading.Event()
     refused: list[str] = []
-    errors: list[BaseException] = []
 
-    def keeper() -> None:
+    def receipt() -> None:
         try:
-            with transaction.atomic():
-                close_store(user=world.staff_a, store=stock.store_a)
-                closing.set()
-                time.sleep(1.0)  # the receipt starts meanwhile, and waits for the store's row
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            closing.set()
-            connection.close()
-
-    def clerk() -> None:
-        try:
-            closing.wait(30)
             post_movement(
                 user=world.staff_a,
                 kind=MovementKind.RECEIVE,
@@ -50,16 +32,8 @@ def test_a_receipt_into_a_new_lot_while_the_store_closes_is_refused(world, stock
             )
         except DomainError as err:
             refused.append(err.code)
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
 
-    threads = [threading.Thread(target=keeper), threading.Thread(target=clerk)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    errors = while_held(lambda: close_store(user=world.staff_a, store=stock.store_a), receipt)
     assert errors == []
     assert refused == ["location_inactive"]
     assert not Location.objects.get(pk=stock.store_a.pk).is_active

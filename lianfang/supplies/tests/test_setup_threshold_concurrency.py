@@ -5,16 +5,13 @@ new level raises it."""
 
 from __future__ import annotations
 
-import threading
-import time
-
 import pytest
-from django.db import connection, transaction
 
 from lianfang.core.models import Alert, AlertKind
 from lianfang.supplies.ledger import post_movement
 from lianfang.supplies.models import MovementKind, Threshold
 from lianfang.supplies.setup import set_threshold
+from lianfang.supplies.tests.concurrently import while_held
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 
@@ -26,41 +23,12 @@ def test_an_issue_waiting_on_a_level_being_lowered_raises_the_alert_of_the_new_l
         user=world.staff_a, kind=MovementKind.ISSUE, location=stock.store_a, item=stock.rice, quantity=1
     )
     assert Alert.objects.filter(kind=AlertKind.LOW_STOCK).count() == 1  # 49 < 100
-    locked = threading.Event()
-    errors: list[BaseException] = []
-
-    def keeper() -> None:
-        try:
-            with transaction.atomic():
-                set_threshold(user=world.staff_a, store=stock.store_a, item=stock.rice, minimum=10)
-                locked.set()
-                time.sleep(1.0)  # the clerk's posting starts, and waits for the balances
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            locked.set()
-            connection.close()
-
-    def clerk() -> None:
-        try:
-            locked.wait(30)
-            post_movement(
-                user=world.staff_a,
-                kind=MovementKind.ISSUE,
-                location=stock.store_a,
-                item=stock.rice,
-                quantity=40,
-            )  # 9 < 10: a new crossing
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=keeper), threading.Thread(target=clerk)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
+    errors = while_held(
+        lambda: set_threshold(user=world.staff_a, store=stock.store_a, item=stock.rice, minimum=10),
+        lambda: post_movement(
+            user=world.staff_a, kind=MovementKind.ISSUE, location=stock.store_a, item=stock.rice, quantity=40
+        ),  # 9 < 10: a new crossing
+    )
     assert errors == []
     assert Alert.objects.filter(kind=AlertKind.LOW_STOCK).count() == 2
     t = Threshold.objects.get()
