@@ -84,6 +84,10 @@ class AssignIn(Schema):
     )
 
 
+class NoteIn(Schema):
+    note: str = Field(..., max_length=500, description="What was done, who was called.")
+
+
 class ResolveIn(Schema):
     outcome: str = Field(..., description="real, false_alarm or duplicate.")
     note: str = Field("", max_length=500, description="Required for a false alarm.")
@@ -203,4 +207,17 @@ def resolve(request: Any, alert_id: Id) -> AlertDetailOut:
     alert = _visible(request, alert_id)
     payload = read_body(request, ResolveIn)
     inbox.resolve_alert(user=request.user, alert=alert, outcome=payload.outcome, note=payload.note)
+    return _detail(request, alert_id)
+
+
+@router.post(
+    "/alerts/{alert_id}/notes",
+    response=AlertDetailOut,
+    summary="Add a note to an alert's history (in any state)",
+    openapi_extra=documented_body(NoteIn),
+)
+def add_note(request: Any, alert_id: Id) -> AlertDetailOut:
+    alert = _visible(request, alert_id)
+    payload = read_body(request, NoteIn)
+    inbox.add_alert_note(user=request.user, alert=alert, note=payload.note)
     return _detail(request, alert_id)

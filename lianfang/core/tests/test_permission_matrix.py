@@ -340,6 +340,7 @@ TABLE: dict[str, Page] = {
     "api:acknowledge": row("alert", arg="alert_id", api=True, ok=405),
     "api:assign": row("alert", arg="alert_id", api=True, ok=405),
     "api:resolve": row("alert", arg="alert_id", api=True, ok=405),
+    "api:add_note": row("alert", arg="alert_id", api=True, ok=405),
     "api:post_volunteer": Page(api=True, ok=405),
     "api:get_roster": Page(api=True),
     "api:claim": row("helpcall", arg="call_id", api=True, ok=405),

@@ -1,6 +1,6 @@
 """GET /api/v1/alerts (scoped, filters, keyset pages), GET /api/v1/alerts/{id}, and POST .../acknowledge,
-.../assign {user}, .../resolve {outcome, note}: the answers' shape, the scope (404 out of it, whatever the
-body), refusals as {"code", "message"} that change nothing."""
+.../assign {user}, .../resolve {outcome, note}, .../notes {note}: the answers' shape, the scope (404 out of
+it, whatever the body), refusals as {"code", "message"} that change nothing."""
 
 from __future__ import annotations
 
@@ -114,6 +114,10 @@ def test_acknowledge_assign_resolve_answer_the_alert_with_its_history(world, cal
         ("resolve", {"outcome": "false_alarm", "note": ""}, 400, "note_required"),
         ("resolve", {"outcome": "maybe"}, 400, "bad_outcome"),
         ("resolve", {"outcome": "real", "note": "x" * 501}, 422, "invalid"),
+        ("notes", {"note": "  "}, 400, "note_required"),
+        ("notes", {"note": "x" * 501}, 422, "invalid"),
+        ("notes", {}, 422, "invalid"),
+        ("notes", "{not json", 400, "malformed_json"),
     ],
 )
 def test_refusals_are_named_and_change_nothing(world, call, path, body, status, code):
@@ -143,7 +147,18 @@ def test_an_alert_out_of_scope_is_404_whatever_the_body(world, call):
             ("assign", {"user": world.staff_b.pk}),
             ("resolve", {"outcome": "real"}),
             ("resolve", "{not json"),
+            ("notes", {"note": "已电话联系"}),
         ):
             response = call(user, "post", f"/{theirs.pk}/{path}", body)
             assert (response.status_code, response.json()["code"]) == (404, "not_found"), (user, path)
     assert Alert.objects.get(pk=theirs.pk).status == AlertStatus.OPEN
+
+
+def test_a_note_joins_the_alerts_history_in_any_state(world, call):
+    alert = raise_in(world)
+    body = call(world.health_a, "post", f"/{alert.pk}/notes", {"note": "已电话联系户主，复测中"}).json()
+    assert [s["kind"] for s in body["events"]] == ["raised", "note"] and body["status"] == "open"
+    call(world.staff_a, "post", f"/{alert.pk}/resolve", {"outcome": "real"})
+    body = call(world.staff_a, "post", f"/{alert.pk}/notes", {"note": "已转送定点医院"}).json()
+    assert [s["kind"] for s in body["events"]][-2:] == ["resolved", "note"]
+    assert body["events"][-1]["note"] == "已转送定点医院"
