@@ -10,8 +10,7 @@ from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render, resolve_url
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -21,16 +20,7 @@ from lianfang.accounts import services
 from lianfang.accounts.forms import LoginForm
 from lianfang.accounts.models import User
 from lianfang.core.errors import DomainError
-
-
-def _next_url(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    # A path of this site only: redirect() would take any other text for a URL pattern name.
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return resolve_url(settings.LOGIN_REDIRECT_URL)
+from lianfang.core.viewtools import next_or
 
 
 @login_not_required
@@ -39,7 +29,7 @@ def _next_url(request: HttpRequest) -> str:
 @never_cache
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and request.method != "POST":
-        return redirect(_next_url(request))
+        return redirect(next_or(request, settings.LOGIN_REDIRECT_URL))
     form = LoginForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -54,7 +44,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             status = err.status
         else:
             login(request, user)
-            return redirect(_next_url(request))
+            return redirect(next_or(request, settings.LOGIN_REDIRECT_URL))
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=status)
 

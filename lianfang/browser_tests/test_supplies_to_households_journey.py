@@ -1,15 +1,19 @@
 """Supplies reaching households, on a phone: the command centre sets what the city's kit takes from stock
 (5 masks instead of 10), and a community worker delivering a kit takes the new number from the store; a
-store keeper gives a household masks from its page, within the weekly limit (the 21st is refused)."""
+store keeper gives a household masks from its page, within the weekly limit (the 21st is refused); an
+expired lot is written off from the expiring list."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from lianfang.browser_tests.conftest import log_in
 from lianfang.care.tests.conftest import held_a1, kit_stock, leader, today  # noqa: F401  (fixtures)
-from lianfang.supplies.ledger import audit_ledger
-from lianfang.supplies.models import Balance, Item, Location
+from lianfang.supplies.ledger import audit_ledger, find_lot, post_movement
+from lianfang.supplies.models import Balance, Item, Location, Lot, MovementKind
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -76,3 +80,24 @@ def test_a_store_keeper_gives_a_household_masks_from_its_page_within_the_weekly_
     assert page.locator(".messages .msg.error").count() == 1
     assert masks_in(store) == 85
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_an_expired_lot_is_written_off_from_the_expiring_list_on_a_phone(logged_in_page, world, request):
+    request.getfixturevalue("kit_stock")
+    store = Location.objects.get(path=world.community_a.path)
+    lot = find_lot(item=Item.objects.get(name="口罩"), code="KZ-OLD", expires_on=timezone.localdate())
+    post_movement(
+        user=world.staff_a, kind=MovementKind.RECEIVE, location=store, item=lot.item, lot=lot, quantity=7
+    )
+    Lot.objects.filter(pk=lot.pk).update(expires_on=timezone.localdate() - datetime.timedelta(days=1))
+    page = logged_in_page(world.staff_a)
+    page.goto("/supplies/expiring/")
+    row = page.locator("[data-test=expiring] li").first
+    assert row.get_attribute("data-days-left") == "-1"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    with page.expect_navigation():
+        row.locator("button[type=submit]").click()
+    assert Balance.objects.get(location=store, lot=lot).quantity == 0
+    page.goto("/supplies/expiring/")
+    assert page.locator("[data-test=expiring] li").count() == 0
+    assert audit_ledger() == []

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from lianfang.care.models import CallWindow, ErrandCategory, TeamRole
 from lianfang.core import bounds
 from lianfang.core.errors import DomainError
+from lianfang.supplies.models import QTY_MAX
 
 NEED_ROWS = 2
 MONEY = forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal", "placeholder": "0.00"})
@@ -166,7 +167,7 @@ class KitLineForm(forms.Form):
 
     template = forms.IntegerField(min_value=1, max_value=bounds.BIGINT_MAX, widget=forms.HiddenInput)
     line = forms.CharField(max_length=60, widget=forms.HiddenInput)
-    quantity = forms.IntegerField(label=_("Per kit"), min_value=0, max_value=10_000_000)
+    quantity = forms.IntegerField(label=_("Per kit"), min_value=0, max_value=QTY_MAX)
 
 
 class FilterForm(forms.Form):

@@ -10,6 +10,8 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
+from django.shortcuts import resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from lianfang.core.errors import DomainError
@@ -51,3 +53,14 @@ def form_message(request: HttpRequest, form: Any) -> None:
     """A POST form that redirects back: its errors become one message."""
     texts = [str(e) for errs in form.errors.values() for e in errs]
     messages.error(request, " ".join(texts) or _("Please check the form."))
+
+
+def next_or(request: HttpRequest, fallback: str) -> str:
+    """Where to go back to: the request's `next` when it is a path of this site, else `fallback` (a URL or
+    a URL name). Only a path: redirect() would take any other text for a URL pattern name."""
+    target = str(request.POST.get("next") or request.GET.get("next") or "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return resolve_url(fallback)

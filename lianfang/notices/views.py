@@ -13,7 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -25,7 +25,7 @@ from lianfang.core.roles import (
     REMIND_NOTICES,
     WRITE_NOTICES,
 )
-from lianfang.core.viewtools import form_error, message_error, require_role
+from lianfang.core.viewtools import form_error, message_error, next_or, require_role
 from lianfang.notices import queries, services, tasks
 from lianfang.notices.audience import AudienceSpec, count_audience
 from lianfang.notices.forms import NoticeForm, SlipForm
@@ -275,7 +275,4 @@ def acknowledge_own(request: HttpRequest, rid: int) -> HttpResponse:
         message_error(request, err)
     else:
         messages.success(request, _("Thank you: acknowledged."))
-    back = request.POST.get("next", "")
-    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        return redirect(back)
-    return redirect("home")
+    return redirect(next_or(request, "home"))

@@ -18,7 +18,7 @@ from lianfang.core.bounds import BIGINT_MAX
 from lianfang.core.errors import DomainError
 from lianfang.core.roles import READ_STOCK
 from lianfang.supplies.ledger import Line, post_movements, reverse_movement
-from lianfang.supplies.models import Balance, IssueTo, Location, Movement, MovementKind
+from lianfang.supplies.models import ID_MAX, Balance, IssueTo, Location, Movement, MovementKind
 from lianfang.supplies.services import allocate_supplies
 
 router = Router(tags=["supplies"])
@@ -58,16 +58,16 @@ class MovementOut(Schema):
 
 class MovementIn(Schema):
     kind: Literal["receive", "issue", "return", "write_off", "adjust"]
-    location_id: int = Field(..., ge=1, le=2**62)
-    item_id: int = Field(..., ge=1, le=2**62)
+    location_id: int = Field(..., ge=1, le=ID_MAX)
+    item_id: int = Field(..., ge=1, le=ID_MAX)
     quantity: int = Field(..., description="A whole number > 0 (else 400 quantity_not_positive).")
     lot_id: int | None = Field(
-        None, ge=1, le=2**62, description="Empty: incoming to the plain lot, outgoing FEFO."
+        None, ge=1, le=ID_MAX, description="Empty: incoming to the plain lot, outgoing FEFO."
     )
     direction: Literal[-1, 0, 1] = Field(0, description="Adjustments only: +1 or -1.")
     reason: str = Field("", max_length=200)
     issued_to: Literal["", "household", "checkpoint", "care_team", "other"] = ""
-    household_id: int | None = Field(None, ge=1, le=2**62)
+    household_id: int | None = Field(None, ge=1, le=ID_MAX)
 
 
 class ReversalIn(Schema):
@@ -75,13 +75,13 @@ class ReversalIn(Schema):
 
 
 class AllocationLineIn(Schema):
-    item_id: int = Field(..., ge=1, le=2**62)
+    item_id: int = Field(..., ge=1, le=ID_MAX)
     quantity: int = Field(..., description="A whole number > 0 (else 400 quantity_not_positive).")
 
 
 class AllocationIn(Schema):
-    supplier_id: int = Field(..., ge=1, le=2**62, description="The store the stock leaves (yours).")
-    receiver_id: int = Field(..., ge=1, le=2**62, description="An active store below the supplier.")
+    supplier_id: int = Field(..., ge=1, le=ID_MAX, description="The store the stock leaves (yours).")
+    receiver_id: int = Field(..., ge=1, le=ID_MAX, description="An active store below the supplier.")
     lines: list[AllocationLineIn] = Field(..., min_length=1, max_length=100)
     note: str = Field("", max_length=200)
 
@@ -123,7 +123,7 @@ def _movement_out(m: Movement) -> MovementOut:
 @router.get(
     "/supplies/balances", response=list[BalanceOut], summary="Stock by store, item and lot (in scope)"
 )
-def list_balances(request: Any, location_id: int | None = Query(None, ge=1, le=2**62)) -> list[BalanceOut]:
+def list_balances(request: Any, location_id: int | None = Query(None, ge=1, le=ID_MAX)) -> list[BalanceOut]:
     user = _reader(request)
     qs = Balance.objects.visible_to(user).filter(quantity__gt=0).select_related("location", "item", "lot")
     if location_id is not None:

@@ -13,12 +13,12 @@ from ninja import Field, Path, Router, Schema, Status
 
 from lianfang.core.errors import DomainError
 from lianfang.core.roles import READ_STOCK
-from lianfang.supplies.models import Item, Location
+from lianfang.supplies.models import ID_MAX, Item, Location
 from lianfang.supplies.setup import create_item, open_store, set_threshold, stock_level
 
 router = Router(tags=["supplies"])
 
-ID = Path(..., ge=1, le=2**62)
+ID = Path(..., ge=1, le=ID_MAX)
 
 
 class ItemOut(Schema):
@@ -42,8 +42,8 @@ class ItemIn(Schema):
 class StoreIn(Schema):
     kind: Literal["city", "district", "community", "checkpoint"]
     name: str = Field(..., max_length=200)
-    area_id: int | None = Field(None, ge=1, le=2**62, description="Empty: the caller's own area.")
-    gate_id: int | None = Field(None, ge=1, le=2**62, description="A checkpoint's gate.")
+    area_id: int | None = Field(None, ge=1, le=ID_MAX, description="Empty: the caller's own area.")
+    gate_id: int | None = Field(None, ge=1, le=ID_MAX, description="A checkpoint's gate.")
 
 
 class StoreOut(Schema):

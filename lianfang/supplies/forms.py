@@ -6,11 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lianfang.core.bounds import BoundedDateField, DateWindow
-from lianfang.supplies.models import DonorKind, ItemCategory, LocationKind
+from lianfang.supplies.models import ID_MAX, QTY_MAX, DonorKind, ItemCategory, LocationKind
 
 # An expiry date: from today to ten years ahead (an expired lot is refused by the services, with its reason).
 EXPIRY = DateWindow(days_ahead=3660, days_back=3660)
-ID_MAX = 2**62
 
 POST_KINDS = [
     ("receive", _("Received")),
@@ -25,7 +24,7 @@ POST_KINDS = [
 class MovementForm(forms.Form):
     kind = forms.ChoiceField(label=_("What happened"), choices=POST_KINDS)
     item = forms.IntegerField(label=_("Item"), min_value=1, max_value=ID_MAX)
-    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=10_000_000)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=QTY_MAX)
     lot = forms.IntegerField(label=_("Lot"), required=False, min_value=1, max_value=ID_MAX)
     reason = forms.CharField(label=_("Reason or recipient"), required=False, max_length=200)
 
@@ -39,7 +38,7 @@ class ReversalForm(forms.Form):
 class AllocationForm(forms.Form):
     receiver = forms.IntegerField(label=_("Send to"), min_value=1, max_value=ID_MAX)
     item = forms.IntegerField(label=_("Item"), min_value=1, max_value=ID_MAX)
-    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=10_000_000)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=QTY_MAX)
     note = forms.CharField(label=_("note"), required=False, max_length=200)
 
 
@@ -50,7 +49,7 @@ class DonationForm(forms.Form):
     donor_contact = forms.CharField(label=_("Donor's contact"), required=False, max_length=100)
     name_public = forms.BooleanField(label=_("The donor agrees to be named in public"), required=False)
     item = forms.IntegerField(label=_("Item"), min_value=1, max_value=ID_MAX)
-    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=10_000_000)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=QTY_MAX)
     lot_code = forms.CharField(label=_("Lot"), required=False, max_length=40)
     expires_on = BoundedDateField(label=_("Expires"), required=False, window=EXPIRY)
     received = forms.BooleanField(label=_("Received now"), required=False, initial=True)
@@ -72,7 +71,7 @@ class ItemForm(forms.Form):
     unit = forms.CharField(label=_("Unit"), max_length=10)
     category = forms.ChoiceField(label=_("Category"), choices=ItemCategory.choices)
     household_limit = forms.IntegerField(
-        label=_("Limit per household"), required=False, min_value=1, max_value=10_000_000
+        label=_("Limit per household"), required=False, min_value=1, max_value=QTY_MAX
     )
     limit_days = forms.IntegerField(label=_("Every (days)"), required=False, min_value=1, max_value=366)
 
@@ -80,7 +79,7 @@ class ItemForm(forms.Form):
 class ItemChangeForm(forms.Form):
     item = forms.IntegerField(min_value=1, max_value=ID_MAX)
     household_limit = forms.IntegerField(
-        label=_("Limit per household"), required=False, min_value=1, max_value=10_000_000
+        label=_("Limit per household"), required=False, min_value=1, max_value=QTY_MAX
     )
     limit_days = forms.IntegerField(label=_("Every (days)"), required=False, min_value=1, max_value=366)
     is_active = forms.BooleanField(label=_("In use"), required=False)
@@ -95,12 +94,12 @@ class StoreForm(forms.Form):
 
 class ThresholdForm(forms.Form):
     item = forms.IntegerField(label=_("Item"), min_value=1, max_value=ID_MAX)
-    minimum = forms.IntegerField(label=_("Minimum"), required=False, min_value=0, max_value=10_000_000)
+    minimum = forms.IntegerField(label=_("Minimum"), required=False, min_value=0, max_value=QTY_MAX)
     days_of_cover = forms.IntegerField(label=_("Days of cover"), required=False, min_value=0, max_value=90)
 
 
 class HouseholdIssueForm(forms.Form):
     location = forms.IntegerField(label=_("From the store"), min_value=1, max_value=ID_MAX)
     item = forms.IntegerField(label=_("Item"), min_value=1, max_value=ID_MAX)
-    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=10_000_000)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=QTY_MAX)
     note = forms.CharField(label=_("Note"), required=False, max_length=200)

@@ -296,9 +296,13 @@ def _household_limits(user: Any, plans: list[_Plan], now: datetime.datetime) -> 
             items[p.item.pk] = p.item
     if not wanted:
         return
+    given_by: dict[int, dict[int, int]] = {}
+    for household in sorted({h for h, _item in wanted}):  # one query a household, all its scarce items
+        scarce = [items[i] for h, i in sorted(wanted) if h == household]
+        given_by[household] = given_to_household(household, scarce, now)
     for (household, item_id), n in sorted(wanted.items()):
         item = items[item_id]
-        given = given_to_household(household, [item], now).get(item_id, 0)
+        given = given_by[household].get(item_id, 0)
         limit = item.household_limit or 0
         if given + n > limit:
             raise DomainError(

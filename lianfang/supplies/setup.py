@@ -36,6 +36,7 @@ from lianfang.core.scoping import authorize_write, not_found
 from lianfang.places.models import Area, AreaLevel, Gate
 from lianfang.supplies.lowstock import cover_levels, level_of
 from lianfang.supplies.models import (
+    ID_MAX,
     QTY_MAX,
     Balance,
     Item,
@@ -47,7 +48,6 @@ from lianfang.supplies.models import (
     Threshold,
 )
 
-ID_MAX = 2**62
 NAME_MAX = 60
 UNIT_MAX = 10
 STORE_NAME_MAX = 80

@@ -18,13 +18,12 @@ from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lianfang.core.errors import DomainError
 from lianfang.core.roles import ADJUST_STOCK, ISSUE_STOCK, READ_STOCK, RECEIVE_STOCK
-from lianfang.core.viewtools import form_message, message_error, raise_for_status, require_role
+from lianfang.core.viewtools import form_message, message_error, next_or, raise_for_status, require_role
 from lianfang.supplies.exports import export_balances, export_ledger
 from lianfang.supplies.forms import (
     AllocationForm,
@@ -202,7 +201,7 @@ def movement_reverse(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReversalForm(request.POST)
     if not form.is_valid():
         form_message(request, form)
-        return _back(request)
+        return redirect(next_or(request, "supplies:ledger"))
     try:
         moves = reverse_movement(user=user, movement=found, reason=form.cleaned_data["reason"])
     except DomainError as err:
@@ -215,17 +214,7 @@ def movement_reverse(request: HttpRequest, pk: int) -> HttpResponse:
                 item=m.item.name, n=m.quantity, unit=m.item.unit, store=m.location.name
             ),
         )
-    return _back(request)
-
-
-def _back(request: HttpRequest) -> HttpResponse:
-    """The page in `next` when it is a path of this site, else the ledger."""
-    target = str(request.POST.get("next", ""))
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect("supplies:ledger")
+    return redirect(next_or(request, "supplies:ledger"))
 
 
 def ledger_export(request: HttpRequest) -> HttpResponse:

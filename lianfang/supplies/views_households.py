@@ -29,13 +29,9 @@ def household(request: HttpRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     can_issue = ISSUE_STOCK.allows(user)
     stores = stores_for(user, found) if can_issue else []
-    held = (
-        Balance.objects.filter(location__in=stores, quantity__gt=0)
-        .values_list("item_id", flat=True)
-        .distinct()
-        if stores
-        else []
-    )
+    held = Balance.objects.filter(location__in=stores, quantity__gt=0).values(
+        "item_id"
+    )  # a subquery: one query
     return render(
         request,
         "supplies/household.html",
@@ -44,7 +40,7 @@ def household(request: HttpRequest, pk: int) -> HttpResponse:
             "allowances": allowances(found, now),
             "recent": recent_given(user, found, now),
             "stores": stores,
-            "items": Item.objects.filter(is_active=True, pk__in=list(held)).order_by("category", "name"),
+            "items": Item.objects.filter(is_active=True, pk__in=held).order_by("category", "name"),
             "can_issue": can_issue and bool(stores),
         },
     )

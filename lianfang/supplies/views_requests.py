@@ -23,7 +23,7 @@ from lianfang.core.roles import APPROVE_STOCKTAKE, ISSUE_STOCK, RECEIVE_STOCK, R
 from lianfang.core.scoping import not_found
 from lianfang.core.viewtools import form_message, message_error, raise_for_status, require_role
 from lianfang.supplies.forms import AllocationForm
-from lianfang.supplies.models import Balance, Item, Location, Request, StockTake, StockTakeStatus
+from lianfang.supplies.models import ID_MAX, Balance, Item, Location, Request, StockTake, StockTakeStatus
 from lianfang.supplies.services import (
     allocate_supplies,
     commit_request,
@@ -36,7 +36,6 @@ from lianfang.supplies.services import (
 from lianfang.supplies.views import reader
 
 SHOWN = 100
-ID_MAX = 2**62
 
 
 def _stores_above(stores: list[Location]) -> list[Location]:

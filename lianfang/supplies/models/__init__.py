@@ -23,6 +23,7 @@ from lianfang.supplies.models.documents import (
     StockTakeStatus,
 )
 from lianfang.supplies.models.stock import (
+    ID_MAX,
     KIND_DIRECTION,
     QTY_MAX,
     Balance,
@@ -58,6 +59,7 @@ __all__ = [
     "Movement",
     "MovementKind",
     "MovementQuerySet",
+    "ID_MAX",
     "QTY_MAX",
     "Request",
     "RequestLine",

@@ -16,6 +16,7 @@ from lianfang.core.roles import SUPPLY_SCOPE
 from lianfang.core.scoping import ScopedManager, ScopedQuerySet, ScopeRule
 
 QTY_MAX = 10_000_000  # one movement; a city's whole stock of an item fits a bigint balance
+ID_MAX = 2**62  # an id typed into a form or a query: beyond any row, within a bigint
 
 
 class ItemCategory(models.TextChoices):
